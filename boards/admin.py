@@ -1,0 +1,39 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from boards.models import Board, BoardMembership, Meeting, Recommendation
+
+
+class MembershipInline(admin.TabularInline):
+    model = BoardMembership
+    extra = 0
+
+
+@admin.register(Board)
+class BoardAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "intervention", "cadence_months"]
+    list_filter = ["intervention", "kind"]
+    inlines = [MembershipInline]
+
+
+@admin.register(BoardMembership)
+class BoardMembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "board", "role", "theme", "starts_on", "ends_on"]
+    list_filter = ["board__intervention", "role"]
+    list_select_related = ["person", "board", "theme"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "board", "title", "kind", "status", "published"]
+    list_filter = ["board__intervention", "kind", "status", "published"]
+    list_select_related = ["board"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title", "source", "made_on", "response_due", "status"]
+    list_filter = ["intervention", "source", "status"]
+    search_fields = ["reference", "title", "text"]
+    list_select_related = ["intervention"]
+    filter_horizontal = ["directions", "programmes"]

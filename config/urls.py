@@ -1,0 +1,15 @@
+"""Top-level URLs. Every page needs a signed-in user (LoginRequiredMiddleware) unless it is
+marked with login_not_required."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("interventions.urls")),
+    path("", include("directions.urls")),
+    path("", include("boards.urls")),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DirectionsConfig(AppConfig):
+    name = "directions"
+    verbose_name = "Directions"

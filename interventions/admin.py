@@ -1,0 +1,94 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from interventions.models import (
+    Appointment,
+    Authority,
+    Intervention,
+    Milestone,
+    Person,
+    Plan,
+    Programme,
+    StrategicAim,
+    Theme,
+)
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+
+
+@admin.register(Authority)
+class AuthorityAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "slug"]
+    search_fields = ["name"]
+
+
+@admin.register(Intervention)
+class InterventionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "authority", "model", "directions_date", "status"]
+    list_filter = ["model", "status"]
+    search_fields = ["title", "authority__name"]
+    list_select_related = ["authority"]
+
+
+class AppointmentInline(admin.TabularInline):
+    model = Appointment
+    extra = 0
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "post", "organisation", "intervention", "user"]
+    list_filter = ["intervention"]
+    search_fields = ["name", "post", "organisation"]
+    list_select_related = ["intervention", "user"]
+    raw_id_fields = ["user"]
+    inlines = [AppointmentInline]
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "role", "theme", "starts_on", "ends_on", "interim"]
+    list_filter = ["role", "person__intervention"]
+    list_select_related = ["person", "theme"]
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "intervention", "agreed_on"]
+
+
+@admin.register(StrategicAim)
+class StrategicAimAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "intervention"]
+    list_filter = ["intervention"]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["position", "number", "title", "start_as_written", "end_as_written", "status", "rag"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "intervention", "phase", "status", "rag"]
+    list_filter = ["intervention", "phase", "status", "rag", "required_by_directions"]
+    search_fields = ["title", "purpose"]
+    list_select_related = ["intervention"]
+    filter_horizontal = ["themes"]
+    inlines = [MilestoneInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "__str__", "programme", "start_as_written", "end_as_written", "baseline_end", "status",
+        "rag",
+    ]
+    list_filter = ["programme__intervention", "status", "rag"]
+    search_fields = ["title", "number"]
+    list_select_related = ["programme"]
+    readonly_fields = ["planned_start", "planned_end"]

@@ -1,0 +1,98 @@
+"""Vocabularies of the intervention domain, each mapped once to its GOV.UK tag colour."""
+
+from django.db import models
+
+
+class InterventionModel(models.TextChoices):
+    MINISTERIAL_ENVOYS = "ministerial_envoys", "Ministerial Envoys"
+    COMMISSIONERS = "commissioners", "Commissioners"
+
+
+class InterventionStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACTIVE = "active", "Active"
+    EXTENDED = "extended", "Extended"
+    CLOSED = "closed", "Closed"
+
+
+class AuthorityKind(models.TextChoices):
+    LONDON_BOROUGH = "london_borough", "London borough"
+    METROPOLITAN_DISTRICT = "metropolitan_district", "Metropolitan district"
+    UNITARY = "unitary", "Unitary authority"
+    COUNTY = "county", "County council"
+    DISTRICT = "district", "District council"
+    COMBINED_AUTHORITY = "combined_authority", "Combined authority"
+
+
+class Role(models.TextChoices):
+    """Roles a person holds in an intervention, each for a dated period."""
+
+    LEAD_ENVOY = "lead_envoy", "Lead Ministerial Envoy"
+    ENVOY = "envoy", "Ministerial Envoy"
+    LEAD_COMMISSIONER = "lead_commissioner", "Lead Commissioner"
+    COMMISSIONER = "commissioner", "Commissioner"
+    TAB_LEAD = "tab_lead", "Board Lead for a theme"
+    CHAIR = "chair", "Chair of the Board"
+    MAYOR = "mayor", "Mayor"
+    LEADER = "leader", "Leader of the Council"
+    CHIEF_EXECUTIVE = "chief_executive", "Chief Executive"
+    MONITORING_OFFICER = "monitoring_officer", "Monitoring Officer"
+    S151_OFFICER = "s151_officer", "Section 151 Officer"
+    IMPROVEMENT_LEAD = "improvement_lead", "Improvement lead"
+    CORPORATE_DIRECTOR = "corporate_director", "Corporate Director"
+    SPONSOR = "sponsor", "Senior Sponsor"
+    SRO = "sro", "Senior Responsible Officer"
+    LEAD_MEMBER = "lead_member", "Lead member"
+    COUNCILLOR = "councillor", "Councillor"
+    COMMUNITY_LEAD = "community_lead", "Community Lead"
+    LGA_ADVISER = "lga_adviser", "LGA adviser"
+    INSPECTOR = "inspector", "Best Value inspector"
+    EXTERNAL_AUDITOR = "external_auditor", "External auditor"
+    GOVERNMENT_OFFICIAL = "government_official", "Government official"
+    OTHER = "other", "Other"
+
+
+class RAG(models.TextChoices):
+    """Delivery confidence, as the Board reads it."""
+
+    NOT_STARTED = "not_started", "Not started"
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+    COMPLETE = "complete", "Complete"
+
+
+RAG_TAG_COLOURS = {
+    RAG.NOT_STARTED: "grey",
+    RAG.GREEN: "green",
+    RAG.AMBER: "yellow",
+    RAG.RED: "red",
+    RAG.COMPLETE: "blue",
+}
+
+
+class Phase(models.TextChoices):
+    DISCOVERY = "discovery", "Discovery"
+    DESIGN = "design", "Design"
+    MOBILISATION = "mobilisation", "Mobilisation"
+    DELIVERY = "delivery", "Delivery"
+    CLOSED = "closed", "Closed"
+
+
+class WorkStatus(models.TextChoices):
+    """Where a programme or milestone is in its life, separate from how well it is going."""
+
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETE = "complete", "Complete"
+    ON_HOLD = "on_hold", "On hold"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+WORK_STATUS_TAG_COLOURS = {
+    WorkStatus.NOT_STARTED: "grey",
+    WorkStatus.IN_PROGRESS: "light-blue",
+    WorkStatus.COMPLETE: "green",
+    WorkStatus.ON_HOLD: "orange",
+    WorkStatus.CANCELLED: "grey",
+}

@@ -1,0 +1,93 @@
+"""Authorities, their interventions, and the Best Value themes."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from interventions.choices import AuthorityKind, InterventionModel, InterventionStatus
+from interventions.fuzzy_dates import add_months
+from interventions.models.base import TimestampedModel
+from interventions.querysets import InterventionQuerySet
+
+
+class Theme(models.Model):
+    """One of the seven Best Value themes of the statutory guidance. Fixed reference data."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Authority(TimestampedModel):
+    """A local authority (council) that is, or has been, under intervention."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=AuthorityKind.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "authorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Intervention(TimestampedModel):
+    """A statutory Best Value intervention in one authority, from its Directions date.
+
+    Everything else (Directions, plan, boards, people, recommendations) belongs to one.
+    """
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="interventions")
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    model = models.CharField(max_length=30, choices=InterventionModel.choices)
+    legal_basis = models.CharField(max_length=200, blank=True)
+    directions_date = models.DateField(help_text="Date the Directions were made.")
+    duration_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Initial period in months."
+    )
+    end_date = models.DateField(null=True, blank=True, help_text="Date it ended or is due to end.")
+    status = models.CharField(max_length=20, choices=InterventionStatus.choices)
+    summary = models.TextField(blank=True)
+    source = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    objects = InterventionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-directions_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("directions_date")),
+                name="intervention_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("interventions:intervention_detail", kwargs={"slug": self.slug})
+
+    @property
+    def scheduled_end(self) -> datetime.date | None:
+        """The recorded end date, else the end of the initial period."""
+        if self.end_date:
+            return self.end_date
+        if self.duration_months:
+            return add_months(self.directions_date, self.duration_months) - datetime.timedelta(1)
+        return None

@@ -1,0 +1,87 @@
+"""People in an intervention and the roles they hold over time."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from interventions.choices import Role
+from interventions.models.base import TimestampedModel
+
+
+class Person(TimestampedModel):
+    """Someone named in an intervention, or a post not yet filled (a post with no name).
+
+    A person may be linked to a user account; that link is what lets the user see the
+    intervention.
+    """
+
+    intervention = models.ForeignKey(
+        "interventions.Intervention", on_delete=models.CASCADE, related_name="people"
+    )
+    key = models.SlugField(max_length=80, help_text="Unique in the intervention; used by imports.")
+    name = models.CharField(max_length=200, blank=True, help_text="Empty for a post not yet filled.")
+    post = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    political_group = models.CharField(max_length=100, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "post"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(fields=["intervention", "key"], name="person_key_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(name="", post=""), name="person_has_name_or_post"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if not self.name:
+            return f"{self.post} (post not yet filled)"
+        return f"{self.name} ({self.post})" if self.post else self.name
+
+
+class Appointment(TimestampedModel):
+    """A person's role in the intervention for a dated period (open-ended while it lasts)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="appointments")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    theme = models.ForeignKey(
+        "interventions.Theme", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=200, blank=True, help_text="The role as written.")
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    interim = models.BooleanField(default=False)
+    source = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="appointment_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.title or self.get_role_display()}"
+
+    def is_current(self, on: datetime.date) -> bool:
+        """Whether the appointment is held on the given day."""
+        started = self.starts_on is None or self.starts_on <= on
+        return started and (self.ends_on is None or on <= self.ends_on)

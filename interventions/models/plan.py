@@ -1,0 +1,186 @@
+"""The Continuous Improvement Plan: aims, priority programmes and their milestones."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords, HistoricForeignKey
+
+from interventions.choices import RAG, Phase, WorkStatus
+from interventions.fuzzy_dates import parse_period
+from interventions.models.base import TimestampedModel
+from interventions.querysets import MilestoneQuerySet, ProgrammeQuerySet
+
+
+class Plan(TimestampedModel):
+    """The council's improvement plan for an intervention (one per intervention)."""
+
+    intervention = models.OneToOneField(
+        "interventions.Intervention", on_delete=models.CASCADE, related_name="plan"
+    )
+    title = models.CharField(max_length=200)
+    mission = models.TextField(blank=True)
+    agreed_on = models.DateField(null=True, blank=True, help_text="Date the Board agreed it.")
+    source = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StrategicAim(TimestampedModel):
+    """One of the plan's strategic aims; programmes deliver it."""
+
+    intervention = models.ForeignKey(
+        "interventions.Intervention", on_delete=models.CASCADE, related_name="aims"
+    )
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    outcomes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["intervention", "number"], name="aim_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Aim {self.number}: {self.title}"
+
+
+class Programme(TimestampedModel):
+    """A priority programme of the plan, with its Senior Sponsor, SRO and lead member."""
+
+    intervention = models.ForeignKey(
+        "interventions.Intervention", on_delete=models.CASCADE, related_name="programmes"
+    )
+    aim = HistoricForeignKey(StrategicAim, on_delete=models.PROTECT, related_name="programmes")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    purpose = models.TextField(blank=True)
+    required_by_directions = models.BooleanField(default=False)
+    phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.DISCOVERY)
+    status = models.CharField(
+        max_length=20, choices=WorkStatus.choices, default=WorkStatus.NOT_STARTED
+    )
+    rag = models.CharField("RAG", max_length=20, choices=RAG.choices, default=RAG.NOT_STARTED)
+    sponsor = models.ForeignKey(
+        "interventions.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sponsored_programmes",
+        verbose_name="Senior Sponsor",
+    )
+    sro = models.ForeignKey(
+        "interventions.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sro_programmes",
+        verbose_name="Senior Responsible Officer",
+    )
+    lead_member = models.ForeignKey(
+        "interventions.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lead_member_programmes",
+    )
+    themes = models.ManyToManyField("interventions.Theme", blank=True, related_name="programmes")
+    history = HistoricalRecords(m2m_fields=[themes])
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intervention", "number"], name="programme_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "interventions:programme_detail",
+            kwargs={"slug": self.intervention.slug, "number": self.number},
+        )
+
+
+class Milestone(TimestampedModel):
+    """A key activity of a programme, with its dates as the plan wrote them and as computed.
+
+    `start_as_written`/`end_as_written` keep the plan's words ("Jan 2025", "Ongoing", "TBC");
+    `planned_start`/`planned_end` are the first and last day those words can mean, or empty
+    when they name no date. The baseline end is the agreed end, moved only by change control.
+    """
+
+    programme = HistoricForeignKey(Programme, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField(help_text="Order within the programme.")
+    number = models.CharField(max_length=20, blank=True, help_text="As written, e.g. 2.1.")
+    title = models.TextField()
+    steps = models.TextField(blank=True, help_text="Sub-steps as written, one per line.")
+    start_as_written = models.CharField(max_length=60, blank=True)
+    end_as_written = models.CharField(max_length=60, blank=True)
+    planned_start = models.DateField(null=True, blank=True, editable=False)
+    planned_end = models.DateField(null=True, blank=True, editable=False)
+    baseline_end = models.DateField(null=True, blank=True)
+    forecast_end = models.DateField(null=True, blank=True)
+    actual_end = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=WorkStatus.choices, default=WorkStatus.NOT_STARTED
+    )
+    rag = models.CharField("RAG", max_length=20, choices=RAG.choices, default=RAG.NOT_STARTED)
+    percent_complete = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(100)]
+    )
+    history = HistoricalRecords()
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme__number", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "position"], name="milestone_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__lte=100), name="milestone_percent_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip() if self.number else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("interventions:milestone_detail", kwargs={
+            "slug": self.programme.intervention.slug, "pk": self.pk,
+        })
+
+    @property
+    def label(self) -> str:
+        """How to name it in a list: its number, or its place in the programme."""
+        return self.number or f"{self.programme.number}.({self.position})"
+
+    def compute_dates(self) -> None:
+        """Set the computed range from the dates as written; default the baseline to it."""
+        start = parse_period(self.start_as_written)
+        end = parse_period(self.end_as_written)
+        self.planned_start = start.start if start else None
+        self.planned_end = end.end if end else None
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.compute_dates()
+        super().save(*args, **kwargs)
+
+    def is_overdue(self, on: datetime.date) -> bool:
+        """Past its forecast (else baseline) end and not complete."""
+        due = self.forecast_end or self.baseline_end
+        return bool(due and due < on and self.status != WorkStatus.COMPLETE)

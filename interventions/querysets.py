@@ -1,0 +1,43 @@
+"""Domain queries: who may see what, and the shapes list pages need."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+ADMINISTRATOR_GROUP = "Administrator"
+
+
+def sees_everything(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Superusers and the Administrator group see every intervention."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(group.name == ADMINISTRATOR_GROUP for group in user.groups.all())
+
+
+class InterventionQuerySet(models.QuerySet):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> InterventionQuerySet:
+        """The interventions a user may see: those where they are a named person."""
+        if not user.is_authenticated:
+            return self.none()
+        if sees_everything(user):
+            return self
+        return self.filter(people__user=user).distinct()
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def for_list(self) -> ProgrammeQuerySet:
+        return self.select_related("aim", "sponsor", "sro", "lead_member").annotate(
+            milestone_count=models.Count("milestones", distinct=True)
+        )
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def for_list(self) -> MilestoneQuerySet:
+        return self.select_related("programme", "programme__intervention")

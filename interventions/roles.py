@@ -1,0 +1,60 @@
+"""The five roles, as groups with model permissions.
+
+Model permissions say what kind of thing a role may change; which intervention's rows it may
+see is decided by `Intervention.objects.visible_to(user)` (a user sees the interventions in
+which they are a named person; administrators see all).
+"""
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+COUNCIL_OFFICER = "Council officer"
+IMPROVEMENT_TEAM = "Improvement team"
+ENVOY = "Envoy"
+BOARD_MEMBER = "Board member"
+ADMINISTRATOR = "Administrator"
+
+READ_APPS = ("interventions", "directions", "boards")
+
+# (app label, model) pairs each role may add and change, beyond reading everything.
+CHANGES: dict[str, list[tuple[str, str]]] = {
+    COUNCIL_OFFICER: [("interventions", "programme"), ("interventions", "milestone")],
+    IMPROVEMENT_TEAM: [
+        ("interventions", "plan"),
+        ("interventions", "strategicaim"),
+        ("interventions", "programme"),
+        ("interventions", "milestone"),
+        ("interventions", "person"),
+        ("interventions", "appointment"),
+        ("directions", "direction"),
+        ("directions", "intervalvariation"),
+        ("boards", "board"),
+        ("boards", "boardmembership"),
+        ("boards", "meeting"),
+        ("boards", "recommendation"),
+    ],
+    ENVOY: [],
+    BOARD_MEMBER: [],
+}
+
+ROLE_NAMES = [COUNCIL_OFFICER, IMPROVEMENT_TEAM, ENVOY, BOARD_MEMBER, ADMINISTRATOR]
+
+
+def sync_groups() -> None:
+    """Create the role groups and give each exactly its permissions (safe to run again)."""
+    # Permissions are normally created app by app after migrate; make sure all exist first.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    domain = Permission.objects.filter(content_type__app_label__in=READ_APPS)
+    views = domain.filter(codename__startswith="view_")
+    for name in ROLE_NAMES:
+        group, _ = Group.objects.get_or_create(name=name)
+        if name == ADMINISTRATOR:
+            group.permissions.set(Permission.objects.all())
+            continue
+        codenames = [
+            f"{action}_{model}" for _, model in CHANGES[name] for action in ("add", "change")
+        ]
+        changes = domain.filter(codename__in=codenames)
+        group.permissions.set(list(views) + list(changes))

@@ -1,0 +1,193 @@
+"""factory_boy factories for every model. Values vary per instance (Sequence/Faker)."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from boards.models import Board, BoardMembership, Meeting, Recommendation
+from directions.models import Direction, DirectionSet
+from interventions.models import (
+    Appointment,
+    Authority,
+    Intervention,
+    Milestone,
+    Person,
+    Plan,
+    Programme,
+    StrategicAim,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def role(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        """`UserFactory(role="Envoy")` puts the user in that role's group."""
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
+
+
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Authority
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Borough {n}")
+    slug = factory.Sequence(lambda n: f"borough-{n}")
+    kind = "london_borough"
+
+
+class InterventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Intervention
+
+    authority = factory.SubFactory(AuthorityFactory)
+    slug = factory.Sequence(lambda n: f"intervention-{n}")
+    title = factory.Sequence(lambda n: f"Best Value intervention {n}")
+    model = "ministerial_envoys"
+    directions_date = datetime.date(2025, 1, 22)
+    duration_months = 36
+    status = "active"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    intervention = factory.SubFactory(InterventionFactory)
+    key = factory.Sequence(lambda n: f"person-{n}")
+    name = factory.Faker("name", locale="en_GB")
+    post = factory.Faker("job", locale="en_GB")
+    organisation = "Council"
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Appointment
+
+    person = factory.SubFactory(PersonFactory)
+    role = "envoy"
+    starts_on = datetime.date(2025, 1, 22)
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    intervention = factory.SubFactory(InterventionFactory)
+    title = "Continuous Improvement Plan"
+
+
+class StrategicAimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StrategicAim
+
+    intervention = factory.SubFactory(InterventionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Faker("sentence", nb_words=6)
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    aim = factory.SubFactory(StrategicAimFactory)
+    intervention = factory.SelfAttribute("aim.intervention")
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Faker("sentence", nb_words=5)
+    purpose = factory.Faker("paragraph")
+    sponsor = factory.SubFactory(
+        PersonFactory, intervention=factory.SelfAttribute("..intervention")
+    )
+    sro = factory.SubFactory(PersonFactory, intervention=factory.SelfAttribute("..intervention"))
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    number = factory.LazyAttribute(lambda m: f"{m.programme.number}.{m.position}")
+    title = factory.Faker("sentence", nb_words=8)
+    start_as_written = "Apr 2025"
+    end_as_written = "Sept 2025"
+
+
+class DirectionSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DirectionSet
+
+    intervention = factory.SubFactory(InterventionFactory)
+    key = factory.Sequence(lambda n: f"directions-{n}")
+    title = "Directions"
+    made_on = factory.SelfAttribute("intervention.directions_date")
+
+
+class DirectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Direction
+
+    direction_set = factory.SubFactory(DirectionSetFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    ref = factory.Sequence(lambda n: "abcdefghijklmnopqrstuvwxyz"[n % 26] * (1 + n // 26 % 2))
+    short_title = factory.Faker("sentence", nb_words=4)
+    text = factory.Faker("paragraph")
+    deadline_kind = "relative"
+    deadline_as_written = "Within three months of the date of these Directions"
+    offset_months = 3
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Board
+
+    intervention = factory.SubFactory(InterventionFactory)
+    key = factory.Sequence(lambda n: f"board-{n}")
+    name = factory.Sequence(lambda n: f"Board {n}")
+    kind = "tab"
+    cadence_months = 1
+
+
+class BoardMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BoardMembership
+
+    board = factory.SubFactory(BoardFactory)
+    person = factory.SubFactory(
+        PersonFactory, intervention=factory.SelfAttribute("..board.intervention")
+    )
+    role = "member"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    board = factory.SubFactory(BoardFactory)
+    date = factory.Sequence(lambda n: datetime.date(2025, 3, 1) + datetime.timedelta(days=n))
+    kind = "formal"
+    status = "held"
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    intervention = factory.SubFactory(InterventionFactory)
+    reference = factory.Sequence(lambda n: f"REC-{n}")
+    source = "envoys_stocktake"
+    title = factory.Faker("sentence", nb_words=6)
+    text = factory.Faker("paragraph")
+    made_on = datetime.date(2025, 5, 21)
