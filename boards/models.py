@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords, HistoricForeignKey
+from simple_history.models import HistoricForeignKey
 
 from boards.choices import (
     BoardKind,
@@ -14,7 +14,7 @@ from boards.choices import (
     RecommendationSource,
     RecommendationStatus,
 )
-from interventions.models.base import TimestampedModel
+from interventions.models.base import History, TimestampedModel
 
 
 class Board(TimestampedModel):
@@ -30,7 +30,7 @@ class Board(TimestampedModel):
     cadence_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Months between meetings."
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["kind", "name"]
@@ -56,7 +56,7 @@ class BoardMembership(TimestampedModel):
     title = models.CharField(max_length=200, blank=True, help_text="The role as written.")
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["board", "role", "person__name"]
@@ -86,7 +86,7 @@ class Meeting(TimestampedModel):
     published = models.BooleanField(default=False, help_text="Papers are published.")
     summary = models.TextField(blank=True)
     source = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["date"]
@@ -134,7 +134,7 @@ class Recommendation(TimestampedModel):
     programmes = models.ManyToManyField(
         "interventions.Programme", blank=True, related_name="recommendations"
     )
-    history = HistoricalRecords(m2m_fields=[directions, programmes])
+    history = History(m2m_fields=[directions, programmes])
 
     class Meta:
         ordering = ["made_on", "reference"]

@@ -6,11 +6,11 @@ import datetime
 
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords, HistoricForeignKey
+from simple_history.models import HistoricForeignKey
 
 from directions.choices import Compliance, DeadlineKind, DirectionStatus
 from interventions.fuzzy_dates import add_months
-from interventions.models.base import TimestampedModel
+from interventions.models.base import History, TimestampedModel
 
 
 class DirectionSetQuerySet(models.QuerySet):
@@ -46,7 +46,7 @@ class DirectionSet(TimestampedModel):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supersedes"
     )
     source = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     objects = DirectionSetQuerySet.as_manager()
 
@@ -103,7 +103,7 @@ class Direction(TimestampedModel):
     superseded_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supersedes"
     )
-    history = HistoricalRecords(m2m_fields=[themes, programmes])
+    history = History(m2m_fields=[themes, programmes])
 
     objects = DirectionQuerySet.as_manager()
 
@@ -159,7 +159,7 @@ class IntervalVariation(TimestampedModel):
     interval_months = models.PositiveSmallIntegerField()
     directed_by = models.CharField(max_length=200, blank=True)
     note = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["effective_from"]

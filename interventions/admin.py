@@ -85,7 +85,12 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 @admin.register(Milestone)
 class MilestoneAdmin(SimpleHistoryAdmin):
     list_display = [
-        "__str__", "programme", "start_as_written", "end_as_written", "baseline_end", "status",
+        "__str__",
+        "programme",
+        "start_as_written",
+        "end_as_written",
+        "baseline_end",
+        "status",
         "rag",
     ]
     list_filter = ["programme__intervention", "status", "rag"]

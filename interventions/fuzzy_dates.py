@@ -20,7 +20,13 @@ MONTHS = {
 MONTHS["sept"] = 9
 
 # Meteorological seasons, as councils use them: first and last month (winter spans the new year).
-SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
+SEASONS = {
+    "spring": (3, 5),
+    "summer": (6, 8),
+    "autumn": (9, 11),
+    "fall": (9, 11),
+    "winter": (12, 2),
+}
 PARTS_OF_YEAR = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 
 
@@ -51,6 +57,13 @@ def _months(year: int, first: int, last: int) -> Period:
 
 def parse_period(text: str) -> Period | None:
     """The range of days a written date means, or None when it names no date."""
+    try:
+        return _parse(text)
+    except ValueError:  # a day that does not exist, e.g. "30 February 2025"
+        return None
+
+
+def _parse(text: str) -> Period | None:
     words = re.sub(r"[(),]", " ", text.strip().lower()).split()
     if not words:
         return None
@@ -59,10 +72,10 @@ def parse_period(text: str) -> Period | None:
     if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", joined):
         day = datetime.date(int(m[1]), int(m[2]), int(m[3]))
         return Period(day, day)
-    if m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+) (\d{4})", joined):
-        if m[2] in MONTHS:
-            day = datetime.date(int(m[3]), MONTHS[m[2]], int(m[1]))
-            return Period(day, day)
+    m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+) (\d{4})", joined)
+    if m and m[2] in MONTHS:
+        day = datetime.date(int(m[3]), MONTHS[m[2]], int(m[1]))
+        return Period(day, day)
     if m := re.fullmatch(r"([a-z]+) (\d{4})", joined):
         word, year = m[1], int(m[2])
         if word in MONTHS:

@@ -11,7 +11,6 @@ and export → import into an empty database → export gives the identical file
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -36,6 +35,7 @@ from interventions.models import (
     StrategicAim,
     Theme,
 )
+from interventions.models.base import create_with_links
 
 
 class ImportFailed(Exception):
@@ -47,7 +47,11 @@ class ImportFailed(Exception):
 
 
 class ImportRefused(Exception):
-    """The file is valid but cannot be imported here (e.g. the intervention exists)."""
+    """The file is valid but cannot be imported here. Nothing was written."""
+
+
+class InterventionExists(ImportRefused):
+    """An intervention with the file's slug is already in the database."""
 
 
 # ---------------------------------------------------------------------------------- reading
@@ -142,14 +146,17 @@ def check_references(data: s.InterventionFile) -> list[tuple[str, str]]:
         for j, number in enumerate(numbers):
             if number not in known_programmes:
                 problems.append(
-                    (f"{path}[{j}]", f"expected the number of a programme in the plan, found {number}")
+                    (
+                        f"{path}[{j}]",
+                        f"expected the number of a programme in the plan, found {number}",
+                    )
                 )
 
     set_keys = [direction_set.key for direction_set in data.direction_sets]
     for key in _duplicates(set_keys):
         problems.append(("direction_sets", f"the key {key!r} is used by more than one set"))
     references = set()
-    for d, direction_set in enumerate(data.direction_sets):
+    for direction_set in data.direction_sets:
         for direction in direction_set.directions:
             references.add(f"{direction_set.key}/{direction.ref}")
             for item in direction.items:
@@ -233,7 +240,8 @@ class _Writer:
         self.pending_supersessions: list[tuple[Direction, str]] = []
         self.pending_set_supersessions: list[tuple[DirectionSet, str]] = []
 
-    def save(self, obj: Any, path: str) -> Any:
+    def save(self, obj: Any, path: str, links: dict[str, Iterable[Any]] | None = None) -> Any:
+        """Check and save a new row (with its many-to-many links, recorded as one creation)."""
         obj._change_reason = self.reason
         try:
             obj.full_clean(validate_unique=False, validate_constraints=False)
@@ -245,13 +253,16 @@ class _Writer:
                     for message in messages
                 ]
             ) from exc
-        obj.save()
+        if links:
+            create_with_links(obj, links)
+        else:
+            obj.save()
         return obj
 
     def write(self) -> Intervention:
         data = self.data
         if Intervention.objects.filter(slug=data.intervention.slug).exists():
-            raise ImportRefused(
+            raise InterventionExists(
                 f"An intervention with the slug {data.intervention.slug!r} already exists; "
                 "nothing was changed. Export it, edit that file and import it under a new slug, "
                 "or change it through the application."
@@ -300,9 +311,7 @@ class _Writer:
         return self.people[key] if key else None
 
     def write_plan(self, plan: s.PlanIn) -> None:
-        self.save(
-            Plan(intervention=self.intervention, **plan.model_dump(exclude={"aims"})), "plan"
-        )
+        self.save(Plan(intervention=self.intervention, **plan.model_dump(exclude={"aims"})), "plan")
         for a, aim_in in enumerate(plan.aims):
             aim_path = f"plan.aims[{a}]"
             aim = self.save(
@@ -326,8 +335,8 @@ class _Writer:
                         **programme_fields,
                     ),
                     path,
+                    links={"themes": [self.themes[slug] for slug in programme_in.themes]},
                 )
-                programme.themes.set([self.themes[slug] for slug in programme_in.themes])
                 self.programmes[programme.number] = programme
                 for position, milestone_in in enumerate(programme_in.milestones, start=1):
                     milestone = Milestone(
@@ -374,8 +383,8 @@ class _Writer:
                     status_changed_on=direction_in.status_changed_on,
                 ),
                 dpath,
+                links=self.links(direction_in.themes, direction_in.programmes),
             )
-            self.link(direction, direction_in.themes, direction_in.programmes)
             self.directions[f"{set_in.key}/{direction.ref}"] = direction
             if direction_in.superseded_by:
                 self.pending_supersessions.append((direction, direction_in.superseded_by))
@@ -401,15 +410,17 @@ class _Writer:
                         status_changed_on=direction_in.status_changed_on,
                     ),
                     f"{dpath}.items[{item_position - 1}]",
+                    links=self.links(item_in.themes, item_in.programmes),
                 )
-                self.link(item, item_in.themes, item_in.programmes)
                 self.directions[f"{set_in.key}/{direction.ref}.{item.ref}"] = item
         if set_in.superseded_by:
             self.pending_set_supersessions.append((direction_set, set_in.superseded_by))
 
-    def link(self, direction: Direction, themes: list[str], programmes: list[int]) -> None:
-        direction.themes.set([self.themes[slug] for slug in themes])
-        direction.programmes.set([self.programmes[number] for number in programmes])
+    def links(self, themes: list[str], programmes: list[int]) -> dict[str, list[Any]]:
+        return {
+            "themes": [self.themes[slug] for slug in themes],
+            "programmes": [self.programmes[number] for number in programmes],
+        }
 
     def link_superseded(self) -> None:
         for direction, ref in self.pending_supersessions:
@@ -449,7 +460,7 @@ class _Writer:
                 board__key=rec.meeting.board,
                 date=rec.meeting.date,
             )
-        recommendation = self.save(
+        self.save(
             Recommendation(
                 intervention=self.intervention,
                 meeting=meeting,
@@ -457,9 +468,11 @@ class _Writer:
                 **rec.model_dump(exclude={"meeting", "owner", "directions", "programmes"}),
             ),
             path,
+            links={
+                "directions": [self.directions[ref] for ref in rec.directions],
+                "programmes": [self.programmes[number] for number in rec.programmes],
+            },
         )
-        recommendation.directions.set([self.directions[ref] for ref in rec.directions])
-        recommendation.programmes.set([self.programmes[number] for number in rec.programmes])
 
 
 # ---------------------------------------------------------------------------------- export
@@ -496,9 +509,7 @@ def build(intervention: Intervention) -> s.InterventionFile:
     aims = intervention.aims.order_by("number").prefetch_related(
         "programmes__themes", "programmes__milestones"
     )
-    boards = intervention.boards.order_by("pk").prefetch_related(
-        "memberships__theme", "meetings"
-    )
+    boards = intervention.boards.order_by("pk").prefetch_related("memberships__theme", "meetings")
     recommendations = (
         intervention.recommendations.order_by("made_on", "reference")
         .select_related("meeting__board")

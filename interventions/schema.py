@@ -63,12 +63,18 @@ class InterventionIn(Strict):
     slug: Slug = Field(description="Unique name of the intervention, e.g. `tower-hamlets-2025`.")
     title: Required = Field(description="Title shown on every page.")
     model: choice(InterventionModel) = Field(  # type: ignore[valid-type]
-        description="Ministerial Envoys (advise and monitor) or Commissioners (take over functions).",
+        description="Ministerial Envoys (advise, monitor) or Commissioners (take over functions).",
     )
-    legal_basis: Text = Field("", description="The statutory power, e.g. `Local Government Act 1999, s.15(5)`.")
-    directions_date: datetime.date = Field(description="Date the Directions were made: the start of the intervention.")
+    legal_basis: Text = Field(
+        "", description="The statutory power, e.g. `Local Government Act 1999, s.15(5)`."
+    )
+    directions_date: datetime.date = Field(
+        description="Date the Directions were made: the start of the intervention."
+    )
     duration_months: int | None = Field(None, ge=1, le=240, description="Initial period in months.")
-    end_date: datetime.date | None = Field(None, description="Date it ended or is due to end, when known.")
+    end_date: datetime.date | None = Field(
+        None, description="Date it ended or is due to end, when known."
+    )
     status: choice(InterventionStatus) = Field(description="Proposed, active, extended or closed.")  # type: ignore[valid-type]
     summary: Text = Field("", description="A paragraph on why the intervention exists.")
     source: Text = Field("", description="Seed document(s) the facts come from.")
@@ -81,10 +87,14 @@ class InterventionIn(Strict):
 
 
 class PersonIn(Strict):
-    key: Key = Field(description="Unique key in this file, used to refer to the person, e.g. `stephen-halsey`.")
+    key: Key = Field(
+        description="Unique key in this file, used to refer to the person, e.g. `stephen-halsey`."
+    )
     name: Text = Field("", description="Full name. Empty for a post not yet filled.")
     post: Text = Field("", description="Job title or position, e.g. `Chief Executive`.")
-    organisation: Text = Field("", description="Employer or body, e.g. `London Borough of Tower Hamlets`, `MHCLG`.")
+    organisation: Text = Field(
+        "", description="Employer or body, e.g. `London Borough of Tower Hamlets`, `MHCLG`."
+    )
     political_group: Text = Field("", description="For a councillor: political group.")
 
     @model_validator(mode="after")
@@ -100,7 +110,9 @@ class AppointmentIn(Strict):
     theme: ThemeSlug | None = Field(None, description="For a Board Lead: the Best Value theme led.")
     title: Text = Field("", description="The role as written, e.g. `TAB Lead for Governance`.")
     starts_on: datetime.date | None = Field(None, description="First day in the role, when known.")
-    ends_on: datetime.date | None = Field(None, description="Last day in the role; empty while it continues.")
+    ends_on: datetime.date | None = Field(
+        None, description="Last day in the role; empty while it continues."
+    )
     interim: bool = Field(False, description="True for an interim or acting appointment.")
     source: Text = Field("", description="Seed document the appointment comes from.")
 
@@ -114,13 +126,29 @@ class AppointmentIn(Strict):
 class DeadlineIn(Strict):
     kind: choice(DeadlineKind) = Field(description="relative, recurring, event, standing or fixed.")  # type: ignore[valid-type]
     as_written: Text = Field("", description="The deadline in the Direction's own words.")
-    months: int | None = Field(None, ge=0, le=120, description="relative: calendar months after the Directions date.")
-    days: int | None = Field(None, ge=0, le=3650, description="relative: days after the Directions date (added to months).")
-    interval_months: int | None = Field(None, ge=1, le=60, description="recurring: months between occurrences.")
-    first_due: datetime.date | None = Field(None, description="recurring: first occurrence, when not one interval after the Directions date.")
+    months: int | None = Field(
+        None, ge=0, le=120, description="relative: calendar months after the Directions date."
+    )
+    days: int | None = Field(
+        None,
+        ge=0,
+        le=3650,
+        description="relative: days after the Directions date (added to months).",
+    )
+    interval_months: int | None = Field(
+        None, ge=1, le=60, description="recurring: months between occurrences."
+    )
+    first_due: datetime.date | None = Field(
+        None,
+        description="recurring: first occurrence, when not one interval after the Directions date.",
+    )
     due_on: datetime.date | None = Field(None, description="fixed: the date.")
-    event: Text = Field("", description="event: what triggers the duty, e.g. `a Board recommendation`.")
-    varied: list[IntervalVariationIn] = Field(default_factory=list, description="recurring: later changes of interval.")
+    event: Text = Field(
+        "", description="event: what triggers the duty, e.g. `a Board recommendation`."
+    )
+    varied: list[IntervalVariationIn] = Field(
+        default_factory=list, description="recurring: later changes of interval."
+    )
 
     @model_validator(mode="after")
     def fields_fit_kind(self) -> DeadlineIn:
@@ -142,58 +170,101 @@ class DeadlineIn(Strict):
 class IntervalVariationIn(Strict):
     effective_from: datetime.date = Field(description="First date the new interval applies.")
     interval_months: int = Field(ge=1, le=60, description="The new interval in months.")
-    directed_by: Text = Field("", description="Who varied it, e.g. `the Board`, `the Secretary of State`.")
+    directed_by: Text = Field(
+        "", description="Who varied it, e.g. `the Board`, `the Secretary of State`."
+    )
     note: Text = Field("", description="Why, or where it was decided.")
 
 
 class DirectionItemIn(Strict):
-    ref: Annotated[str, StringConstraints(pattern=r"^[ivx]+$")] = Field(description="Roman numeral of the sub-item, e.g. `iii`.")
+    ref: Annotated[str, StringConstraints(pattern=r"^[ivx]+$")] = Field(
+        description="Roman numeral of the sub-item, e.g. `iii`."
+    )
     text: Required = Field(description="Text of the sub-item.")
     short_title: Text = Field("", description="A few words that name it.")
-    themes: list[ThemeSlug] = Field(default_factory=list, description="Best Value themes, when not the same as its Direction's.")
-    programmes: list[int] = Field(default_factory=list, description="Numbers of the programmes that deliver this sub-item.")
-    compliance: choice(Compliance) = Field("not_assessed", description="Compliance status of the sub-item.")  # type: ignore[valid-type]
+    themes: list[ThemeSlug] = Field(
+        default_factory=list, description="Best Value themes, when not the same as its Direction's."
+    )
+    programmes: list[int] = Field(
+        default_factory=list, description="Numbers of the programmes that deliver this sub-item."
+    )
+    compliance: choice(Compliance) = Field(
+        "not_assessed", description="Compliance status of the sub-item."
+    )  # type: ignore[valid-type]
     evidence: Text = Field("", description="Evidence notes for the sub-item.")
 
 
 class DirectionIn(Strict):
-    ref: Annotated[str, StringConstraints(pattern=r"^[a-z]{1,2}$")] = Field(description="Letter of the Direction, e.g. `e`.")
-    short_title: Required = Field(description="A few words that name it, e.g. `Continuous Improvement Plan`.")
+    ref: Annotated[str, StringConstraints(pattern=r"^[a-z]{1,2}$")] = Field(
+        description="Letter of the Direction, e.g. `e`."
+    )
+    short_title: Required = Field(
+        description="A few words that name it, e.g. `Continuous Improvement Plan`."
+    )
     text: Required = Field(description="Full text as made.")
-    themes: list[ThemeSlug] = Field(default_factory=list, description="Best Value themes it addresses.")
+    themes: list[ThemeSlug] = Field(
+        default_factory=list, description="Best Value themes it addresses."
+    )
     deadline: DeadlineIn = Field(description="When it must be done.")
     compliance: choice(Compliance) = Field("not_assessed", description="Compliance status.")  # type: ignore[valid-type]
     evidence: Text = Field("", description="Evidence notes for the compliance status.")
-    programmes: list[int] = Field(default_factory=list, description="Numbers of the programmes that deliver it.")
-    status: choice(DirectionStatus) = Field("in_force", description="In force, revoked, superseded …")  # type: ignore[valid-type]
-    status_changed_on: datetime.date | None = Field(None, description="When it was revoked, superseded or expired.")
-    superseded_by: Text = Field("", description="`SET/REF` of the Direction that replaced it, e.g. `2026-revised/c`.")
+    programmes: list[int] = Field(
+        default_factory=list, description="Numbers of the programmes that deliver it."
+    )
+    status: choice(DirectionStatus) = Field(
+        "in_force", description="In force, revoked, superseded …"
+    )  # type: ignore[valid-type]
+    status_changed_on: datetime.date | None = Field(
+        None, description="When it was revoked, superseded or expired."
+    )
+    superseded_by: Text = Field(
+        "", description="`SET/REF` of the Direction that replaced it, e.g. `2026-revised/c`."
+    )
     items: list[DirectionItemIn] = Field(default_factory=list, description="Sub-items i, ii, iii …")
 
 
 class DirectionSetIn(Strict):
     key: Key = Field(description="Unique key in this file, e.g. `2025-directions`.")
     title: Required = Field(description="Title of the set of Directions.")
-    made_on: datetime.date = Field(description="The date of these Directions: relative deadlines count from it.")
-    proposed_on: datetime.date | None = Field(None, description="Date the Directions were proposed.")
-    representations_by: datetime.date | None = Field(None, description="Closing date for the council's representations.")
+    made_on: datetime.date = Field(
+        description="The date of these Directions: relative deadlines count from it."
+    )
+    proposed_on: datetime.date | None = Field(
+        None, description="Date the Directions were proposed."
+    )
+    representations_by: datetime.date | None = Field(
+        None, description="Closing date for the council's representations."
+    )
     status: choice(DirectionStatus) = Field("in_force", description="Status of the whole set.")  # type: ignore[valid-type]
     superseded_by: Key | None = Field(None, description="Key of the later set that replaced it.")
     source: Text = Field("", description="Seed document.")
-    directions: list[DirectionIn] = Field(default_factory=list, description="The Directions, a, b, c …")
+    directions: list[DirectionIn] = Field(
+        default_factory=list, description="The Directions, a, b, c …"
+    )
 
 
 class MilestoneIn(Strict):
-    number: Text = Field("", description="Number as written, e.g. `2.1`; empty when the plan gives none.")
+    number: Text = Field(
+        "", description="Number as written, e.g. `2.1`; empty when the plan gives none."
+    )
     title: Required = Field(description="The key activity.")
     steps: Text = Field("", description="Sub-steps as written (a., b., …), one per line.")
-    start: Text = Field("", description="Start as written: `Jan 2025`, `Ongoing`, `TBC`, `Autumn 2025`, `when in post` …")
+    start: Text = Field(
+        "",
+        description="Start as written: `Jan 2025`, `Ongoing`, `TBC`, `Autumn 2025`, `when in post`",
+    )
     end: Text = Field("", description="End as written; empty when the plan gives none.")
-    baseline_end: datetime.date | None = Field(None, description="Agreed end date; defaults to the last day of `end`.")
+    baseline_end: datetime.date | None = Field(
+        None, description="Agreed end date; defaults to the last day of `end`."
+    )
     forecast_end: datetime.date | None = Field(None, description="Current forecast end date.")
     actual_end: datetime.date | None = Field(None, description="Date it was completed.")
-    status: choice(WorkStatus) = Field("not_started", description="Not started, in progress, complete …")  # type: ignore[valid-type]
-    rag: choice(RAG) = Field("not_started", description="Red, amber, green, complete or not started.")  # type: ignore[valid-type]
+    status: choice(WorkStatus) = Field(
+        "not_started", description="Not started, in progress, complete …"
+    )  # type: ignore[valid-type]
+    rag: choice(RAG) = Field(
+        "not_started", description="Red, amber, green, complete or not started."
+    )  # type: ignore[valid-type]
     percent_complete: int = Field(0, ge=0, le=100, description="0 to 100.")
 
 
@@ -202,21 +273,35 @@ class ProgrammeIn(Strict):
     title: Required = Field(description="Programme title.")
     purpose: Text = Field("", description="Purpose and description.")
     required_by_directions: bool = Field(False, description="True when the Directions require it.")
-    phase: choice(Phase) = Field("discovery", description="Discovery, design, mobilisation, delivery or closed.")  # type: ignore[valid-type]
-    status: choice(WorkStatus) = Field("not_started", description="Not started, in progress, complete …")  # type: ignore[valid-type]
-    rag: choice(RAG) = Field("not_started", description="Red, amber, green, complete or not started.")  # type: ignore[valid-type]
+    phase: choice(Phase) = Field(
+        "discovery", description="Discovery, design, mobilisation, delivery or closed."
+    )  # type: ignore[valid-type]
+    status: choice(WorkStatus) = Field(
+        "not_started", description="Not started, in progress, complete …"
+    )  # type: ignore[valid-type]
+    rag: choice(RAG) = Field(
+        "not_started", description="Red, amber, green, complete or not started."
+    )  # type: ignore[valid-type]
     sponsor: Key | None = Field(None, description="Key of the Senior Sponsor in `people`.")
     sro: Key | None = Field(None, description="Key of the Senior Responsible Officer in `people`.")
-    lead_member: Key | None = Field(None, description="Key of the lead member (a councillor) in `people`.")
-    themes: list[ThemeSlug] = Field(default_factory=list, description="Best Value themes it addresses.")
-    milestones: list[MilestoneIn] = Field(default_factory=list, description="Key activities, in plan order.")
+    lead_member: Key | None = Field(
+        None, description="Key of the lead member (a councillor) in `people`."
+    )
+    themes: list[ThemeSlug] = Field(
+        default_factory=list, description="Best Value themes it addresses."
+    )
+    milestones: list[MilestoneIn] = Field(
+        default_factory=list, description="Key activities, in plan order."
+    )
 
 
 class AimIn(Strict):
     number: int = Field(ge=1, le=99, description="Aim number.")
     title: Required = Field(description="Aim as written.")
     outcomes: Text = Field("", description="Outcomes sought, one per line.")
-    programmes: list[ProgrammeIn] = Field(default_factory=list, description="Programmes under this aim.")
+    programmes: list[ProgrammeIn] = Field(
+        default_factory=list, description="Programmes under this aim."
+    )
 
 
 class PlanIn(Strict):
@@ -224,7 +309,9 @@ class PlanIn(Strict):
     mission: Text = Field("", description="The plan's mission statement.")
     agreed_on: datetime.date | None = Field(None, description="Date the Board agreed it.")
     source: Text = Field("", description="Seed document.")
-    aims: list[AimIn] = Field(default_factory=list, description="Strategic aims with their programmes.")
+    aims: list[AimIn] = Field(
+        default_factory=list, description="Strategic aims with their programmes."
+    )
 
 
 class MembershipIn(Strict):
@@ -232,7 +319,9 @@ class MembershipIn(Strict):
     role: choice(BoardRole) = Field(description="Role on the board.")  # type: ignore[valid-type]
     theme: ThemeSlug | None = Field(None, description="For a theme lead: the theme.")
     title: Text = Field("", description="Role as written, e.g. `Governance Lead`.")
-    starts_on: datetime.date | None = Field(None, description="First day of membership, when known.")
+    starts_on: datetime.date | None = Field(
+        None, description="First day of membership, when known."
+    )
     ends_on: datetime.date | None = Field(None, description="Last day; empty while it continues.")
 
 
@@ -240,7 +329,9 @@ class MeetingIn(Strict):
     date: datetime.date = Field(description="Date of the meeting.")
     title: Text = Field("", description="Title, e.g. `Inaugural meeting`.")
     kind: choice(MeetingKind) = Field("formal", description="Workshop, formal or informal.")  # type: ignore[valid-type]
-    status: choice(MeetingStatus) = Field("scheduled", description="Scheduled, held, minutes approved or cancelled.")  # type: ignore[valid-type]
+    status: choice(MeetingStatus) = Field(
+        "scheduled", description="Scheduled, held, minutes approved or cancelled."
+    )  # type: ignore[valid-type]
     published: bool = Field(False, description="True when its papers are published.")
     summary: Text = Field("", description="What it did or decided.")
     source: Text = Field("", description="Seed document.")
@@ -262,7 +353,9 @@ class MeetingRef(Strict):
 
 
 class RecommendationIn(Strict):
-    reference: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9./-]*$", max_length=40)] = Field(
+    reference: Annotated[
+        str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9./-]*$", max_length=40)
+    ] = Field(
         description="Reference unique in the intervention, e.g. `EY-1`, `ENV-2025-05-1`.",
     )
     source: choice(RecommendationSource) = Field(description="Who made it.")  # type: ignore[valid-type]
@@ -277,8 +370,13 @@ class RecommendationIn(Strict):
     responded_on: datetime.date | None = Field(None, description="Date of the response.")
     published_on: datetime.date | None = Field(None, description="Date the response was published.")
     status: choice(RecommendationStatus) = Field("open", description="Open, accepted, … closed.")  # type: ignore[valid-type]
-    directions: list[Text] = Field(default_factory=list, description="Directions it relates to, as `SET/REF` (e.g. `2025-directions/e`).")
-    programmes: list[int] = Field(default_factory=list, description="Numbers of programmes it relates to.")
+    directions: list[Text] = Field(
+        default_factory=list,
+        description="Directions it relates to, as `SET/REF` (e.g. `2025-directions/e`).",
+    )
+    programmes: list[int] = Field(
+        default_factory=list, description="Numbers of programmes it relates to."
+    )
 
     @model_validator(mode="after")
     def response_dates(self) -> RecommendationIn:
@@ -290,16 +388,26 @@ class RecommendationIn(Strict):
 
 
 class InterventionFile(Strict):
-    format: Literal["stocktake-intervention"] = Field(description="Always `stocktake-intervention`.")
+    format: Literal["stocktake-intervention"] = Field(
+        description="Always `stocktake-intervention`."
+    )
     version: Literal[1] = Field(description="Format version, now `1`.")
     authority: AuthorityIn
     intervention: InterventionIn
     people: list[PersonIn] = Field(default_factory=list, description="Everyone named in the file.")
-    appointments: list[AppointmentIn] = Field(default_factory=list, description="Dated roles in the intervention.")
-    direction_sets: list[DirectionSetIn] = Field(default_factory=list, description="Sets of Directions, oldest first.")
+    appointments: list[AppointmentIn] = Field(
+        default_factory=list, description="Dated roles in the intervention."
+    )
+    direction_sets: list[DirectionSetIn] = Field(
+        default_factory=list, description="Sets of Directions, oldest first."
+    )
     plan: PlanIn | None = Field(None, description="The improvement plan.")
-    boards: list[BoardIn] = Field(default_factory=list, description="Boards, with members and meetings.")
-    recommendations: list[RecommendationIn] = Field(default_factory=list, description="Recommendations from every source.")
+    boards: list[BoardIn] = Field(
+        default_factory=list, description="Boards, with members and meetings."
+    )
+    recommendations: list[RecommendationIn] = Field(
+        default_factory=list, description="Recommendations from every source."
+    )
 
 
 DeadlineIn.model_rebuild()

@@ -1,13 +1,19 @@
 """Pieces every Stocktake model shares."""
 
-from django.db import models
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models, transaction
+from simple_history.models import HistoricalRecords
 
 
 class TimestampedModel(models.Model):
     """A row that knows when it was created and last saved.
 
-    Each concrete model declares its own `history = HistoricalRecords(...)`, so that the models
-    with many-to-many links can name the links to audit.
+    Each concrete model declares its own `history = History(...)`, so that the models with
+    many-to-many links can name the links to audit.
     """
 
     created = models.DateTimeField(auto_now_add=True)
@@ -15,3 +21,30 @@ class TimestampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class History(HistoricalRecords):
+    """django-simple-history's records, remembered on the model as `_history_records` so that
+    `create_with_links` can write a creation and its links as one record."""
+
+    def finalize(self, sender: type[models.Model], **kwargs: Any) -> None:
+        super().finalize(sender, **kwargs)
+        if sender is self.cls:
+            sender._history_records = self  # type: ignore[attr-defined]
+
+
+def create_with_links(obj: models.Model, links: dict[str, Iterable[models.Model]]) -> None:
+    """Save a new row and set its many-to-many links, recorded as one creation ("+").
+
+    Saving and then linking would otherwise record the creation without its links, followed by
+    a change per link that nobody made.
+    """
+    with transaction.atomic():
+        obj.skip_history_when_saving = True  # type: ignore[attr-defined]
+        try:
+            obj.save()
+            for name, targets in links.items():
+                getattr(obj, name).set(list(targets))
+        finally:
+            del obj.skip_history_when_saving  # type: ignore[attr-defined]
+        type(obj)._history_records.create_historical_record(obj, "+")  # type: ignore[attr-defined]

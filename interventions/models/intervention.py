@@ -6,11 +6,10 @@ import datetime
 
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from interventions.choices import AuthorityKind, InterventionModel, InterventionStatus
 from interventions.fuzzy_dates import add_months
-from interventions.models.base import TimestampedModel
+from interventions.models.base import History, TimestampedModel
 from interventions.querysets import InterventionQuerySet
 
 
@@ -34,7 +33,7 @@ class Authority(TimestampedModel):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=AuthorityKind.choices)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["name"]
@@ -63,7 +62,7 @@ class Intervention(TimestampedModel):
     status = models.CharField(max_length=20, choices=InterventionStatus.choices)
     summary = models.TextField(blank=True)
     source = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     objects = InterventionQuerySet.as_manager()
 

@@ -6,10 +6,9 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from interventions.choices import Role
-from interventions.models.base import TimestampedModel
+from interventions.models.base import History, TimestampedModel
 
 
 class Person(TimestampedModel):
@@ -23,7 +22,9 @@ class Person(TimestampedModel):
         "interventions.Intervention", on_delete=models.CASCADE, related_name="people"
     )
     key = models.SlugField(max_length=80, help_text="Unique in the intervention; used by imports.")
-    name = models.CharField(max_length=200, blank=True, help_text="Empty for a post not yet filled.")
+    name = models.CharField(
+        max_length=200, blank=True, help_text="Empty for a post not yet filled."
+    )
     post = models.CharField(max_length=200, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
     political_group = models.CharField(max_length=100, blank=True)
@@ -34,7 +35,7 @@ class Person(TimestampedModel):
         blank=True,
         related_name="people",
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["name", "post"]
@@ -65,7 +66,7 @@ class Appointment(TimestampedModel):
     ends_on = models.DateField(null=True, blank=True)
     interim = models.BooleanField(default=False)
     source = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["role", "starts_on"]

@@ -7,11 +7,11 @@ import datetime
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords, HistoricForeignKey
+from simple_history.models import HistoricForeignKey
 
 from interventions.choices import RAG, Phase, WorkStatus
 from interventions.fuzzy_dates import parse_period
-from interventions.models.base import TimestampedModel
+from interventions.models.base import History, TimestampedModel
 from interventions.querysets import MilestoneQuerySet, ProgrammeQuerySet
 
 
@@ -25,7 +25,7 @@ class Plan(TimestampedModel):
     mission = models.TextField(blank=True)
     agreed_on = models.DateField(null=True, blank=True, help_text="Date the Board agreed it.")
     source = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     def __str__(self) -> str:
         return self.title
@@ -40,7 +40,7 @@ class StrategicAim(TimestampedModel):
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
     outcomes = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["number"]
@@ -92,7 +92,7 @@ class Programme(TimestampedModel):
         related_name="lead_member_programmes",
     )
     themes = models.ManyToManyField("interventions.Theme", blank=True, related_name="programmes")
-    history = HistoricalRecords(m2m_fields=[themes])
+    history = History(m2m_fields=[themes])
 
     objects = ProgrammeQuerySet.as_manager()
 
@@ -141,7 +141,7 @@ class Milestone(TimestampedModel):
     percent_complete = models.PositiveSmallIntegerField(
         default=0, validators=[MaxValueValidator(100)]
     )
-    history = HistoricalRecords()
+    history = History()
 
     objects = MilestoneQuerySet.as_manager()
 
@@ -160,9 +160,13 @@ class Milestone(TimestampedModel):
         return f"{self.number} {self.title}".strip() if self.number else self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("interventions:milestone_detail", kwargs={
-            "slug": self.programme.intervention.slug, "pk": self.pk,
-        })
+        return reverse(
+            "interventions:milestone_detail",
+            kwargs={
+                "slug": self.programme.intervention.slug,
+                "pk": self.pk,
+            },
+        )
 
     @property
     def label(self) -> str:

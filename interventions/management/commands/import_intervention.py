@@ -5,7 +5,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interventions.interchange import ImportFailed, ImportRefused, import_intervention, read
+from interventions.interchange import (
+    ImportFailed,
+    ImportRefused,
+    InterventionExists,
+    import_intervention,
+    read,
+)
 
 
 class Command(BaseCommand):
@@ -40,10 +46,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{file} was not imported; nothing was changed:\n" + "\n".join(exc.errors)
             ) from exc
-        except ImportRefused as exc:
-            if skip_existing and "already exists" in str(exc):
+        except InterventionExists as exc:
+            if skip_existing:
                 self.stdout.write(f"{data.intervention.slug} is already present; left unchanged.")
                 return
+            raise CommandError(f"{file} was not imported: {exc}") from exc
+        except ImportRefused as exc:
             raise CommandError(f"{file} was not imported: {exc}") from exc
         self.stdout.write(
             self.style.SUCCESS(f"Imported {intervention.title} ({intervention.slug}) from {file}.")
