@@ -41,9 +41,9 @@ class MeetingStatus(models.TextChoices):
 
 
 MEETING_STATUS_TAG_COLOURS = {
-    MeetingStatus.SCHEDULED: "light-blue",
+    MeetingStatus.SCHEDULED: "teal",
     MeetingStatus.HELD: "green",
-    MeetingStatus.MINUTES_APPROVED: "blue",
+    MeetingStatus.MINUTES_APPROVED: "",  # GOV.UK's default tag, blue
     MeetingStatus.CANCELLED: "grey",
 }
 
@@ -69,7 +69,7 @@ class RecommendationStatus(models.TextChoices):
 
 RECOMMENDATION_STATUS_TAG_COLOURS = {
     RecommendationStatus.OPEN: "yellow",
-    RecommendationStatus.ACCEPTED: "light-blue",
+    RecommendationStatus.ACCEPTED: "teal",
     RecommendationStatus.PARTLY_ACCEPTED: "orange",
     RecommendationStatus.NOT_ACCEPTED: "red",
     RecommendationStatus.IMPLEMENTED: "green",

@@ -25,10 +25,10 @@ class Compliance(models.TextChoices):
 
 COMPLIANCE_TAG_COLOURS = {
     Compliance.NOT_ASSESSED: "grey",
-    Compliance.NOT_YET_DUE: "light-blue",
+    Compliance.NOT_YET_DUE: "teal",
     Compliance.ON_TRACK: "green",
     Compliance.AT_RISK: "yellow",
-    Compliance.MET: "blue",
+    Compliance.MET: "",  # GOV.UK's default tag, blue
     Compliance.ONGOING: "turquoise",
     Compliance.NOT_MET: "red",
 }

@@ -25,7 +25,9 @@ class DirectionQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
     def for_list(self) -> DirectionQuerySet:
-        return self.select_related("direction_set", "direction_set__intervention", "parent")
+        return self.select_related(
+            "direction_set", "direction_set__intervention", "parent", "parent__direction_set"
+        )
 
 
 class DirectionSet(TimestampedModel):
@@ -137,7 +139,12 @@ class Direction(TimestampedModel):
         )
 
     def first_deadline(self) -> datetime.date | None:
-        """The first date the duty falls due, where the rule gives one."""
+        """The first date the duty falls due, where the rule gives one.
+
+        A sub-item shares its Direction's deadline.
+        """
+        if self.parent_id:
+            return self.parent.first_deadline()
         made_on = self.direction_set.made_on
         match self.deadline_kind:
             case DeadlineKind.RELATIVE:

@@ -67,7 +67,7 @@ RAG_TAG_COLOURS = {
     RAG.GREEN: "green",
     RAG.AMBER: "yellow",
     RAG.RED: "red",
-    RAG.COMPLETE: "blue",
+    RAG.COMPLETE: "",  # GOV.UK's default tag, blue
 }
 
 
@@ -91,7 +91,7 @@ class WorkStatus(models.TextChoices):
 
 WORK_STATUS_TAG_COLOURS = {
     WorkStatus.NOT_STARTED: "grey",
-    WorkStatus.IN_PROGRESS: "light-blue",
+    WorkStatus.IN_PROGRESS: "teal",
     WorkStatus.COMPLETE: "green",
     WorkStatus.ON_HOLD: "orange",
     WorkStatus.CANCELLED: "grey",

@@ -33,7 +33,7 @@ class InterventionQuerySet(models.QuerySet):
 
 class ProgrammeQuerySet(models.QuerySet):
     def for_list(self) -> ProgrammeQuerySet:
-        return self.select_related("aim", "sponsor", "sro", "lead_member").annotate(
+        return self.select_related("intervention", "aim", "sponsor", "sro", "lead_member").annotate(
             milestone_count=models.Count("milestones", distinct=True)
         )
 

@@ -28,7 +28,7 @@ def test_deployment_checks_pass_with_debug_off():
         "--fail-level",
         "WARNING",
         DEBUG="false",
-        SECRET_KEY="x7" * 30,
+        SECRET_KEY="k3-Vq9tZ!w2rYp8#Lm5sXe7@Nd4uHb6%Gc1jFa0*Ro2iTy9^Ws5",
         ALLOWED_HOSTS="stocktake.example.gov.uk",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -42,6 +42,11 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = run_manage("check", DEBUG="false", SECRET_KEY="x7" * 30, ALLOWED_HOSTS="")
+    result = run_manage(
+        "check",
+        DEBUG="false",
+        SECRET_KEY="k3-Vq9tZ!w2rYp8#Lm5sXe7@Nd4uHb6%Gc1jFa0*Ro2iTy9^Ws5",
+        ALLOWED_HOSTS="",
+    )
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr

@@ -1,0 +1,88 @@
+"""Tables of boards, their members and meetings, and recommendations."""
+
+import django_tables2 as tables
+from django.urls import reverse
+
+from boards.choices import MEETING_STATUS_TAG_COLOURS, RECOMMENDATION_STATUS_TAG_COLOURS
+from boards.models import Board, BoardMembership, Meeting, Recommendation
+from interventions.generic import (
+    BaseTable,
+    DateColumn,
+    NumericColumn,
+    PersonColumn,
+    TagColumn,
+    TitleColumn,
+    YesNoColumn,
+)
+
+
+def cadence_text(months: int | None) -> str:
+    if not months:
+        return ""
+    return "Every month" if months == 1 else f"Every {months} months"
+
+
+def board_url(record: Board) -> str:
+    return reverse(
+        "boards:board_detail", kwargs={"slug": record.intervention.slug, "key": record.key}
+    )
+
+
+class BoardTable(BaseTable):
+    name = tables.Column(linkify=board_url, attrs={"a": {"class": "govuk-link"}})
+    kind = tables.Column()
+    cadence_months = tables.Column(verbose_name="Meets")
+    current_members = NumericColumn(verbose_name="Current members")
+    meeting_count = NumericColumn(verbose_name="Meetings")
+
+    class Meta(BaseTable.Meta):
+        model = Board
+        fields = ["name", "kind", "cadence_months", "current_members", "meeting_count"]
+        empty_text = "No boards have been recorded for this intervention."
+
+    def render_cadence_months(self, value: int) -> str:
+        return cadence_text(value)
+
+
+class MembershipTable(BaseTable):
+    person = PersonColumn(order_by="person__name")
+    role = tables.Column()
+    title = tables.Column(verbose_name="Role as written")
+    theme = tables.Column(verbose_name="Theme")
+    starts_on = DateColumn(verbose_name="From")
+    ends_on = DateColumn(verbose_name="To")
+
+    class Meta(BaseTable.Meta):
+        model = BoardMembership
+        fields = ["person", "role", "title", "theme", "starts_on", "ends_on"]
+        orderable = False
+        empty_text = "No members have been recorded for this board."
+
+
+class MeetingTable(BaseTable):
+    date = DateColumn()
+    title = tables.Column()
+    kind = tables.Column()
+    status = TagColumn(MEETING_STATUS_TAG_COLOURS)
+    published = YesNoColumn(verbose_name="Papers published")
+
+    class Meta(BaseTable.Meta):
+        model = Meeting
+        fields = ["date", "title", "kind", "status", "published"]
+        orderable = False
+        empty_text = "No meetings have been recorded for this board."
+
+
+class RecommendationTable(BaseTable):
+    reference = tables.Column(verbose_name="Ref.")
+    title = TitleColumn()
+    source = tables.Column()
+    made_on = DateColumn(verbose_name="Made on")
+    response_due = DateColumn(verbose_name="Response due")
+    status = TagColumn(RECOMMENDATION_STATUS_TAG_COLOURS)
+    owner = PersonColumn(order_by="owner__name")
+
+    class Meta(BaseTable.Meta):
+        model = Recommendation
+        fields = ["reference", "title", "source", "made_on", "response_due", "status", "owner"]
+        empty_text = "No recommendations match these filters."

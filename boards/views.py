@@ -1,0 +1,100 @@
+"""Pages of an intervention's boards, meetings and recommendations."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django_tables2 import RequestConfig
+
+from boards.filters import BoardFilterSet, RecommendationFilterSet
+from boards.models import Board, Recommendation
+from boards.tables import BoardTable, MeetingTable, MembershipTable, RecommendationTable
+from directions.models import Direction
+from interventions.generic import ObjectListView, crumbs_for, get_intervention
+from interventions.models import Programme
+
+
+def held_on(day: datetime.date, prefix: str = "") -> Q:
+    """Memberships (or anything with starts_on/ends_on) that are held on `day`."""
+    return (Q(**{f"{prefix}starts_on__isnull": True}) | Q(**{f"{prefix}starts_on__lte": day})) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": day})
+    )
+
+
+class BoardListView(ObjectListView):
+    intervention_field = "intervention"
+    filterset_class = BoardFilterSet
+    table_class = BoardTable
+    title = "Boards"
+    section = "boards"
+
+    def get_queryset(self) -> QuerySet[Board]:
+        today = timezone.localdate()
+        queryset = Board.objects.select_related("intervention").annotate(
+            current_members=Count(
+                "memberships", filter=held_on(today, "memberships__"), distinct=True
+            ),
+            meeting_count=Count("meetings", distinct=True),
+        )
+        return queryset.filter(intervention=self.intervention)
+
+
+class RecommendationListView(ObjectListView):
+    queryset = Recommendation.objects.select_related("intervention", "owner")
+    intervention_field = "intervention"
+    filterset_class = RecommendationFilterSet
+    table_class = RecommendationTable
+    title = "Recommendations"
+    section = "recommendations"
+
+
+def board_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    intervention = get_intervention(request, slug)
+    board = get_object_or_404(Board, intervention=intervention, key=key)
+    members = MembershipTable(board.memberships.select_related("person", "theme"))
+    members.caption = "Members"
+    meetings = MeetingTable(board.meetings.all())
+    meetings.caption = "Meetings"
+    for table in (members, meetings):
+        RequestConfig(request, paginate=False).configure(table)
+    context = {
+        "intervention": intervention,
+        "section": "boards",
+        "crumbs": crumbs_for(
+            intervention, ("Boards", reverse("boards:board_list", kwargs={"slug": slug}))
+        ),
+        "board": board,
+        "members": members,
+        "meetings": meetings,
+    }
+    return render(request, "boards/board_detail.html", context)
+
+
+def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    intervention = get_intervention(request, slug)
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("owner", "meeting__board").prefetch_related(
+            Prefetch(
+                "directions",
+                Direction.objects.select_related("parent", "direction_set__intervention"),
+            ),
+            Prefetch("programmes", Programme.objects.select_related("intervention")),
+        ),
+        intervention=intervention,
+        pk=pk,
+    )
+    context = {
+        "intervention": intervention,
+        "section": "recommendations",
+        "crumbs": crumbs_for(
+            intervention,
+            ("Recommendations", reverse("boards:recommendation_list", kwargs={"slug": slug})),
+        ),
+        "recommendation": recommendation,
+    }
+    return render(request, "boards/recommendation_detail.html", context)

@@ -1,0 +1,49 @@
+"""The table of an intervention's Directions."""
+
+import django_tables2 as tables
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html, format_html_join
+
+from directions.choices import COMPLIANCE_TAG_COLOURS, DIRECTION_STATUS_TAG_COLOURS, DeadlineKind
+from directions.models import Direction
+from interventions.generic import DATE_FORMAT, BaseTable, TagColumn, TitleColumn
+
+
+class DirectionTable(BaseTable):
+    """Directions in the order they were made, each followed by its sub-items (indented)."""
+
+    reference = tables.Column(verbose_name="Ref.")
+    short_title = TitleColumn(verbose_name="Direction", empty_values=())
+    themes = tables.Column(verbose_name="Themes", empty_values=())
+    deadline = tables.Column(verbose_name="Deadline", empty_values=())
+    compliance = TagColumn(COMPLIANCE_TAG_COLOURS)
+    status = TagColumn(DIRECTION_STATUS_TAG_COLOURS)
+
+    class Meta(BaseTable.Meta):
+        model = Direction
+        fields = ["reference", "short_title", "themes", "deadline", "compliance", "status"]
+        orderable = False  # the order of the Directions themselves is the only sensible one
+        empty_text = "No Directions match these filters."
+        per_page = 100
+        row_attrs = {"class": lambda record: "app-table__row--item" if record.parent_id else ""}
+
+    def render_short_title(self, value: str, record: Direction) -> str:
+        return value or record.text[:80]
+
+    def render_themes(self, record: Direction) -> str:
+        return ", ".join(theme.name for theme in record.themes.all()) or "—"
+
+    def render_deadline(self, record: Direction) -> str:
+        if record.parent_id and not record.deadline_as_written:
+            return f"As Direction {record.parent.ref}"
+        kind = DeadlineKind(record.deadline_kind).label
+        due = record.first_deadline()
+        lines = [(kind,)]
+        if record.deadline_as_written:
+            lines.append((f"“{record.deadline_as_written}”",))
+        if due:
+            lines.append((f"First due {format_date(due, DATE_FORMAT)}",))
+        return format_html(
+            '<span class="app-lines">{}</span>',
+            format_html_join("", '<span class="app-lines__line">{}</span>', lines),
+        )

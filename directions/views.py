@@ -1,0 +1,128 @@
+"""Pages of an intervention's Directions."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Case, F, Prefetch, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from boards.models import Recommendation
+from directions.choices import DeadlineKind
+from directions.filters import DirectionFilterSet
+from directions.models import Direction
+from directions.tables import DirectionTable
+from interventions.generic import DATE_FORMAT, ObjectListView, crumbs_for, get_intervention
+from interventions.models import Programme
+
+
+def in_reading_order(queryset: QuerySet[Direction]) -> QuerySet[Direction]:
+    """Directions as the Directions list them: a, a.i, a.ii, b, c …, set by set."""
+    return queryset.annotate(
+        tree_position=Coalesce("parent__position", "position"),
+        tree_id=Coalesce("parent_id", "id"),
+        is_item=Case(When(parent__isnull=True, then=Value(0)), default=Value(1)),
+    ).order_by(
+        "direction_set__made_on",
+        "direction_set_id",
+        "tree_position",
+        "tree_id",
+        "is_item",
+        F("position").asc(),
+    )
+
+
+class DirectionListView(ObjectListView):
+    queryset = in_reading_order(Direction.objects.for_list().prefetch_related("themes"))
+    intervention_field = "direction_set__intervention"
+    filterset_class = DirectionFilterSet
+    table_class = DirectionTable
+    title = "Directions"
+    item_name = "Directions and sub-items"
+    section = "directions"
+
+
+def months(n: int) -> str:
+    return "one month" if n == 1 else f"{n} months"
+
+
+def explain_deadline(direction: Direction, today: datetime.date) -> list[str]:
+    """The deadline rule in plain English, one sentence a line."""
+    if direction.parent_id and not direction.deadline_as_written:
+        return [
+            f"The same as for Direction {direction.parent.ref}:",
+            *explain_deadline(direction.parent, today),
+        ]
+    made_on = format_date(direction.direction_set.made_on, DATE_FORMAT)
+    first = direction.first_deadline()
+    first_text = format_date(first, DATE_FORMAT) if first else ""
+    match direction.deadline_kind:
+        case DeadlineKind.RELATIVE:
+            span = months(direction.offset_months or 0)
+            if direction.offset_days:
+                span += f" and {direction.offset_days} days"
+            return [f"Due {span} after the date of the Directions ({made_on}): by {first_text}."]
+        case DeadlineKind.RECURRING:
+            lines = [
+                f"Recurring every {months(direction.interval_months or 0)}; first due {first_text}."
+            ]
+            current = [v for v in direction.variations.all() if v.effective_from <= today]
+            if current:
+                latest = current[-1]
+                lines.append(
+                    f"Since {format_date(latest.effective_from, DATE_FORMAT)} the interval is "
+                    f"{months(latest.interval_months)}."
+                )
+            return lines
+        case DeadlineKind.EVENT:
+            event = direction.event or "the event it names"
+            return [f"Due each time {event} happens; there is no fixed date."]
+        case DeadlineKind.STANDING:
+            return [
+                f"Applies all through the Direction period, from {made_on}; "
+                "there is no single deadline."
+            ]
+        case DeadlineKind.FIXED:
+            return [f"Due on {first_text}." if first else "Due on a date not yet recorded."]
+    return []
+
+
+def direction_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    intervention = get_intervention(request, slug)
+    direction = get_object_or_404(
+        Direction.objects.for_list().prefetch_related(
+            "themes",
+            "variations",
+            Prefetch("items", Direction.objects.select_related("parent").order_by("position")),
+            Prefetch("programmes", Programme.objects.select_related("intervention")),
+            Prefetch(
+                "recommendations",
+                Recommendation.objects.select_related("intervention").order_by("made_on"),
+            ),
+        ),
+        direction_set__intervention=intervention,
+        pk=pk,
+    )
+    history_url = ""
+    if request.user.is_staff:
+        history_url = reverse("admin:directions_direction_history", args=[direction.pk])
+    crumbs = crumbs_for(
+        intervention,
+        ("Directions", reverse("directions:direction_list", kwargs={"slug": slug})),
+    )
+    if direction.parent_id:
+        crumbs.append((str(direction.parent), direction.parent.get_absolute_url()))
+    context = {
+        "intervention": intervention,
+        "section": "directions",
+        "crumbs": crumbs,
+        "direction": direction,
+        "deadline_explained": explain_deadline(direction, timezone.localdate()),
+        "history_url": history_url,
+    }
+    return render(request, "directions/direction_detail.html", context)

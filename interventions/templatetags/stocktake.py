@@ -1,0 +1,67 @@
+"""Template helpers: GOV.UK tags for statuses, and form fields with GOV.UK classes."""
+
+from typing import Any
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.utils.safestring import SafeString
+
+from boards.choices import MEETING_STATUS_TAG_COLOURS, RECOMMENDATION_STATUS_TAG_COLOURS
+from boards.tables import cadence_text
+from directions.choices import COMPLIANCE_TAG_COLOURS, DIRECTION_STATUS_TAG_COLOURS
+from interventions.choices import RAG_TAG_COLOURS, WORK_STATUS_TAG_COLOURS
+from interventions.generic import person_name, tag_html
+
+register = template.Library()
+
+# The colour maps by the short names templates use: {% tag_for programme.rag "rag" %}.
+TAG_COLOURS: dict[str, dict[Any, str]] = {
+    "rag": RAG_TAG_COLOURS,
+    "work_status": WORK_STATUS_TAG_COLOURS,
+    "compliance": COMPLIANCE_TAG_COLOURS,
+    "direction_status": DIRECTION_STATUS_TAG_COLOURS,
+    "meeting_status": MEETING_STATUS_TAG_COLOURS,
+    "recommendation_status": RECOMMENDATION_STATUS_TAG_COLOURS,
+}
+
+WIDGET_CLASSES = [
+    (forms.Select, "govuk-select"),
+    (forms.Textarea, "govuk-textarea"),
+    (forms.PasswordInput, "govuk-input"),
+    (forms.TextInput, "govuk-input"),
+]
+
+
+@register.simple_tag
+def tag_for(value: str, colours: str | dict[Any, str]) -> SafeString:
+    """A GOV.UK tag for a stored choice value; `colours` is a map or its name above."""
+    if isinstance(colours, str):
+        colours = TAG_COLOURS[colours]
+    return tag_html(value, colours)
+
+
+@register.filter
+def govuk_widget(field: BoundField) -> SafeString:
+    """The field's widget with GOV.UK classes, error state and aria-describedby."""
+    widget = field.field.widget
+    css = next((css for kind, css in WIDGET_CLASSES if isinstance(widget, kind)), "")
+    described_by = []
+    if field.help_text:
+        described_by.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described_by.append(f"{field.auto_id}-error")
+        css = f"{css} {css}--error" if css else css
+    attrs: dict[str, str] = {"class": css} if css else {}
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def cadence(months: int | None) -> str:
+    return cadence_text(months)
+
+
+@register.filter
+def person(value: Any) -> str:
+    return person_name(value)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from interventions import views
+
+app_name = "interventions"
+urlpatterns = [
+    path("", views.InterventionListView.as_view(), name="intervention_list"),
+    path("i/<slug:slug>/", views.intervention_detail, name="intervention_detail"),
+    path("i/<slug:slug>/programmes/", views.ProgrammeListView.as_view(), name="programme_list"),
+    path(
+        "i/<slug:slug>/programmes/<int:number>/",
+        views.programme_detail,
+        name="programme_detail",
+    ),
+    path("i/<slug:slug>/milestones/", views.MilestoneListView.as_view(), name="milestone_list"),
+    path("i/<slug:slug>/milestones/<int:pk>/", views.milestone_detail, name="milestone_detail"),
+]
