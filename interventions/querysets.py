@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -41,3 +42,12 @@ class ProgrammeQuerySet(models.QuerySet):
 class MilestoneQuerySet(models.QuerySet):
     def for_list(self) -> MilestoneQuerySet:
         return self.select_related("programme", "programme__intervention")
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def current(self, on: datetime.date) -> AppointmentQuerySet:
+        """Appointments held on the given day (an empty start or end is open)."""
+        return self.filter(
+            models.Q(starts_on__isnull=True) | models.Q(starts_on__lte=on),
+            models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on),
+        )

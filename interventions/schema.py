@@ -243,7 +243,18 @@ class DirectionSetIn(Strict):
     )
 
 
-class MilestoneIn(Strict):
+class Tracked(Strict):
+    """Fields of everything whose delivery is tracked (programmes and milestones)."""
+
+    status: choice(WorkStatus) = Field(
+        "not_started", description="Not started, in progress, complete …"
+    )  # type: ignore[valid-type]
+    rag: choice(RAG) = Field(
+        "not_started", description="Red, amber, green, complete or not started."
+    )  # type: ignore[valid-type]
+
+
+class MilestoneIn(Tracked):
     number: Text = Field(
         "", description="Number as written, e.g. `2.1`; empty when the plan gives none."
     )
@@ -259,28 +270,16 @@ class MilestoneIn(Strict):
     )
     forecast_end: datetime.date | None = Field(None, description="Current forecast end date.")
     actual_end: datetime.date | None = Field(None, description="Date it was completed.")
-    status: choice(WorkStatus) = Field(
-        "not_started", description="Not started, in progress, complete …"
-    )  # type: ignore[valid-type]
-    rag: choice(RAG) = Field(
-        "not_started", description="Red, amber, green, complete or not started."
-    )  # type: ignore[valid-type]
     percent_complete: int = Field(0, ge=0, le=100, description="0 to 100.")
 
 
-class ProgrammeIn(Strict):
+class ProgrammeIn(Tracked):
     number: int = Field(ge=1, le=999, description="Programme number, unique in the plan.")
     title: Required = Field(description="Programme title.")
     purpose: Text = Field("", description="Purpose and description.")
     required_by_directions: bool = Field(False, description="True when the Directions require it.")
     phase: choice(Phase) = Field(
         "discovery", description="Discovery, design, mobilisation, delivery or closed."
-    )  # type: ignore[valid-type]
-    status: choice(WorkStatus) = Field(
-        "not_started", description="Not started, in progress, complete …"
-    )  # type: ignore[valid-type]
-    rag: choice(RAG) = Field(
-        "not_started", description="Red, amber, green, complete or not started."
     )  # type: ignore[valid-type]
     sponsor: Key | None = Field(None, description="Key of the Senior Sponsor in `people`.")
     sro: Key | None = Field(None, description="Key of the Senior Responsible Officer in `people`.")

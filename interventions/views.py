@@ -88,8 +88,7 @@ def intervention_detail(request: HttpRequest, slug: str) -> HttpResponse:
     meetings = Meeting.objects.filter(board__intervention=intervention).select_related("board")
     people_now = (
         Appointment.objects.filter(person__intervention=intervention)
-        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .current(today)
         .select_related("person", "theme")
     )
 

@@ -334,3 +334,18 @@ def test_changing_a_programmes_rag_records_the_reason_and_keeps_the_old_state():
     before_the_change = Programme.history.as_of(created_at + datetime.timedelta(days=1))
     assert before_the_change.get(pk=programme.pk).rag == "green"
     assert Programme.history.as_of(timezone.now()).get(pk=programme.pk).rag == "red"
+
+
+@pytest.mark.django_db
+def test_current_appointments_are_those_held_on_the_day():
+    day = datetime.date(2025, 6, 1)
+    held = AppointmentFactory(starts_on=datetime.date(2025, 1, 22), ends_on=None)
+    open_start = AppointmentFactory(starts_on=None, ends_on=None)
+    ended = AppointmentFactory(starts_on=None, ends_on=datetime.date(2024, 7, 31))
+    future = AppointmentFactory(starts_on=datetime.date(2025, 9, 1))
+
+    current = set(Appointment.objects.current(day))
+
+    assert current == {held, open_start}
+    assert ended not in current and future not in current
+    assert all(a.is_current(day) == (a in current) for a in (held, open_start, ended, future))

@@ -283,3 +283,16 @@ def test_staff_get_a_link_to_a_directions_history(client, world, administrator, 
     assert "See the history of this Direction" not in client.get(url).text
     client.force_login(administrator)
     assert "See the history of this Direction" in client.get(url).text
+
+
+def test_the_not_found_page_explains_itself_without_naming_the_intervention(
+    client, world, stranger
+):
+    client.force_login(stranger)
+
+    response = client.get(world.intervention.get_absolute_url())
+
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert "may not have access" in response.text
+    assert world.intervention.title not in response.text

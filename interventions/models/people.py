@@ -9,6 +9,7 @@ from django.db import models
 
 from interventions.choices import Role
 from interventions.models.base import History, TimestampedModel
+from interventions.querysets import AppointmentQuerySet
 
 
 class Person(TimestampedModel):
@@ -67,6 +68,8 @@ class Appointment(TimestampedModel):
     interim = models.BooleanField(default=False)
     source = models.TextField(blank=True)
     history = History()
+
+    objects = AppointmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "starts_on"]
