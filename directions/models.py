@@ -9,8 +9,10 @@ from django.urls import reverse
 from simple_history.models import HistoricForeignKey
 
 from directions.choices import Compliance, DeadlineKind, DirectionStatus
+from interventions.choices import DatePrecision
 from interventions.fuzzy_dates import add_months
 from interventions.models.base import History, TimestampedModel
+from interventions.models.intervention import as_precise
 
 
 class DirectionSetQuerySet(models.QuerySet):
@@ -39,6 +41,9 @@ class DirectionSet(TimestampedModel):
     key = models.SlugField(max_length=80)
     title = models.CharField(max_length=300)
     made_on = models.DateField(help_text="The date of these Directions.")
+    made_on_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     proposed_on = models.DateField(null=True, blank=True)
     representations_by = models.DateField(null=True, blank=True)
     status = models.CharField(
@@ -60,6 +65,11 @@ class DirectionSet(TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def made_on_text(self) -> str:
+        """The date of these Directions, as precisely as it is known."""
+        return as_precise(self.made_on, self.made_on_precision)
 
 
 class Direction(TimestampedModel):

@@ -58,7 +58,7 @@ def explain_deadline(direction: Direction, today: datetime.date) -> list[str]:
             f"The same as for Direction {direction.parent.ref}:",
             *explain_deadline(direction.parent, today),
         ]
-    made_on = format_date(direction.direction_set.made_on, DATE_FORMAT)
+    made_on = direction.direction_set.made_on_text
     first = direction.first_deadline()
     first_text = format_date(first, DATE_FORMAT) if first else ""
     match direction.deadline_kind:

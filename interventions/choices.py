@@ -15,6 +15,14 @@ class InterventionStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class DatePrecision(models.TextChoices):
+    """How much of a date the record gives: old papers sometimes say only "2014"."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
 class AuthorityKind(models.TextChoices):
     LONDON_BOROUGH = "london_borough", "London borough"
     METROPOLITAN_DISTRICT = "metropolitan_district", "Metropolitan district"

@@ -24,6 +24,7 @@ from directions.choices import Compliance, DeadlineKind, DirectionStatus
 from interventions.choices import (
     RAG,
     AuthorityKind,
+    DatePrecision,
     InterventionModel,
     InterventionStatus,
     Phase,
@@ -71,9 +72,17 @@ class InterventionIn(Strict):
     directions_date: datetime.date = Field(
         description="Date the Directions were made: the start of the intervention."
     )
+    directions_date_precision: choice(DatePrecision) = Field(  # type: ignore[valid-type]
+        "day",
+        description="`day`, or `month`/`year` when the record gives no more: the date is then "
+        "the first day of that month or year.",
+    )
     duration_months: int | None = Field(None, ge=1, le=240, description="Initial period in months.")
     end_date: datetime.date | None = Field(
         None, description="Date it ended or is due to end, when known."
+    )
+    end_date_precision: choice(DatePrecision) = Field(  # type: ignore[valid-type]
+        "day", description="As `directions_date_precision`, for `end_date`."
     )
     status: choice(InterventionStatus) = Field(description="Proposed, active, extended or closed.")  # type: ignore[valid-type]
     summary: Text = Field("", description="A paragraph on why the intervention exists.")
@@ -228,6 +237,9 @@ class DirectionSetIn(Strict):
     title: Required = Field(description="Title of the set of Directions.")
     made_on: datetime.date = Field(
         description="The date of these Directions: relative deadlines count from it."
+    )
+    made_on_precision: choice(DatePrecision) = Field(  # type: ignore[valid-type]
+        "day", description="As `intervention.directions_date_precision`, for `made_on`."
     )
     proposed_on: datetime.date | None = Field(
         None, description="Date the Directions were proposed."

@@ -20,7 +20,9 @@ class InterventionTable(BaseTable):
     authority = tables.Column(order_by="authority__name")
     title = TitleColumn()
     model = tables.Column()
-    directions_date = DateColumn(verbose_name="Directions date")
+    directions_date = tables.Column(
+        accessor="directions_date_text", order_by="directions_date", verbose_name="Directions date"
+    )
     status = tables.Column()
 
     class Meta(BaseTable.Meta):

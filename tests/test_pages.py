@@ -14,6 +14,7 @@ from tests.factories import (
     BoardMembershipFactory,
     DirectionFactory,
     DirectionSetFactory,
+    InterventionFactory,
     MeetingFactory,
     MilestoneFactory,
     ProgrammeFactory,
@@ -296,3 +297,21 @@ def test_the_not_found_page_explains_itself_without_naming_the_intervention(
     assert "Page not found" in response.text
     assert "may not have access" in response.text
     assert world.intervention.title not in response.text
+
+
+def test_an_intervention_known_only_to_the_year_says_so(client, administrator):
+    earlier = InterventionFactory(
+        directions_date=datetime.date(2014, 1, 1),
+        directions_date_precision="year",
+        end_date=datetime.date(2017, 3, 1),
+        end_date_precision="month",
+        duration_months=None,
+    )
+    client.force_login(administrator)
+
+    home = client.get(earlier.get_absolute_url()).text
+    listing = client.get(reverse("interventions:intervention_list")).text
+
+    assert "2014" in home and "1 Jan 2014" not in home
+    assert "March 2017" in home and "1 Mar 2017" not in home
+    assert "1 Jan 2014" not in listing

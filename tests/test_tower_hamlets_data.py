@@ -337,3 +337,14 @@ def test_the_2014_intervention_is_a_closed_commissioners_one_of_the_same_authori
         "tower-hamlets-2025",
         "tower-hamlets-2014",
     ]
+    # The letter gives only the year of the Directions and the month powers were returned:
+    # the record says no more than that.
+    assert earlier.directions_date_text == "2014"
+    assert earlier.scheduled_end_text == "March 2017"
+    sets = {s.key: s.made_on_text for s in earlier.direction_sets.all()}
+    assert sets == {"2014-directions": "2014", "2017-03-directions": "March 2017"}
+
+
+def test_the_2025_dates_are_known_to_the_day(tower_hamlets):
+    assert tower_hamlets.directions_date_text == "22 Jan 2025"
+    assert tower_hamlets.scheduled_end_text == "21 Jan 2028"

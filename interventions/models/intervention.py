@@ -7,10 +7,24 @@ import datetime
 from django.db import models
 from django.urls import reverse
 
-from interventions.choices import AuthorityKind, InterventionModel, InterventionStatus
+from interventions.choices import (
+    AuthorityKind,
+    DatePrecision,
+    InterventionModel,
+    InterventionStatus,
+)
 from interventions.fuzzy_dates import add_months
 from interventions.models.base import History, TimestampedModel
 from interventions.querysets import InterventionQuerySet
+
+
+def as_precise(day: datetime.date, precision: str) -> str:
+    """A date written no more precisely than it is known."""
+    if precision == DatePrecision.YEAR:
+        return f"{day:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{day:%B %Y}"
+    return f"{day.day} {day:%b %Y}"
 
 
 class Theme(models.Model):
@@ -55,10 +69,20 @@ class Intervention(TimestampedModel):
     model = models.CharField(max_length=30, choices=InterventionModel.choices)
     legal_basis = models.CharField(max_length=200, blank=True)
     directions_date = models.DateField(help_text="Date the Directions were made.")
+    directions_date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How much of the date the record gives; a month or a year is stored as its "
+        "first day.",
+    )
     duration_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Initial period in months."
     )
     end_date = models.DateField(null=True, blank=True, help_text="Date it ended or is due to end.")
+    end_date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     status = models.CharField(max_length=20, choices=InterventionStatus.choices)
     summary = models.TextField(blank=True)
     source = models.TextField(blank=True)
@@ -81,6 +105,18 @@ class Intervention(TimestampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("interventions:intervention_detail", kwargs={"slug": self.slug})
+
+    @property
+    def directions_date_text(self) -> str:
+        """The Directions date as precisely as it is known: "22 January 2025", "2014"."""
+        return as_precise(self.directions_date, self.directions_date_precision)
+
+    @property
+    def scheduled_end_text(self) -> str:
+        if self.end_date:
+            return as_precise(self.end_date, self.end_date_precision)
+        end = self.scheduled_end
+        return as_precise(end, DatePrecision.DAY) if end else ""
 
     @property
     def scheduled_end(self) -> datetime.date | None:
