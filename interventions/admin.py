@@ -4,11 +4,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from interventions.models import (
     Appointment,
     Authority,
+    ChangeRequest,
+    Comment,
+    Delegation,
+    Evidence,
     Intervention,
     Milestone,
     Person,
     Plan,
     Programme,
+    ProgrammeUpdate,
     StrategicAim,
     Theme,
 )
@@ -97,3 +102,40 @@ class MilestoneAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "number"]
     list_select_related = ["programme"]
     readonly_fields = ["planned_start", "planned_end"]
+
+
+@admin.register(ProgrammeUpdate)
+class ProgrammeUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["programme", "period_start", "rag", "author", "updated"]
+    list_filter = ["programme__intervention", "rag", "period_start"]
+    list_select_related = ["programme", "author"]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "programme", "milestone", "starts_on", "ends_on", "granted_by"]
+    list_filter = ["programme__intervention"]
+    list_select_related = ["person", "programme", "milestone", "granted_by"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "programme", "milestone", "added_by", "created"]
+    list_filter = ["intervention", "kind"]
+    list_select_related = ["programme", "milestone", "added_by"]
+    # Files are added through the service, which checks type and size.
+    readonly_fields = ["uuid", "file", "original_name", "content_type", "size"]
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["milestone", "kind", "status", "requested_by", "decided_by", "created"]
+    list_filter = ["milestone__programme__intervention", "kind", "status"]
+    list_select_related = ["milestone", "requested_by", "decided_by"]
+
+
+@admin.register(Comment)
+class CommentAdmin(SimpleHistoryAdmin):
+    list_display = ["programme", "milestone", "kind", "author", "created"]
+    list_filter = ["programme__intervention", "kind"]
+    list_select_related = ["programme", "milestone", "author"]

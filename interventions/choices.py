@@ -104,3 +104,42 @@ WORK_STATUS_TAG_COLOURS = {
     WorkStatus.ON_HOLD: "orange",
     WorkStatus.CANCELLED: "grey",
 }
+
+RAG_DEFINITIONS = {
+    RAG.NOT_STARTED: "Work has not begun, as planned.",
+    RAG.GREEN: "On track: delivery to time, scope and budget is expected.",
+    RAG.AMBER: "At risk: problems the programme can resolve itself, with attention.",
+    RAG.RED: "Off track: needs decisions or help from outside the programme.",
+    RAG.COMPLETE: "Delivered, with the evidence recorded.",
+}
+
+
+class EvidenceKind(models.TextChoices):
+    FILE = "file", "Uploaded file"
+    LINK = "link", "Link"
+
+
+class ChangeKind(models.TextChoices):
+    """Changes to an agreed milestone that go through change control."""
+
+    END_DATE = "end_date", "Move the end date past the baseline"
+    SCOPE = "scope", "Change the scope"
+    CLOSE_EARLY = "close_early", "Close early"
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting decision"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+CHANGE_STATUS_TAG_COLOURS = {
+    ChangeStatus.PENDING: "yellow",
+    ChangeStatus.APPROVED: "green",
+    ChangeStatus.REJECTED: "red",
+}
+
+
+class CommentKind(models.TextChoices):
+    CHALLENGE = "challenge", "Challenge"
+    COMMENT = "comment", "Comment"

@@ -11,11 +11,16 @@ from directions.models import Direction, DirectionSet
 from interventions.models import (
     Appointment,
     Authority,
+    ChangeRequest,
+    Comment,
+    Delegation,
+    Evidence,
     Intervention,
     Milestone,
     Person,
     Plan,
     Programme,
+    ProgrammeUpdate,
     StrategicAim,
 )
 
@@ -191,3 +196,60 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
     title = factory.Faker("sentence", nb_words=6)
     text = factory.Faker("paragraph")
     made_on = datetime.date(2025, 5, 21)
+
+
+class DelegationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delegation
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    person = factory.SubFactory(
+        PersonFactory, intervention=factory.SelfAttribute("..programme.intervention")
+    )
+    granted_by = factory.SubFactory(UserFactory)
+    starts_on = datetime.date(2025, 1, 22)
+
+
+class ProgrammeUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeUpdate
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    period_start = datetime.date(2025, 4, 1)
+    rag = "amber"
+    summary = factory.Faker("paragraph")
+    author = factory.SubFactory(UserFactory)
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    intervention = factory.SelfAttribute("programme.intervention")
+    uuid = factory.Faker("uuid4", cast_to=None)
+    kind = "link"
+    title = factory.Faker("sentence", nb_words=4)
+    url = factory.Sequence(lambda n: f"https://example.org/papers/{n}")
+    added_by = factory.SubFactory(UserFactory)
+
+
+class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChangeRequest
+
+    milestone = factory.SubFactory(MilestoneFactory)
+    kind = "end_date"
+    proposed_end = datetime.date(2025, 12, 31)
+    reason = factory.Faker("sentence")
+    requested_by = factory.SubFactory(UserFactory)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = "challenge"
+    text = factory.Faker("paragraph")
+    author = factory.SubFactory(UserFactory)

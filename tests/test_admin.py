@@ -9,10 +9,15 @@ from directions.models import IntervalVariation
 from tests.factories import (
     AppointmentFactory,
     BoardMembershipFactory,
+    ChangeRequestFactory,
+    CommentFactory,
+    DelegationFactory,
     DirectionFactory,
+    EvidenceFactory,
     MeetingFactory,
     MilestoneFactory,
     PlanFactory,
+    ProgrammeUpdateFactory,
     RecommendationFactory,
     UserFactory,
 )
@@ -43,6 +48,12 @@ def one_of_everything(db):
     meeting = MeetingFactory(board__intervention=intervention)
     BoardMembershipFactory(board=meeting.board)
     RecommendationFactory(intervention=intervention, meeting=meeting)
+    programme = milestone.programme
+    DelegationFactory(programme=programme, milestone=milestone)
+    ProgrammeUpdateFactory(programme=programme)
+    EvidenceFactory(programme=programme, milestone=milestone)
+    ChangeRequestFactory(milestone=milestone)
+    CommentFactory(programme=programme, milestone=milestone)
     direction = DirectionFactory(
         direction_set__intervention=intervention, deadline_kind="recurring"
     )

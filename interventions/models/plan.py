@@ -92,6 +92,9 @@ class Programme(TimestampedModel):
         related_name="lead_member_programmes",
     )
     themes = models.ManyToManyField("interventions.Theme", blank=True, related_name="programmes")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised by each saved edit; refuses stale edits."
+    )
     history = History(m2m_fields=[themes])
 
     objects = ProgrammeQuerySet.as_manager()
@@ -132,6 +135,7 @@ class Milestone(TimestampedModel):
     planned_start = models.DateField(null=True, blank=True, editable=False)
     planned_end = models.DateField(null=True, blank=True, editable=False)
     baseline_end = models.DateField(null=True, blank=True)
+    forecast_start = models.DateField(null=True, blank=True)
     forecast_end = models.DateField(null=True, blank=True)
     actual_end = models.DateField(null=True, blank=True)
     status = models.CharField(
@@ -140,6 +144,11 @@ class Milestone(TimestampedModel):
     rag = models.CharField("RAG", max_length=20, choices=RAG.choices, default=RAG.NOT_STARTED)
     percent_complete = models.PositiveSmallIntegerField(
         default=0, validators=[MaxValueValidator(100)]
+    )
+    commentary = models.TextField(blank=True, help_text="Progress in the current period.")
+    next_steps = models.TextField(blank=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised by each saved edit; refuses stale edits."
     )
     history = History()
 
