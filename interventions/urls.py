@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from interventions import views
 
@@ -14,4 +14,9 @@ urlpatterns = [
     ),
     path("i/<slug:slug>/milestones/", views.MilestoneListView.as_view(), name="milestone_list"),
     path("i/<slug:slug>/milestones/<int:pk>/", views.milestone_detail, name="milestone_detail"),
+    # Officers keep the plan up to date; everyone reads what changed.
+    path("", include("interventions.urls_updates")),
+    path("", include("interventions.urls_evidence")),
+    path("", include("interventions.urls_work")),
+    path("", include("interventions.urls_audit")),
 ]
