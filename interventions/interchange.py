@@ -346,9 +346,6 @@ class _Writer:
                         end_as_written=milestone_in.end,
                         **milestone_in.model_dump(exclude={"start", "end"}),
                     )
-                    milestone.compute_dates()
-                    if milestone.baseline_end is None:
-                        milestone.baseline_end = milestone.planned_end
                     self.save(milestone, f"{path}.milestones[{position - 1}]")
 
     def write_direction_set(self, set_in: s.DirectionSetIn, path: str) -> None:

@@ -1,5 +1,33 @@
-"""URLs of the updates pages, in the interventions namespace."""
+"""URLs of the pages where officers update the plan and change requests are decided."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from interventions import update_views
+
+urlpatterns = [
+    path(
+        "i/<slug:slug>/programmes/<int:number>/edit/",
+        update_views.programme_edit,
+        name="programme_edit",
+    ),
+    path(
+        "i/<slug:slug>/milestones/<int:pk>/edit/",
+        update_views.milestone_edit,
+        name="milestone_edit",
+    ),
+    path(
+        "i/<slug:slug>/milestones/<int:pk>/change-request/",
+        update_views.change_request_new,
+        name="change_request_new",
+    ),
+    path(
+        "i/<slug:slug>/change-requests/",
+        update_views.ChangeRequestListView.as_view(),
+        name="change_request_list",
+    ),
+    path(
+        "i/<slug:slug>/change-requests/<int:pk>/",
+        update_views.change_request_detail,
+        name="change_request_detail",
+    ),
+]

@@ -191,6 +191,9 @@ class Milestone(TimestampedModel):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.compute_dates()
+        if self._state.adding and self.baseline_end is None:
+            # Until change control moves it, the agreed end is the end the plan wrote.
+            self.baseline_end = self.planned_end
         super().save(*args, **kwargs)
 
     def is_overdue(self, on: datetime.date) -> bool:

@@ -9,7 +9,11 @@ from django.utils.safestring import SafeString
 from boards.choices import MEETING_STATUS_TAG_COLOURS, RECOMMENDATION_STATUS_TAG_COLOURS
 from boards.tables import cadence_text
 from directions.choices import COMPLIANCE_TAG_COLOURS, DIRECTION_STATUS_TAG_COLOURS
-from interventions.choices import RAG_TAG_COLOURS, WORK_STATUS_TAG_COLOURS
+from interventions.choices import (
+    CHANGE_STATUS_TAG_COLOURS,
+    RAG_TAG_COLOURS,
+    WORK_STATUS_TAG_COLOURS,
+)
 from interventions.generic import person_name, tag_html
 
 register = template.Library()
@@ -22,9 +26,12 @@ TAG_COLOURS: dict[str, dict[Any, str]] = {
     "direction_status": DIRECTION_STATUS_TAG_COLOURS,
     "meeting_status": MEETING_STATUS_TAG_COLOURS,
     "recommendation_status": RECOMMENDATION_STATUS_TAG_COLOURS,
+    "change_status": CHANGE_STATUS_TAG_COLOURS,
 }
 
 WIDGET_CLASSES = [
+    (forms.DateInput, "govuk-input govuk-input--width-10"),
+    (forms.NumberInput, "govuk-input govuk-input--width-4"),
     (forms.Select, "govuk-select"),
     (forms.Textarea, "govuk-textarea"),
     (forms.PasswordInput, "govuk-input"),
@@ -50,7 +57,7 @@ def govuk_widget(field: BoundField) -> SafeString:
         described_by.append(f"{field.auto_id}-hint")
     if field.errors:
         described_by.append(f"{field.auto_id}-error")
-        css = f"{css} {css}--error" if css else css
+        css = f"{css} {css.split()[0]}--error" if css else css
     attrs: dict[str, str] = {"class": css} if css else {}
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
@@ -65,3 +72,17 @@ def cadence(months: int | None) -> str:
 @register.filter
 def person(value: Any) -> str:
     return person_name(value)
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
+    """mapping[key] in a template, or None (e.g. a RAG choice's definition)."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def field_anchor(field: BoundField) -> str:
+    """The id an error summary links to: a radio group's first option, else the input."""
+    if getattr(field.field.widget, "input_type", "") == "radio":
+        return f"{field.auto_id}_0"
+    return field.id_for_label
