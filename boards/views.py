@@ -17,6 +17,7 @@ from boards.tables import BoardTable, MeetingTable, MembershipTable, Recommendat
 from directions.models import Direction
 from interventions.generic import ObjectListView, crumbs_for, get_intervention
 from interventions.models import Programme
+from interventions.timeline import recent_history
 
 
 def held_on(day: datetime.date, prefix: str = "") -> Q:
@@ -96,5 +97,6 @@ def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespo
             ("Recommendations", reverse("boards:recommendation_list", kwargs={"slug": slug})),
         ),
         "recommendation": recommendation,
+        **recent_history(recommendation, slug),
     }
     return render(request, "boards/recommendation_detail.html", context)

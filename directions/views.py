@@ -19,6 +19,7 @@ from directions.models import Direction
 from directions.tables import DirectionTable
 from interventions.generic import DATE_FORMAT, ObjectListView, crumbs_for, get_intervention
 from interventions.models import Programme
+from interventions.timeline import recent_history
 
 
 def in_reading_order(queryset: QuerySet[Direction]) -> QuerySet[Direction]:
@@ -108,9 +109,6 @@ def direction_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         direction_set__intervention=intervention,
         pk=pk,
     )
-    history_url = ""
-    if request.user.is_staff:
-        history_url = reverse("admin:directions_direction_history", args=[direction.pk])
     crumbs = crumbs_for(
         intervention,
         ("Directions", reverse("directions:direction_list", kwargs={"slug": slug})),
@@ -123,6 +121,6 @@ def direction_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "crumbs": crumbs,
         "direction": direction,
         "deadline_explained": explain_deadline(direction, timezone.localdate()),
-        "history_url": history_url,
+        **recent_history(direction, slug),
     }
     return render(request, "directions/direction_detail.html", context)

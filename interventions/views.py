@@ -14,8 +14,8 @@ from boards.choices import RecommendationStatus
 from boards.models import Board, Meeting, Recommendation
 from directions.choices import Compliance
 from directions.models import Direction
-from interventions import permissions
 from interventions.choices import RAG, ChangeStatus, Phase, WorkStatus
+from interventions.evidence import evidence_context
 from interventions.filters import InterventionFilterSet, MilestoneFilterSet, ProgrammeFilterSet
 from interventions.generic import ObjectListView, crumbs_for, get_intervention
 from interventions.models import Appointment, Intervention, Milestone, Programme
@@ -25,6 +25,7 @@ from interventions.tables import (
     ProgrammeMilestoneTable,
     ProgrammeTable,
 )
+from interventions.timeline import recent_history
 
 
 class InterventionListView(ObjectListView):
@@ -145,7 +146,8 @@ def programme_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
         "crumbs": crumbs_for(intervention, ("Programmes", programme_list_url(slug))),
         "programme": programme,
         "milestones": milestones,
-        "can_update": permissions.can_update_programme(request.user, programme),
+        **recent_history(programme, slug),
+        **evidence_context(request, programme),
     }
     return render(request, "interventions/programme_detail.html", context)
 
@@ -166,7 +168,8 @@ def milestone_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "milestone": milestone,
         "steps": steps,
         "overdue": milestone.is_overdue(timezone.localdate()),
-        "can_update": permissions.can_update_milestone(request.user, milestone),
+        **recent_history(milestone, slug),
+        **evidence_context(request, milestone.programme, milestone),
         "pending_changes": list(
             milestone.change_requests.filter(status=ChangeStatus.PENDING).select_related(
                 "requested_by"

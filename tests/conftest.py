@@ -6,6 +6,13 @@ from interventions import roles
 from tests.factories import InterventionFactory, PersonFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def evidence_root(settings, tmp_path):
+    """Uploaded evidence goes to a temporary folder in every test, never the repository's."""
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    return settings.EVIDENCE_ROOT
+
+
 @pytest.fixture
 def intervention(db):
     return InterventionFactory()

@@ -275,15 +275,16 @@ def test_the_direction_page_explains_the_deadline(client, world, officer):
     assert "Due 3 months after the date of the Directions (22 Jan 2025): by 22 Apr 2025." in html
 
 
-def test_staff_get_a_link_to_a_directions_history(client, world, administrator, officer):
-    url = world.pages["direction_detail"][0]
-    administrator.is_staff = True
-    administrator.save()
+@pytest.mark.parametrize(
+    "page", ["direction_detail", "programme_detail", "milestone_detail", "recommendation_detail"]
+)
+def test_detail_pages_show_their_history_to_every_reader(client, world, envoy, page):
+    client.force_login(envoy)
 
-    client.force_login(officer)
-    assert "See the history of this Direction" not in client.get(url).text
-    client.force_login(administrator)
-    assert "See the history of this Direction" in client.get(url).text
+    html = client.get(world.pages[page][0]).text
+
+    assert '<h2 class="govuk-heading-m" id="history">History</h2>' in html
+    assert "Created" in html
 
 
 def test_the_not_found_page_explains_itself_without_naming_the_intervention(

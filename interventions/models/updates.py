@@ -3,23 +3,34 @@
 from __future__ import annotations
 
 import datetime
+import os
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import LazyObject
+from django.utils.deconstruct import deconstructible
 
 from interventions.choices import RAG, ChangeKind, ChangeStatus, CommentKind, EvidenceKind
 from interventions.models.base import History, TimestampedModel
 from interventions.periods import ReportingPeriod
 
 
-class EvidenceStorage(LazyObject):
-    """Uploaded evidence lives outside the web root (settings.EVIDENCE_ROOT) and is only ever
-    served by a view that checks permission."""
+@deconstructible(path="interventions.models.updates.EvidenceStorage")
+class EvidenceStorage(FileSystemStorage):
+    """Uploaded evidence lives outside the web root, in settings.EVIDENCE_ROOT (read on every
+    use, so it follows the setting), and is only ever served by a view that checks
+    permission: it has no URL."""
 
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.EVIDENCE_ROOT, base_url=None)
+    def __init__(self) -> None:
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self) -> str:  # type: ignore[override]
+        return str(settings.EVIDENCE_ROOT)
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
 
 
 evidence_storage = EvidenceStorage()
