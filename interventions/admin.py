@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -127,15 +129,29 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     readonly_fields = ["uuid", "file", "original_name", "content_type", "size"]
 
 
+class RecordOnlyAdmin(SimpleHistoryAdmin):
+    """Rows that are part of the record: read in the admin, changed only by the service's own
+    pages (change requests are decided there; comments are never edited or deleted)."""
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(SimpleHistoryAdmin):
+class ChangeRequestAdmin(RecordOnlyAdmin):
     list_display = ["milestone", "kind", "status", "requested_by", "decided_by", "created"]
     list_filter = ["milestone__programme__intervention", "kind", "status"]
     list_select_related = ["milestone", "requested_by", "decided_by"]
 
 
 @admin.register(Comment)
-class CommentAdmin(SimpleHistoryAdmin):
+class CommentAdmin(RecordOnlyAdmin):
     list_display = ["programme", "milestone", "kind", "author", "created"]
     list_filter = ["programme__intervention", "kind"]
     list_select_related = ["programme", "milestone", "author"]

@@ -26,6 +26,7 @@ from interventions.tables import (
     ProgrammeTable,
 )
 from interventions.timeline import recent_history
+from interventions.work import period_updates_context
 
 
 class InterventionListView(ObjectListView):
@@ -148,6 +149,7 @@ def programme_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
         "milestones": milestones,
         **recent_history(programme, slug),
         **evidence_context(request, programme),
+        "period_updates": period_updates_context(request.user, programme),
     }
     return render(request, "interventions/programme_detail.html", context)
 

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from directions.models import IntervalVariation
+from interventions.models import ChangeRequest, Comment
 from tests.factories import (
     AppointmentFactory,
     BoardMembershipFactory,
@@ -111,3 +112,18 @@ def test_a_staff_user_without_a_role_sees_no_models(client, db):
 
     assert response.status_code == 200
     assert "Programmes" not in response.text
+
+
+def test_comments_and_change_requests_cannot_be_changed_or_deleted_in_the_admin(
+    client, staff_administrator, one_of_everything
+):
+    client.force_login(staff_administrator)
+    for model in (Comment, ChangeRequest):
+        obj = model.objects.get()
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+
+        page = client.get(reverse(f"{prefix}_change", args=[obj.pk])).text
+        client.post(reverse(f"{prefix}_delete", args=[obj.pk]), {"post": "yes"})
+
+        assert 'name="_save"' not in page
+        assert model.objects.filter(pk=obj.pk).exists()

@@ -349,3 +349,12 @@ def test_current_appointments_are_those_held_on_the_day():
     assert current == {held, open_start}
     assert ended not in current and future not in current
     assert all(a.is_current(day) == (a in current) for a in (held, open_start, ended, future))
+
+
+@pytest.mark.django_db
+def test_a_cancelled_milestone_is_not_overdue():
+    milestone = MilestoneFactory(end_as_written="Jan 2025", status="cancelled")
+
+    assert not milestone.is_overdue(datetime.date(2025, 6, 1))
+    milestone.status = "in_progress"
+    assert milestone.is_overdue(datetime.date(2025, 6, 1))

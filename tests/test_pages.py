@@ -316,3 +316,11 @@ def test_an_intervention_known_only_to_the_year_says_so(client, administrator):
     assert "2014" in home and "1 Jan 2014" not in home
     assert "March 2017" in home and "1 Mar 2017" not in home
     assert "1 Jan 2014" not in listing
+
+
+def test_every_signed_in_page_links_to_my_work(client, world, envoy):
+    client.force_login(envoy)
+
+    html = client.get(reverse("interventions:intervention_list")).text
+
+    assert f'href="{reverse("interventions:my_work")}"' in html

@@ -197,6 +197,7 @@ class Milestone(TimestampedModel):
         super().save(*args, **kwargs)
 
     def is_overdue(self, on: datetime.date) -> bool:
-        """Past its forecast (else baseline) end and not complete."""
+        """Past its forecast (else baseline) end and neither complete nor cancelled."""
         due = self.forecast_end or self.baseline_end
-        return bool(due and due < on and self.status != WorkStatus.COMPLETE)
+        finished = self.status in (WorkStatus.COMPLETE, WorkStatus.CANCELLED)
+        return bool(due and due < on and not finished)
