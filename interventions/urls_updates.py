@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from interventions import update_views
+from interventions import delegation_views, update_views
 
 urlpatterns = [
     path(
@@ -29,5 +29,15 @@ urlpatterns = [
         "i/<slug:slug>/change-requests/<int:pk>/",
         update_views.change_request_detail,
         name="change_request_detail",
+    ),
+    path(
+        "i/<slug:slug>/programmes/<int:number>/delegations/",
+        delegation_views.programme_delegations,
+        name="programme_delegations",
+    ),
+    path(
+        "i/<slug:slug>/programmes/<int:number>/delegations/<int:pk>/end/",
+        delegation_views.end_delegation,
+        name="end_delegation",
     ),
 ]
