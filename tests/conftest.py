@@ -7,6 +7,13 @@ from tests.factories import InterventionFactory, PersonFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Factories set a password for every user; full-strength hashing would take most of the
+    suite's time and proves nothing here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def evidence_root(settings, tmp_path):
     """Uploaded evidence goes to a temporary folder in every test, never the repository's."""
     settings.EVIDENCE_ROOT = tmp_path / "evidence"
