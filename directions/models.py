@@ -115,6 +115,9 @@ class Direction(TimestampedModel):
     superseded_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supersedes"
     )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised by each saved edit; refuses stale edits."
+    )
     history = History(m2m_fields=[themes, programmes])
 
     objects = DirectionQuerySet.as_manager()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -15,10 +17,13 @@ from django.utils.dateformat import format as format_date
 from boards.models import Recommendation
 from directions.choices import DeadlineKind
 from directions.filters import DirectionFilterSet
+from directions.forms import ComplianceForm
 from directions.models import Direction
 from directions.tables import DirectionTable
+from interventions import permissions
 from interventions.generic import DATE_FORMAT, ObjectListView, crumbs_for, get_intervention
 from interventions.models import Programme
+from interventions.services import StaleEdit, save_versioned
 from interventions.timeline import recent_history
 
 
@@ -120,7 +125,48 @@ def direction_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "section": "directions",
         "crumbs": crumbs,
         "direction": direction,
+        "can_record_compliance": permissions.is_improvement_team_of(request.user, intervention),
         "deadline_explained": explain_deadline(direction, timezone.localdate()),
         **recent_history(direction, slug),
     }
     return render(request, "directions/direction_detail.html", context)
+
+
+def direction_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The improvement team records a Direction's compliance and the evidence for it."""
+    intervention = get_intervention(request, slug)
+    direction = get_object_or_404(
+        Direction.objects.for_list(), direction_set__intervention=intervention, pk=pk
+    )
+    if not permissions.is_improvement_team_of(request.user, intervention):
+        raise PermissionDenied("Only the improvement team records compliance with Directions.")
+    form = ComplianceForm(request.POST or None, instance=direction)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_versioned(
+                form.save(commit=False),
+                form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except StaleEdit as refused:
+            stale = refused
+            form.data = form.data.copy()
+            form.data["version"] = str(refused.current.version)
+        else:
+            messages.success(request, f"Direction {direction.reference} updated.")
+            return redirect(direction.get_absolute_url())
+    return render(
+        request,
+        "directions/direction_edit.html",
+        {
+            "intervention": intervention,
+            "section": "directions",
+            "crumbs": crumbs_for(
+                intervention, (f"Direction {direction.reference}", direction.get_absolute_url())
+            ),
+            "direction": direction,
+            "form": form,
+            "stale": stale,
+        },
+    )
