@@ -23,8 +23,8 @@ from directions.tables import DirectionTable
 from interventions import permissions
 from interventions.generic import DATE_FORMAT, ObjectListView, crumbs_for, get_intervention
 from interventions.models import Programme
-from interventions.services import StaleEdit, save_versioned
 from interventions.timeline import recent_history
+from interventions.update_views import save_or_explain
 
 
 def in_reading_order(queryset: QuerySet[Direction]) -> QuerySet[Direction]:
@@ -143,17 +143,8 @@ def direction_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = ComplianceForm(request.POST or None, instance=direction)
     stale = None
     if request.method == "POST" and form.is_valid():
-        try:
-            save_versioned(
-                form.save(commit=False),
-                form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except StaleEdit as refused:
-            stale = refused
-            form.data = form.data.copy()
-            form.data["version"] = str(refused.current.version)
-        else:
+        stale = save_or_explain(form, form.cleaned_data["reason"])
+        if stale is None:
             messages.success(request, f"Direction {direction.reference} updated.")
             return redirect(direction.get_absolute_url())
     return render(

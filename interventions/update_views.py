@@ -51,7 +51,7 @@ def _milestone(intervention: Intervention, pk: int) -> Milestone:
     )
 
 
-def _save_or_explain(request: HttpRequest, form: VersionedForm, reason: str) -> StaleEdit | None:
+def save_or_explain(form: VersionedForm, reason: str) -> StaleEdit | None:
     """Save the form's object unless someone else saved it since the form was opened.
 
     On a stale edit nothing is saved; the form keeps the user's input but moves on to the
@@ -74,7 +74,7 @@ def programme_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse
     form = ProgrammeStatusForm(request.POST or None, instance=programme)
     stale = None
     if request.method == "POST" and form.is_valid():
-        stale = _save_or_explain(request, form, form.cleaned_data["reason"])
+        stale = save_or_explain(form, form.cleaned_data["reason"])
         if stale is None:
             messages.success(request, f"Programme {programme.number} updated.")
             return redirect(programme.get_absolute_url())
@@ -103,7 +103,7 @@ def milestone_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"].strip()
         slips = form.slips
-        stale = _save_or_explain(request, form, reason)
+        stale = save_or_explain(form, reason)
         if stale is None:
             if slips:
                 change_control.request_change(
