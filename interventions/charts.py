@@ -82,6 +82,12 @@ class DataTable:
     columns: list[str]  # the first heads the row headers
     rows: list[tuple[str, list[Cell]]]
 
+    def labelled_rows(self) -> list[tuple[str, list[tuple[Cell, str]]]]:
+        """Each row's cells with their column's heading, for links that name their figure."""
+        return [
+            (label, list(zip(cells, self.columns[1:], strict=True))) for label, cells in self.rows
+        ]
+
 
 def _text(x: float, y: float, content: str, **attrs: object) -> str:
     """A `<text>` element; keyword attributes (font_size=…) override the defaults."""
@@ -211,13 +217,15 @@ class BarChart(Chart):
 class StackedChart(Chart):
     """Categories each split into the same series; `values[i][j]` is category i, series j.
 
-    `urls`, when given, has the same shape and names the page listing each figure's rows.
+    `urls`, when given, has the same shape and names the page listing each figure's rows;
+    `total_urls`, one per category, the page listing the rows of its total.
     """
 
     categories: list[str] = field(default_factory=list)
     series: list[Series] = field(default_factory=list)
     values: list[list[int]] = field(default_factory=list)
     urls: list[list[str]] | None = None
+    total_urls: list[str] | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -258,7 +266,8 @@ class StackedChart(Chart):
         for i, (category, row) in enumerate(zip(self.categories, self.values, strict=True)):
             links = self.urls[i] if self.urls else [""] * len(row)
             cells = [Cell(value, url) for value, url in zip(row, links, strict=True)]
-            rows.append((category, [*cells, Cell(sum(row))]))
+            total = Cell(sum(row), self.total_urls[i] if self.total_urls else "")
+            rows.append((category, [*cells, total]))
         return DataTable(
             caption=self.title,
             columns=[self.category_heading, *(s.label for s in self.series), "Total"],
