@@ -15,7 +15,7 @@ class AsOfForm(forms.Form):
     on = forms.DateField(
         required=False,
         label="Show the dashboard as of",
-        help_text="For example, 2025-06-30. Leave empty for today.",
+        help_text="Leave empty for today.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

@@ -29,7 +29,7 @@ def as_of_filter(label: str) -> django_filters.DateFilter:
     return django_filters.DateFilter(
         method=lambda queryset, name, value: queryset,
         label=label,
-        help_text="For example, 2025-06-30. Leave empty for today.",
+        help_text="Leave empty for today.",
         widget=forms.DateInput(
             attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
         ),
