@@ -181,9 +181,20 @@ class SafeTableExport(TableExport):
         dataset_kwargs: dict[str, Any] | None = None,
     ) -> Any:
         dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        # The page shows an empty cell as a dash; a spreadsheet should get an empty cell.
+        defaults = [
+            column.default
+            for column in table.columns.iterall()
+            if not (column.column.exclude_from_export or column.name in (exclude_columns or ()))
+        ]
         safe = type(dataset)(title=dataset.title, headers=dataset.headers)
         for row in dataset:
-            safe.append([spreadsheet_safe(value) for value in row])
+            safe.append(
+                [
+                    "" if value == default else spreadsheet_safe(value)
+                    for value, default in zip(row, defaults, strict=True)
+                ]
+            )
         return safe
 
 

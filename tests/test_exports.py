@@ -182,3 +182,14 @@ def test_recommendations_export_the_filtered_rows(client, officer, intervention)
     rows = read_xlsx(client.get(f"{url}?status=open&_export=xlsx"))
 
     assert [row[1] for row in rows[1:]] == ["Open one"]
+
+
+def test_empty_cells_are_empty_not_a_dash(client, officer, intervention):
+    RecommendationFactory(intervention=intervention, response_due=None, owner=None)
+    client.force_login(officer)
+    url = reverse("boards:recommendation_list", kwargs={"slug": intervention.slug})
+
+    header, row = read_csv(client.get(f"{url}?_export=csv"))
+
+    assert row[header.index("Response due")] == ""
+    assert "—" in client.get(url).content.decode()  # the page still shows the dash
