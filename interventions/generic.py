@@ -7,6 +7,7 @@ the one place that decides who may see it.
 
 from __future__ import annotations
 
+import datetime
 import html
 from typing import Any
 
@@ -93,6 +94,10 @@ class DateColumn(tables.DateColumn):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("format", DATE_FORMAT)
         super().__init__(**kwargs)
+
+    def value(self, value: datetime.date) -> datetime.date:
+        # Exports keep the date itself: a date cell in XLSX, ISO 8601 in CSV.
+        return value
 
 
 class PersonColumn(tables.Column):

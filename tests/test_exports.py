@@ -1,6 +1,7 @@
 """CSV and XLSX exports of list pages: exactly the filtered rows, safe to open in a spreadsheet."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -84,6 +85,20 @@ def test_an_export_holds_every_page_of_rows_in_the_pages_order(client, officer, 
     assert len(page.context["table"].page.object_list) == 50
     titles = [row[1] for row in read_csv(response)[1:]]
     assert titles == [f"Step {n:02}" for n in range(55, 0, -1)]
+
+
+def test_dates_are_dates_in_xlsx_and_iso_in_csv(client, officer, intervention):
+    programme = ProgrammeFactory(aim=StrategicAimFactory(intervention=intervention))
+    MilestoneFactory(programme=programme, start_as_written="Apr 2025")
+    client.force_login(officer)
+    url = reverse("interventions:milestone_list", kwargs={"slug": intervention.slug})
+
+    csv_rows = read_csv(client.get(f"{url}?_export=csv"))
+    xlsx_rows = read_xlsx(client.get(f"{url}?_export=xlsx"))
+
+    column = csv_rows[0].index("Planned start")
+    assert csv_rows[1][column] == "2025-04-01"
+    assert xlsx_rows[1][column] == datetime.datetime(2025, 4, 1)  # noqa: DTZ001 - a date cell
 
 
 def test_formula_like_text_is_quoted_in_csv_and_xlsx(client, officer, intervention):
