@@ -10,7 +10,8 @@ Every chart gives the same four things: `svg()` (markup with `role="img"`, a `<t
 `<desc>`; every label escaped), `text_alternative()` (one or more sentences saying what it
 shows), `table()` (the numbers as rows and columns, each figure with the link to the rows
 behind it when the caller gave one) and `data_uri()` (the SVG as a `data:` URI: PDFs must embed
-charts as `<img src=... alt=...>`, since an inline SVG loses its text alternative there).
+charts as `<img src=... alt=...>`, since an inline SVG loses its text alternative there;
+`img_html()` gives that tag).
 
 Colours are never the only carrier of meaning: every bar is labelled or keyed in words, and
 each fill has at least 4.5:1 contrast against white, so the white figures drawn on segments
@@ -24,7 +25,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
@@ -165,6 +166,15 @@ class Chart:
     def data_uri(self) -> str:
         encoded = base64.b64encode(str(self.svg()).encode()).decode("ascii")
         return f"data:image/svg+xml;base64,{encoded}"
+
+    def img_html(self) -> SafeString:
+        """The chart as an `<img>` with its text alternative: what a PDF report embeds."""
+        return format_html(
+            '<img class="app-chart__img" src="{}" alt="{}" width="{}">',
+            self.data_uri(),
+            self.text_alternative(),
+            WIDTH,
+        )
 
 
 def _label_width(labels: Sequence[str], limit: int) -> int:

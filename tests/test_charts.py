@@ -1,9 +1,12 @@
 """Server-side SVG charts: accessible, escaped, embeddable in PDFs, and faithful to the data."""
 
 import base64
+import io
 from xml.etree import ElementTree
 
+import pikepdf
 import pytest
+import weasyprint
 
 from interventions.charts import (
     RAG_CHART_COLOURS,
@@ -161,3 +164,32 @@ def test_an_empty_chart_still_draws():
     assert parse(chart).get("role") == "img"
     assert chart.text_alternative() == "Nothing yet."
     assert chart.table().rows == []
+
+
+def test_the_img_tag_carries_the_data_uri_and_the_text_alternative_escaped():
+    chart = BarChart('Say "hi" & <go>', bars=[Bar("A", 1)])
+
+    tag = str(chart.img_html())
+
+    assert tag.startswith(f'<img class="app-chart__img" src="{chart.data_uri()}"')
+    assert 'alt="Say &quot;hi&quot; &amp; &lt;go&gt;. A 1 (1 item in all)."' in tag
+
+
+def test_a_pdf_embeds_the_chart_as_a_figure_with_its_text_alternative():
+    chart = bar_chart()
+    html = (
+        '<html lang="en-GB"><head><title>Report</title></head>'
+        f"<body><h1>Report</h1>{chart.img_html()}</body></html>"
+    )
+    pdf = pikepdf.open(io.BytesIO(weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")))
+
+    def figures(node):
+        if isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == "/Figure":
+                yield str(node.get("/Alt"))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                yield from figures(kid)
+
+    assert list(figures(pdf.Root.StructTreeRoot)) == [chart.text_alternative()]
+    assert len(pdf.pages[0].Resources.XObject) >= 1  # the drawing itself
