@@ -1,10 +1,11 @@
 """Filters of the boards and recommendations lists."""
 
 import django_filters
+from django.db.models import Q, QuerySet
 
 from boards.choices import BoardKind, RecommendationSource, RecommendationStatus
 from boards.models import Board, Recommendation
-from interventions.filters import YES_NO
+from interventions.filters import YES_NO, as_of, as_of_filter
 from interventions.generic import BaseFilterSet
 
 
@@ -22,7 +23,16 @@ class RecommendationFilterSet(BaseFilterSet):
     answered = django_filters.BooleanFilter(
         field_name="responded_on", lookup_expr="isnull", exclude=True, widget=YES_NO
     )
+    overdue = django_filters.BooleanFilter(
+        label="Response overdue", widget=YES_NO, method="filter_overdue"
+    )
+    on = as_of_filter("Overdue as of")
 
     class Meta:
         model = Recommendation
-        fields = ["source", "status", "answered"]
+        fields = ["source", "status", "answered", "overdue", "on"]
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        """Unanswered once the response was due: the Directions ask for a prompt answer."""
+        overdue = Q(responded_on__isnull=True, response_due__lt=as_of(self))
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

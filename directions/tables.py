@@ -33,17 +33,28 @@ class DirectionTable(BaseTable):
     def render_themes(self, record: Direction) -> str:
         return ", ".join(theme.name for theme in record.themes.all()) or "—"
 
-    def render_deadline(self, record: Direction) -> str:
+    def deadline_lines(self, record: Direction) -> list[str]:
         if record.parent_id and not record.deadline_as_written:
-            return f"As Direction {record.parent.ref}"
-        kind = DeadlineKind(record.deadline_kind).label
-        due = record.first_deadline()
-        lines = [(kind,)]
+            return [f"As Direction {record.parent.ref}"]
+        lines = [DeadlineKind(record.deadline_kind).label]
         if record.deadline_as_written:
-            lines.append((f"“{record.deadline_as_written}”",))
+            lines.append(f"“{record.deadline_as_written}”")
+        due = record.first_deadline()
         if due:
-            lines.append((f"First due {format_date(due, DATE_FORMAT)}",))
+            lines.append(f"First due {format_date(due, DATE_FORMAT)}")
+        return lines
+
+    def render_deadline(self, record: Direction) -> str:
+        lines = self.deadline_lines(record)
+        if len(lines) == 1:
+            return lines[0]
         return format_html(
             '<span class="app-lines">{}</span>',
-            format_html_join("", '<span class="app-lines__line">{}</span>', lines),
+            format_html_join(
+                "", '<span class="app-lines__line">{}</span>', ((line,) for line in lines)
+            ),
         )
+
+    def value_deadline(self, record: Direction) -> str:
+        # In a spreadsheet the lines become one cell, read as a sentence.
+        return "; ".join(self.deadline_lines(record))

@@ -27,13 +27,11 @@ from django_tables2 import RequestConfig
 from boards.models import Recommendation
 from directions.models import Direction
 from interventions import roles
-from interventions.generic import BaseTable, crumbs_for, get_intervention
+from interventions.generic import FORMULA_STARTS, BaseTable, crumbs_for, get_intervention
 from interventions.models import Intervention, Milestone, Programme, Theme
 from interventions.timeline import KINDS, Entry, changes_in, timeline_for, user_name
 
 DEFAULT_DAYS = 30
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ------------------------------------------------------------------------ object history

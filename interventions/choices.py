@@ -105,6 +105,17 @@ WORK_STATUS_TAG_COLOURS = {
     WorkStatus.CANCELLED: "grey",
 }
 
+
+class MilestoneSchedule(models.TextChoices):
+    """Where a milestone stands against its dates on a given day (worked out, not stored)."""
+
+    COMPLETE = "complete", "Complete"
+    ON_TRACK = "on_track", "On track"
+    SLIPPED = "slipped", "Slipped against baseline"
+    OVERDUE = "overdue", "Overdue"
+    CANCELLED = "cancelled", "Cancelled"
+
+
 RAG_DEFINITIONS = {
     RAG.NOT_STARTED: "Work has not begun, as planned.",
     RAG.GREEN: "On track: delivery to time, scope and budget is expected.",

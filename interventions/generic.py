@@ -7,6 +7,8 @@ the one place that decides who may see it.
 
 from __future__ import annotations
 
+import datetime
+import html
 from typing import Any
 
 import django_filters
@@ -16,8 +18,11 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, strip_tags
+from django.utils.text import slugify
 from django_filters.views import FilterView
+from django_tables2.export import ExportMixin, TableExport
 from django_tables2.utils import A
 from django_tables2.views import SingleTableMixin
 
@@ -90,6 +95,10 @@ class DateColumn(tables.DateColumn):
         kwargs.setdefault("format", DATE_FORMAT)
         super().__init__(**kwargs)
 
+    def value(self, value: datetime.date) -> datetime.date:
+        # Exports keep the date itself: a date cell in XLSX, ISO 8601 in CSV.
+        return value
+
 
 class PersonColumn(tables.Column):
     def render(self, value: Person) -> str:
@@ -146,8 +155,59 @@ class BaseFilterSet(django_filters.FilterSet):
         return form
 
 
-class ObjectListView(SingleTableMixin, FilterView):
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell's value as plain text a spreadsheet will not run: formula-like text gets a quote.
+
+    Cells rendered as HTML (tags, links) keep only their words.
+    """
+    if not isinstance(value, str):
+        return value
+    text = html.unescape(strip_tags(value))
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class SafeTableExport(TableExport):
+    """CSV and XLSX of a table's rows, every cell made safe by `spreadsheet_safe`."""
+
+    EXPORT_FORMATS = (TableExport.CSV, TableExport.XLSX)
+
+    @classmethod
+    def is_valid_format(cls, export_format: str | None) -> bool:
+        return export_format in cls.EXPORT_FORMATS
+
+    def table_to_dataset(
+        self,
+        table: tables.Table,
+        exclude_columns: Any,
+        dataset_kwargs: dict[str, Any] | None = None,
+    ) -> Any:
+        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        # The page shows an empty cell as a dash; a spreadsheet should get an empty cell.
+        defaults = [
+            column.default
+            for column in table.columns.iterall()
+            if not (column.column.exclude_from_export or column.name in (exclude_columns or ()))
+        ]
+        safe = type(dataset)(title=dataset.title, headers=dataset.headers)
+        for row in dataset:
+            safe.append(
+                [
+                    "" if value == default else spreadsheet_safe(value)
+                    for value, default in zip(row, defaults, strict=True)
+                ]
+            )
+        return safe
+
+
+class ObjectListView(ExportMixin, SingleTableMixin, FilterView):
     """One list page: a table of `queryset`, narrowed by `filterset_class`.
+
+    `?_export=csv` or `?_export=xlsx` with the page's own filters and sort order downloads
+    exactly the rows the filters select (every page of them).
 
     Subclasses set `queryset`, `filterset_class`, `table_class`, `title` and, for pages inside
     an intervention, `intervention_field` (the lookup from the row to its intervention) and
@@ -161,6 +221,17 @@ class ObjectListView(SingleTableMixin, FilterView):
     section = ""
     intervention_field: str | None = None
     intervention: Intervention | None = None
+    export_class = SafeTableExport
+    export_formats = SafeTableExport.EXPORT_FORMATS
+
+    def get_export_filename(self, export_format: str) -> str:
+        parts = [self.intervention.slug if self.intervention else "", slugify(self.title)]
+        parts.append(timezone.localdate().isoformat())
+        return "-".join(part for part in parts if part) + f".{export_format}"
+
+    def get_dataset_kwargs(self) -> dict[str, str]:
+        # An XLSX sheet's name is at most 31 characters.
+        return {"title": self.title[:31] or "Export"}
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if self.intervention_field is not None:

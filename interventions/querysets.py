@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
+from interventions.choices import MilestoneSchedule, WorkStatus
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -42,6 +44,35 @@ class ProgrammeQuerySet(models.QuerySet):
 class MilestoneQuerySet(models.QuerySet):
     def for_list(self) -> MilestoneQuerySet:
         return self.select_related("programme", "programme__intervention")
+
+    def with_schedule(self, on: datetime.date) -> MilestoneQuerySet:
+        """Annotate `schedule`: a `MilestoneSchedule` value as things stand on the day `on`.
+
+        Complete and cancelled come from the status. An open milestone is overdue once its
+        forecast end (else its baseline end) has passed, as `Milestone.is_overdue` says;
+        otherwise it has slipped if its forecast end is later than its baseline end, and is
+        on track if not.
+        """
+        overdue = models.Q(forecast_end__lt=on) | models.Q(
+            forecast_end__isnull=True, baseline_end__lt=on
+        )
+        return self.annotate(
+            schedule=models.Case(
+                models.When(
+                    status=WorkStatus.COMPLETE, then=models.Value(MilestoneSchedule.COMPLETE)
+                ),
+                models.When(
+                    status=WorkStatus.CANCELLED, then=models.Value(MilestoneSchedule.CANCELLED)
+                ),
+                models.When(overdue, then=models.Value(MilestoneSchedule.OVERDUE)),
+                models.When(
+                    forecast_end__gt=models.F("baseline_end"),
+                    then=models.Value(MilestoneSchedule.SLIPPED),
+                ),
+                default=models.Value(MilestoneSchedule.ON_TRACK),
+                output_field=models.CharField(),
+            )
+        )
 
 
 class AppointmentQuerySet(models.QuerySet):

@@ -1,0 +1,37 @@
+"""The intervention dashboard: the page an Envoy opens first."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from interventions.dashboard import dashboard_context
+from interventions.generic import crumbs_for, get_intervention
+
+
+class AsOfForm(forms.Form):
+    on = forms.DateField(
+        required=False,
+        label="Show the dashboard as of",
+        help_text="Leave empty for today.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    intervention = get_intervention(request, slug)
+    today = timezone.localdate()
+    form = AsOfForm(request.GET or None)
+    on = (form.cleaned_data.get("on") if form.is_valid() else None) or today
+    context = {
+        "intervention": intervention,
+        "section": "dashboard",
+        "crumbs": crumbs_for(intervention),
+        "form": form,
+        "on": on,
+        "today": today,
+        **dashboard_context(intervention, on),
+    }
+    return render(request, "interventions/dashboard.html", context)
