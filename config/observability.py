@@ -38,25 +38,32 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _ACCEPTABLE_ID.match(incoming) else uuid.uuid4().hex
-        token = _request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-            if response.status_code in (403, 404):
-                user = getattr(request, "user", None)
-                if user is not None and user.is_authenticated:
-                    security_log.warning(
-                        "Access refused",
-                        extra={
-                            "event": "access_refused",
-                            "status": response.status_code,
-                            "path": request.path,
-                            "user_id": user.pk,
-                        },
-                    )
-            response["X-Request-ID"] = request_id
-            return response
-        finally:
-            _request_id.reset(token)
+        # Reset by `forget_request_id` when the response is finished, not here: Django logs the
+        # request's outcome (django.request) after the middleware returns, with this id.
+        _request_id.set(request_id)
+        response = self.get_response(request)
+        if response.status_code in (403, 404):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                security_log.warning(
+                    "Access refused: %s %s for user %s",
+                    response.status_code,
+                    request.path,
+                    user.pk,
+                    extra={
+                        "event": "access_refused",
+                        "status": response.status_code,
+                        "path": request.path,
+                        "user_id": user.pk,
+                    },
+                )
+        response["X-Request-ID"] = request_id
+        return response
+
+
+def forget_request_id(**kwargs: Any) -> None:
+    """Log lines between requests carry no request's id."""
+    _request_id.set("-")
 
 
 class RequestIdFilter(logging.Filter):
@@ -100,7 +107,8 @@ def client_address(request: HttpRequest | None) -> str:
 
 def log_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     security_log.info(
-        "Signed in",
+        "Signed in: user %s",
+        user.pk,
         extra={"event": "login", "user_id": user.pk, "ip": client_address(request)},
     )
 
@@ -110,7 +118,8 @@ def log_login_failed(
 ) -> None:
     # The user name is logged (it is what an investigation needs); the password never is.
     security_log.warning(
-        "Sign-in failed",
+        "Sign-in failed for %r",
+        str(credentials.get("username", ""))[:150],
         extra={
             "event": "login_failed",
             "username": str(credentials.get("username", ""))[:150],
@@ -123,6 +132,7 @@ def log_locked_out(
     sender: Any, request: HttpRequest | None, username: str, ip_address: str, **kwargs: Any
 ) -> None:
     security_log.warning(
-        "Sign-in locked out after repeated failures",
+        "Sign-in locked out after repeated failures: %r",
+        username,
         extra={"event": "locked_out", "username": username, "ip": ip_address},
     )

@@ -262,5 +262,7 @@ LOGGING["formatters"]["plain"]["format"] = "{asctime} {levelname} {name} [{reque
 LOGGING["handlers"]["console"]["filters"] = ["request_id"]
 LOGGING["handlers"]["console"]["stream"] = "ext://sys.stdout"
 LOGGING["handlers"]["console"]["formatter"] = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+# Axes reports every sign-in at INFO; the security events above say what matters once.
+LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}
 if LOGGING["handlers"]["console"]["formatter"] not in LOGGING["formatters"]:
     raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
