@@ -209,6 +209,12 @@ MIDDLEWARE.insert(
     "config.observability.RequestIdMiddleware",
 )
 
+# Where collectstatic puts the files WhiteNoise serves (default var/static).
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(STATIC_ROOT)))
+
+if not DEBUG:
+    STORAGES["staticfiles"]["BACKEND"] = "config.storage.StaticFilesStorage"
+
 # The load balancer's health check may come over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
