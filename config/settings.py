@@ -184,6 +184,8 @@ LOGGING = {
 # truly needs an inline script uses `nonce="{{ csp_nonce }}"` and adds CSP.NONCE to script-src.
 from django.utils.csp import CSP  # noqa: E402
 
+from config.env import env_int  # noqa: E402
+
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -228,8 +230,8 @@ AUTHENTICATION_BACKENDS = [
     "config.auth.ThrottledBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(env_str("LOGIN_FAILURE_LIMIT", "5"))
-_lockout_minutes = int(env_str("LOGIN_LOCKOUT_MINUTES", "30"))
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+_lockout_minutes = env_int("LOGIN_LOCKOUT_MINUTES", 30)
 AXES_COOLOFF_TIME = _lockout_minutes / 60 if _lockout_minutes else None  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -237,7 +239,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False  # our own security log says it once, in the production format
 # The client's address: REMOTE_ADDR unless TRUSTED_PROXY_COUNT proxies in front append to
 # X-Forwarded-For (a header anyone can forge when no proxy is trusted).
-_trusted_proxies = int(env_str("TRUSTED_PROXY_COUNT", "0"))
+_trusted_proxies = env_int("TRUSTED_PROXY_COUNT", 0)
 if _trusted_proxies:
     AXES_IPWARE_PROXY_COUNT = _trusted_proxies
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
