@@ -173,3 +173,104 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Security and operations (docs/operations.md) ---------------------------------------------
+# Added as one block so that the settings above keep their shape.
+
+# Content Security Policy with Django's own middleware (django.middleware.csp, new in Django 6.0):
+# it is the maintained successor of the django-csp package, so no extra dependency is needed.
+# No 'unsafe-inline' anywhere: templates carry no inline script, style or event handler (a test
+# checks), and GOV.UK Frontend's `js-enabled` class is set by static/js/init.js. A template that
+# truly needs an inline script uses `nonce="{{ csp_nonce }}"` and adds CSP.NONCE to script-src.
+from django.utils.csp import CSP  # noqa: E402
+
+from config.env import env_int  # noqa: E402
+
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    # GOV.UK Frontend's stylesheet draws a few icons as data: URIs.
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+# A request id on every response and log line, and security events logged (config/observability).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware"),
+    "config.observability.RequestIdMiddleware",
+)
+
+# Where collectstatic puts the files WhiteNoise serves (default var/static).
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(STATIC_ROOT)))
+
+if not DEBUG:
+    STORAGES["staticfiles"]["BACKEND"] = "config.storage.StaticFilesStorage"
+
+# The load balancer's health check may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins for one user name
+# from one address, that pair is locked out for LOGIN_LOCKOUT_MINUTES (0: until an administrator
+# deletes the access attempt in the admin, or runs `manage.py axes_reset_username NAME`).
+INSTALLED_APPS.append("axes")
+INSTALLED_APPS.append("config.apps.StocktakeConfig")  # connects the security event logging
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # axes asks to be last
+AUTHENTICATION_BACKENDS = [
+    "config.auth.ThrottledBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+_lockout_minutes = env_int("LOGIN_LOCKOUT_MINUTES", 30)
+AXES_COOLOFF_TIME = _lockout_minutes / 60 if _lockout_minutes else None  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False  # our own security log says it once, in the production format
+# The client's address: REMOTE_ADDR unless TRUSTED_PROXY_COUNT proxies in front append to
+# X-Forwarded-For (a header anyone can forge when no proxy is trusted).
+_trusted_proxies = env_int("TRUSTED_PROXY_COUNT", 0)
+if _trusted_proxies:
+    AXES_IPWARE_PROXY_COUNT = _trusted_proxies
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Optional single sign-on through OpenID Connect (e.g. Microsoft Entra ID), on only when
+# OIDC_RP_CLIENT_ID is set. Users are matched by email to existing accounts; nobody is created.
+OIDC_ENABLED = bool(env_str("OIDC_RP_CLIENT_ID", ""))
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+    AUTHENTICATION_BACKENDS.append("config.auth.OrganisationAccountBackend")
+OIDC_CREATE_USER = False  # an administrator creates accounts and gives roles
+LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
+
+# Logs: JSON lines on standard output in production (one object per line, for the log
+# collector), plain text in development; LOG_FORMAT=json or plain overrides.
+LOGGING["filters"] = {"request_id": {"()": "config.observability.RequestIdFilter"}}
+LOGGING["formatters"]["json"] = {"()": "config.observability.JsonFormatter"}
+LOGGING["formatters"]["plain"]["format"] = "{asctime} {levelname} {name} [{request_id}] {message}"
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+LOGGING["handlers"]["console"]["stream"] = "ext://sys.stdout"
+LOGGING["handlers"]["console"]["formatter"] = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+# Axes reports every sign-in at INFO; the security events above say what matters once.
+LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}
+if LOGGING["handlers"]["console"]["formatter"] not in LOGGING["formatters"]:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")

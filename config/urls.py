@@ -5,11 +5,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config import views as service_views
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", service_views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("interventions.urls")),
     path("", include("directions.urls")),
     path("", include("boards.urls")),
+    # Operations and single sign-on (docs/operations.md).
+    path("healthz", service_views.healthz, name="healthz"),
+    path("oidc/authenticate/", service_views.oidc_authenticate, name="oidc_authentication_init"),
+    path("oidc/callback/", service_views.oidc_callback, name="oidc_authentication_callback"),
 ]

@@ -1,0 +1,382 @@
+# ruff: noqa: E501  (the tables below keep one line per URL name, to be read across)
+"""Every URL of the project, for every kind of user: the answer each must get.
+
+The test walks the URL resolver, so a page added without a line in MATRIX fails the test:
+decide who may see it and add the line. Each line is
+
+    "namespace:url_name": (OBJECT, (anonymous, officer, other_officer, improvement_team,
+                                    envoy, board_member, administrator, stranger)),
+
+where OBJECT names the world object whose URL arguments the page takes (see `World.kwargs`;
+None for a page without arguments) and each answer is a status code for a GET, or LOGIN for a
+redirect to the sign-in page. The roles:
+
+- anonymous: not signed in;
+- officer: a council officer, SRO of the programme the URLs point at;
+- other_officer: a council officer of the same intervention, SRO of another programme;
+- improvement_team, envoy, board_member: named in the intervention in that role;
+- administrator: in the Administrator group and staff (as `create_demo_users` makes them);
+- stranger: a council officer of another intervention.
+
+The Django admin (`admin:` names) is one gate for all its pages: ADMIN_SITE below checks that
+every admin page sends everyone but the administrator to the admin's sign-in, and opens for the
+administrator; ADMIN_EXCEPTIONS lists the admin pages that answer otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from directions.models import IntervalVariation
+from interventions import evidence as evidence_service
+from interventions import roles
+from interventions.models import Programme
+from interventions.periods import ReportingPeriod
+from interventions.work import period_slug
+from tests.factories import (
+    AppointmentFactory,
+    BoardFactory,
+    BoardMembershipFactory,
+    ChangeRequestFactory,
+    CommentFactory,
+    DelegationFactory,
+    DirectionFactory,
+    InterventionFactory,
+    MeetingFactory,
+    MilestoneFactory,
+    PersonFactory,
+    PlanFactory,
+    ProgrammeFactory,
+    ProgrammeUpdateFactory,
+    RecommendationFactory,
+    UserFactory,
+)
+
+ROLES = (
+    "anonymous",
+    "officer",
+    "other_officer",
+    "improvement_team",
+    "envoy",
+    "board_member",
+    "administrator",
+    "stranger",
+)
+LOGIN = "login"  # 302 to the sign-in page, with ?next=
+ADMIN_LOGIN = "admin login"  # 302 to the admin's sign-in page
+
+# fmt: off
+MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
+    # name: (object, (anonymous, officer, other_officer, improvement_team, envoy, board_member, administrator, stranger))
+    "login": (None, (200, 200, 200, 200, 200, 200, 200, 200)),
+    "logout": (None, (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
+    "healthz": (None, (200, 200, 200, 200, 200, 200, 200, 200)),
+    "oidc_authentication_init": (None, (404, 404, 404, 404, 404, 404, 404, 404)),  # SSO off
+    "oidc_authentication_callback": (None, (404, 404, 404, 404, 404, 404, 404, 404)),  # SSO off
+    "interventions:intervention_list": (None, (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    "interventions:my_work": (None, (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
+    "interventions:intervention_detail": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:dashboard": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:programme_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:milestone_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:change_request_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:whats_changed": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:programme_detail": ("programme", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:programme_edit": ("programme", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
+    "interventions:programme_updates": ("programme", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:programme_update_edit": ("period", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
+    "interventions:programme_delegations": ("programme", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:end_delegation": ("delegation", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
+    "interventions:programme_evidence_add": ("programme", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
+    "interventions:programme_comment_add": ("programme", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
+    "interventions:milestone_detail": ("milestone", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:milestone_edit": ("milestone", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
+    "interventions:change_request_new": ("milestone", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
+    "interventions:milestone_evidence_add": ("milestone", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
+    "interventions:milestone_comment_add": ("milestone", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
+    "interventions:change_request_detail": ("change_request", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:evidence_download": ("evidence", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:object_history": ("history", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "directions:direction_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "directions:direction_detail": ("direction", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "directions:direction_edit": ("direction", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "boards:board_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "boards:board_detail": ("board", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "boards:recommendation_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "boards:recommendation_detail": ("recommendation", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+}
+
+# Pages that only take a POST (a GET is 405 above): the answer to posting an empty form, which
+# changes nothing. Signed-in users who may comment get the form back with its errors (200).
+POST_ONLY: dict[str, tuple[int | str, ...]] = {
+    "logout": (LOGIN, 302, 302, 302, 302, 302, 302, 302),
+    "interventions:programme_comment_add": (LOGIN, 200, 200, 200, 200, 200, 200, 404),
+    "interventions:milestone_comment_add": (LOGIN, 200, 200, 200, 200, 200, 200, 404),
+}
+
+# The Django admin is one gate: anonymous visitors go to the sign-in page, signed-in users who
+# are not staff to the admin's own sign-in, the (staff) administrator gets the page. These
+# admin pages answer otherwise, by design:
+ADMIN_SITE = (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, ADMIN_LOGIN)
+# The admin site's own pages send anonymous visitors to the admin's sign-in, not the service's.
+ADMIN_SITE_PAGE = (ADMIN_LOGIN, *ADMIN_SITE[1:])
+ADMIN_EXCEPTIONS: dict[str, tuple[int | str, ...]] = {
+    "admin:index": ADMIN_SITE_PAGE,
+    "admin:app_list": ADMIN_SITE_PAGE,
+    "admin:jsi18n": ADMIN_SITE_PAGE,
+    "admin:password_change": ADMIN_SITE_PAGE,
+    "admin:password_change_done": ADMIN_SITE_PAGE,
+    "admin:view_on_site": (*ADMIN_SITE_PAGE[:6], 302, ADMIN_LOGIN),  # on to the object's page
+    "admin:login": (200, 200, 200, 200, 200, 200, 302, 200),  # staff go on to the index
+    "admin:logout": (ADMIN_LOGIN, 302, 302, 302, 302, 302, 405, 302),  # POST only
+    "admin:autocomplete": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, ADMIN_LOGIN),  # needs its query
+    # Nobody adds or deletes comments or change requests, nor adds sign-in records.
+    "admin:interventions_comment_add": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
+    "admin:interventions_comment_delete": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
+    "admin:interventions_changerequest_add": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
+    "admin:interventions_changerequest_delete": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
+    "admin:axes_accessattempt_add": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
+    "admin:axes_accesslog_add": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
+    "admin:axes_accessfailurelog_add": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
+}
+# fmt: on
+
+
+def walk(patterns: list, namespace: str | None = None) -> Iterator[tuple[str | None, Any]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield name, pattern
+
+
+def url_names() -> dict[str, URLPattern]:
+    names: dict[str, URLPattern] = {}
+    for name, pattern in walk(get_resolver().url_patterns):
+        if name:
+            names.setdefault(name, pattern)
+    return names
+
+
+@dataclass
+class World:
+    """An intervention with one of everything, the users of every role, and the URL arguments
+    of each object."""
+
+    users: dict[str, Any]
+    kwargs: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def build_world() -> World:
+    intervention = InterventionFactory()
+    elsewhere = InterventionFactory()
+
+    def member(role: str, where=intervention, **user_fields: Any):
+        user = UserFactory(role=role, **user_fields)
+        person = PersonFactory(intervention=where, user=user)
+        return user, person
+
+    officer, officer_person = member(roles.COUNCIL_OFFICER)
+    other_officer, other_person = member(roles.COUNCIL_OFFICER)
+    users = {
+        "anonymous": None,
+        "officer": officer,
+        "other_officer": other_officer,
+        "improvement_team": member(roles.IMPROVEMENT_TEAM)[0],
+        "envoy": member(roles.ENVOY)[0],
+        "board_member": member(roles.BOARD_MEMBER)[0],
+        "administrator": UserFactory(role=roles.ADMINISTRATOR, is_staff=True),
+        "stranger": member(roles.COUNCIL_OFFICER, where=elsewhere)[0],
+    }
+    programme = ProgrammeFactory(aim__intervention=intervention, sro=officer_person)
+    ProgrammeFactory(aim__intervention=intervention, sro=other_person)
+    milestone = MilestoneFactory(programme=programme)
+    PlanFactory(intervention=intervention)
+    AppointmentFactory(person=officer_person)
+    direction = DirectionFactory(direction_set__intervention=intervention)
+    IntervalVariation.objects.create(
+        direction=direction, effective_from=intervention.directions_date, interval_months=2
+    )
+    board = BoardFactory(intervention=intervention)
+    meeting = MeetingFactory(board=board)
+    BoardMembershipFactory(board=board)
+    recommendation = RecommendationFactory(intervention=intervention, meeting=meeting)
+    delegation = DelegationFactory(programme=programme)
+    change_request = ChangeRequestFactory(milestone=milestone)
+    ProgrammeUpdateFactory(programme=programme)
+    CommentFactory(programme=programme)
+    evidence = evidence_service.add_file(
+        programme=programme,
+        title="Cabinet report",
+        upload=SimpleUploadedFile("report.txt", b"Cabinet report", content_type="text/plain"),
+        by=officer,
+    )
+    for log in (AccessAttempt, AccessLog, AccessFailureLog):
+        fields = {"user_agent": "", "http_accept": "", "path_info": "/login/", "username": "x"}
+        if log is AccessAttempt:
+            fields.update(get_data="", post_data="", failures_since_start=1)
+        log.objects.create(attempt_time=timezone.now(), ip_address="192.0.2.1", **fields)
+
+    slug = intervention.slug
+    period = period_slug(ReportingPeriod.containing(timezone.localdate()))
+    return World(
+        users=users,
+        kwargs={
+            "intervention": {"slug": slug},
+            "programme": {"slug": slug, "number": programme.number},
+            "milestone": {"slug": slug, "pk": milestone.pk},
+            "change_request": {"slug": slug, "pk": change_request.pk},
+            "delegation": {"slug": slug, "number": programme.number, "pk": delegation.pk},
+            "evidence": {"slug": slug, "uuid": evidence.uuid},
+            "period": {"slug": slug, "number": programme.number, "period": period},
+            "history": {"slug": slug, "kind": "milestone", "pk": milestone.pk},
+            "direction": {"slug": slug, "pk": direction.pk},
+            "board": {"slug": slug, "key": board.key},
+            "recommendation": {"slug": slug, "pk": recommendation.pk},
+        },
+    )
+
+
+def answer(response) -> int | str:
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith(reverse("admin:login")):
+            return ADMIN_LOGIN
+        if location.startswith(reverse("login") + "?next="):
+            return LOGIN
+    return response.status_code
+
+
+def clients(world: World) -> dict[str, Client]:
+    result = {}
+    for role, user in world.users.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        result[role] = client
+    return result
+
+
+def admin_model(name: str):
+    """The model an admin URL name is about (admin:<app>_<model>_<action>), if any."""
+    for model in admin.site._registry:
+        if name.startswith(f"admin:{model._meta.app_label}_{model._meta.model_name}_"):
+            return model
+    return None
+
+
+def admin_url(name: str) -> str:
+    """The admin page `name`, pointing at the first row of its model where it needs one."""
+    model = admin_model(name)
+    if name == "admin:app_list":
+        return reverse(name, kwargs={"app_label": "interventions"})
+    if name == "admin:view_on_site":
+        programme = Programme.objects.first()
+        content_type = ContentType.objects.get_for_model(Programme)
+        return reverse(name, kwargs={"content_type_id": content_type.pk, "object_id": programme.pk})
+    if name == "admin:auth_user_password_change":
+        return reverse(name, kwargs={"id": get_user_model().objects.first().pk})
+    if name.endswith("_simple_history"):
+        row = model.objects.first()
+        return reverse(name, args=[row.pk, row.history.first().history_id])
+    if model is not None and name.endswith(("_change", "_delete", "_history")):
+        return reverse(name, kwargs={"object_id": model.objects.first().pk})
+    return reverse(name)
+
+
+def check(clients_by_role: dict[str, Client], name: str, url: str, expected, method="get"):
+    """Mismatches between what each role got and what the table expects, as readable lines."""
+    problems = []
+    for role, want in zip(ROLES, expected, strict=True):
+        got = answer(getattr(clients_by_role[role], method)(url))
+        if got != want:
+            problems.append(
+                f"{method.upper()} {name} ({url}) as {role}: got {got}, expected {want}"
+            )
+    return problems
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+def test_every_url_name_has_a_line_in_the_table():
+    names = {name for name in url_names() if not name.startswith("admin:")}
+    missing = sorted(names - set(MATRIX))
+    assert not missing, f"Add these URL names to MATRIX in {__file__}: {missing}"
+    assert not sorted(set(MATRIX) - names), "MATRIX names URLs that no longer exist"
+    assert set(POST_ONLY) <= {n for n, (_, want) in MATRIX.items() if 405 in want}
+    assert set(ADMIN_EXCEPTIONS) <= set(url_names())
+
+
+def test_the_table_is_well_formed():
+    for name, (obj, expected) in MATRIX.items():
+        assert len(expected) == len(ROLES), name
+        pattern = url_names()[name].pattern
+        needs = set(pattern.converters) | set(pattern.regex.groupindex)
+        assert (obj is None) == (not needs), f"{name}: arguments {needs}, object {obj}"
+
+
+def test_every_page_answers_each_role_as_the_table_says(world):
+    by_role = clients(world)
+    problems = []
+    for name, (obj, expected) in MATRIX.items():
+        url = reverse(name, kwargs=world.kwargs[obj] if obj else {})
+        problems += check(by_role, name, url, expected)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_refused_role_is_refused_the_same_way_when_it_posts(world):
+    """The checks are on the server, not just on the form: posting gets the same refusal."""
+    by_role = clients(world)
+    problems = []
+    # Signing out last, since it ends each session.
+    for name in sorted(MATRIX, key=lambda name: name == "logout"):
+        obj, expected = MATRIX[name]
+        url = reverse(name, kwargs=world.kwargs[obj] if obj else {})
+        if name in POST_ONLY:
+            problems += check(by_role, name, url, POST_ONLY[name], method="post")
+            continue
+        for role, want in zip(ROLES, expected, strict=True):
+            if want in (403, 404, LOGIN):
+                got = answer(by_role[role].post(url))
+                if got != want:
+                    problems.append(f"POST {name} ({url}) as {role}: got {got}, expected {want}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_admin_page_is_for_the_administrator_only(world):
+    by_role = clients(world)
+    # Every admin page is checked for the anonymous visitor, the most trusted role that is not
+    # staff and the administrator; the admin's gate treats every other non-staff role alike,
+    # which the index checks for all of them below.
+    roles_checked = ("anonymous", "improvement_team", "administrator")
+    subset = {role: by_role[role] for role in roles_checked}
+    problems = []
+    for name in sorted(n for n in url_names() if n.startswith("admin:")):
+        expected = ADMIN_EXCEPTIONS.get(name, ADMIN_SITE)
+        url = admin_url(name)
+        for role in roles_checked:
+            want = expected[ROLES.index(role)]
+            got = answer(subset[role].get(url))
+            if got != want:
+                problems.append(f"GET {name} ({url}) as {role}: got {got}, expected {want}")
+    problems += check(by_role, "admin:index", reverse("admin:index"), ADMIN_SITE_PAGE)
+    assert not problems, "\n".join(problems)
