@@ -435,6 +435,11 @@ NOT_IN_THE_FILE = {
     "ChangeRequest",
     "Delegation",
     "Comment",
+    # Meetings' agendas, papers, attendance and action logs are kept in the service.
+    "AgendaItem",
+    "Paper",
+    "Attendance",
+    "Action",
 }
 
 
