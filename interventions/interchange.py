@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import transaction
 from pydantic import ValidationError
 
-from boards.models import Board, BoardMembership, Meeting, Recommendation
+from boards.models import Board, BoardMembership, BoardRequirement, Meeting, Recommendation
 from directions.models import Direction, DirectionSet, IntervalVariation
 from interventions import schema as s
 from interventions.models import (
@@ -191,6 +191,14 @@ def check_references(data: s.InterventionFile) -> list[tuple[str, str]]:
     for b, board in enumerate(data.boards):
         for m, membership in enumerate(board.members):
             person(f"boards[{b}].members[{m}].person", membership.person)
+        for q, requirement in enumerate(board.requirements):
+            if requirement.direction is not None and requirement.direction not in references:
+                problems.append(
+                    (
+                        f"boards[{b}].requirements[{q}].direction",
+                        f"expected `SET/REF` of a Direction, found {requirement.direction!r}",
+                    )
+                )
         dates = [meeting.date for meeting in board.meetings]
         for date in _duplicates(dates):
             problems.append((f"boards[{b}].meetings", f"two meetings on {date.isoformat()}"))
@@ -432,10 +440,23 @@ class _Writer:
         board = self.save(
             Board(
                 intervention=self.intervention,
-                **board_in.model_dump(exclude={"members", "meetings"}),
+                **board_in.model_dump(exclude={"members", "meetings", "requirements"}),
             ),
             path,
         )
+        for q, requirement in enumerate(board_in.requirements):
+            self.save(
+                BoardRequirement(
+                    board=board,
+                    position=q + 1,
+                    direction=self.directions[requirement.direction]
+                    if requirement.direction
+                    else None,
+                    theme=self.theme(requirement.theme),
+                    **requirement.model_dump(exclude={"direction", "theme"}),
+                ),
+                f"{path}.requirements[{q}]",
+            )
         for m, membership in enumerate(board_in.members):
             self.save(
                 BoardMembership(
@@ -506,7 +527,13 @@ def build(intervention: Intervention) -> s.InterventionFile:
     aims = intervention.aims.order_by("number").prefetch_related(
         "programmes__themes", "programmes__milestones"
     )
-    boards = intervention.boards.order_by("pk").prefetch_related("memberships__theme", "meetings")
+    boards = intervention.boards.order_by("pk").prefetch_related(
+        "memberships__theme",
+        "meetings",
+        "requirements__theme",
+        "requirements__direction__parent",
+        "requirements__direction__direction_set",
+    )
     recommendations = (
         intervention.recommendations.order_by("made_on", "reference")
         .select_related("meeting__board")
@@ -720,12 +747,26 @@ def _build_board(board: Board, keys: dict[int, str]) -> s.BoardIn:
         kind=board.kind,
         purpose=board.purpose,
         cadence_months=board.cadence_months,
+        cadence_review_on=board.cadence_review_on,
+        requirements=[
+            s.RequirementIn(
+                description=requirement.description,
+                direction=_set_ref(requirement.direction) if requirement.direction else None,
+                role=requirement.role,
+                theme=requirement.theme.slug if requirement.theme else None,
+                post=requirement.post,
+                opposition=requirement.opposition,
+                minimum=requirement.minimum,
+            )
+            for requirement in sorted(board.requirements.all(), key=lambda r: r.position)
+        ],
         members=[
             s.MembershipIn(
                 person=keys[membership.person_id],
                 role=membership.role,
                 theme=membership.theme.slug if membership.theme else None,
                 title=membership.title,
+                opposition=membership.opposition,
                 starts_on=membership.starts_on,
                 ends_on=membership.ends_on,
             )

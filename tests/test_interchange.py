@@ -471,6 +471,7 @@ def test_every_imported_row_records_the_file_as_its_change_reason():
             "Direction",
             "Board",
             "BoardMembership",
+            "BoardRequirement",
             "Meeting",
             "Recommendation",
         ],
