@@ -91,6 +91,8 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "changes": changes_between(
             intervention, previous.date if previous else None, min(meeting.date, today)
         ),
+        "changes_from": previous.date + datetime.timedelta(days=1) if previous else None,
+        "changes_to": min(meeting.date, today),
         "can_run": is_secretariat_of(request.user, intervention),
         "today": today,
     }

@@ -93,6 +93,8 @@ def board_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         "changes": changes_between(
             intervention, last_meeting.date if last_meeting else None, today
         ),
+        "changes_from": last_meeting.date + datetime.timedelta(days=1) if last_meeting else None,
+        "changes_to": today,
         "next_date": board.next_meeting_date(),
         "can_run": is_secretariat_of(request.user, intervention),
     }
