@@ -84,7 +84,7 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "agenda": list(agenda),
         "papers": list(meeting.papers.select_related("agenda_item")),
         "attendance": list(meeting.attendance.select_related("person")),
-        "actions": list(meeting.actions.select_related("owner")),
+        "actions": list(meeting.actions.select_related("owner", "meeting")),
         "carried": list(Action.objects.carried_to(meeting).select_related("owner", "meeting")),
         "recommendations": list(meeting.recommendations.select_related("owner")),
         "previous": previous,
