@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from boards.choices import ActionStatus, AttendanceStatus, RecommendationStatus
 from boards.models import Action, AgendaItem, Meeting, Recommendation
 from directions.models import Direction
+from interventions.evidence import accepted_extensions, size_text
 from interventions.evidence_forms import GovukErrorsMixin, GovukRadioSelect
 from interventions.models import Intervention, Milestone, Person, Programme
 from interventions.update_forms import VersionedForm
@@ -159,6 +161,8 @@ class PaperForm(GovukErrorsMixin, forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+        kinds = ", ".join(ext.lstrip(".").upper() for ext in accepted_extensions())
+        self.fields["file"].help_text = f"{kinds}; up to {size_text(settings.EVIDENCE_MAX_BYTES)}."
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
