@@ -127,6 +127,7 @@ def check_references(data: s.InterventionFile) -> list[tuple[str, str]]:
         person(f"appointments[{i}].person", appointment.person)
 
     programme_numbers: list[int] = []
+    milestone_refs: set[str] = set()
     if data.plan:
         aims = [aim.number for aim in data.plan.aims]
         for number in _duplicates(aims):
@@ -135,6 +136,10 @@ def check_references(data: s.InterventionFile) -> list[tuple[str, str]]:
             for p, programme in enumerate(aim.programmes):
                 path = f"plan.aims[{a}].programmes[{p}]"
                 programme_numbers.append(programme.number)
+                milestone_refs.update(
+                    f"{programme.number}/{position}"
+                    for position in range(1, len(programme.milestones) + 1)
+                )
                 person(f"{path}.sponsor", programme.sponsor)
                 person(f"{path}.sro", programme.sro)
                 person(f"{path}.lead_member", programme.lead_member)
@@ -217,6 +222,14 @@ def check_references(data: s.InterventionFile) -> list[tuple[str, str]]:
                     (f"{path}.directions[{j}]", f"expected `SET/REF` of a Direction, found {ref!r}")
                 )
         programmes(f"{path}.programmes", rec.programmes)
+        for j, ref in enumerate(rec.milestones):
+            if ref not in milestone_refs:
+                problems.append(
+                    (
+                        f"{path}.milestones[{j}]",
+                        f"expected `PROGRAMME/POSITION` of a milestone in the plan, found {ref!r}",
+                    )
+                )
     return problems
 
 
@@ -243,6 +256,7 @@ class _Writer:
         self.themes = {theme.slug: theme for theme in Theme.objects.all()}
         self.people: dict[str, Person] = {}
         self.programmes: dict[int, Programme] = {}
+        self.milestones: dict[str, Milestone] = {}
         self.directions: dict[str, Direction] = {}
         # Supersession may point forward in the file, so it is linked once all are written.
         self.pending_supersessions: list[tuple[Direction, str]] = []
@@ -355,6 +369,7 @@ class _Writer:
                         **milestone_in.model_dump(exclude={"start", "end"}),
                     )
                     self.save(milestone, f"{path}.milestones[{position - 1}]")
+                    self.milestones[f"{programme.number}/{position}"] = milestone
 
     def write_direction_set(self, set_in: s.DirectionSetIn, path: str) -> None:
         direction_set = self.save(
@@ -483,12 +498,15 @@ class _Writer:
                 intervention=self.intervention,
                 meeting=meeting,
                 owner=self.person(rec.owner),
-                **rec.model_dump(exclude={"meeting", "owner", "directions", "programmes"}),
+                **rec.model_dump(
+                    exclude={"meeting", "owner", "directions", "programmes", "milestones"}
+                ),
             ),
             path,
             links={
                 "directions": [self.directions[ref] for ref in rec.directions],
                 "programmes": [self.programmes[number] for number in rec.programmes],
+                "milestones": [self.milestones[ref] for ref in rec.milestones],
             },
         )
 
@@ -537,7 +555,12 @@ def build(intervention: Intervention) -> s.InterventionFile:
     recommendations = (
         intervention.recommendations.order_by("made_on", "reference")
         .select_related("meeting__board")
-        .prefetch_related("directions__direction_set", "directions__parent", "programmes")
+        .prefetch_related(
+            "directions__direction_set",
+            "directions__parent",
+            "programmes",
+            "milestones__programme",
+        )
     )
     plan = Plan.objects.filter(intervention=intervention).first()
     return s.InterventionFile(
@@ -626,6 +649,12 @@ def build(intervention: Intervention) -> s.InterventionFile:
                 status=rec.status,
                 directions=sorted(_set_ref(direction) for direction in rec.directions.all()),
                 programmes=_numbers(rec.programmes.all()),
+                milestones=[
+                    f"{milestone.programme.number}/{milestone.position}"
+                    for milestone in sorted(
+                        rec.milestones.all(), key=lambda m: (m.programme.number, m.position)
+                    )
+                ],
             )
             for rec in recommendations
         ],

@@ -409,6 +409,11 @@ class RecommendationIn(Strict):
     programmes: list[int] = Field(
         default_factory=list, description="Numbers of programmes it relates to."
     )
+    milestones: list[Annotated[str, StringConstraints(pattern=r"^[0-9]{1,3}/[0-9]{1,3}$")]] = Field(
+        default_factory=list,
+        description="Key activities it relates to, as `PROGRAMME/POSITION` (`8/3`: the third "
+        "of programme 8's milestones in this file).",
+    )
 
     @model_validator(mode="after")
     def response_dates(self) -> RecommendationIn:
