@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from boards.choices import ActionStatus, AttendanceStatus, RecommendationStatus
+from boards.choices import ActionStatus, AttendanceStatus, MeetingStatus, RecommendationStatus
 from boards.models import Action, AgendaItem, Meeting, Recommendation
 from directions.models import Direction
 from interventions.evidence import accepted_extensions, size_text
@@ -103,7 +104,7 @@ class MeetingForm(VersionedForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        date = data.get("date")
+        date, status = data.get("date"), data.get("status")
         if (
             date
             and Meeting.objects.filter(board_id=self.instance.board_id, date=date)
@@ -111,6 +112,11 @@ class MeetingForm(VersionedForm):
             .exists()
         ):
             self.add_error("date", "The board already has a meeting on that date")
+        held = {MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED}
+        if status in held and date and date > timezone.localdate():
+            self.add_error("status", "A meeting cannot have been held on a date still to come")
+        if status == MeetingStatus.MINUTES_APPROVED and not data.get("minutes", "").strip():
+            self.add_error("minutes", "Enter the minutes the Board approved")
         return data
 
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from boards.models import Meeting, Paper
 from tests.factories import (
@@ -226,3 +227,60 @@ def test_the_board_page_before_any_meeting_says_so(client, board, envoy):
     client.force_login(envoy)
 
     assert "The board has not met yet." in client.get(board.get_absolute_url()).content.decode()
+
+
+def edit(client, meeting, **changes):
+    form = {
+        "version": meeting.version,
+        "date": meeting.date.isoformat(),
+        "kind": "formal",
+        "status": meeting.status,
+        "published": "False",
+        "minutes": meeting.minutes,
+    }
+    form.update(changes)
+    return client.post(urls(meeting)[1], form)
+
+
+def test_minutes_cannot_be_approved_before_they_are_written(client, meeting, improvement_team):
+    client.force_login(improvement_team)
+
+    response = edit(client, meeting, status="minutes_approved", minutes="")
+
+    assert "Enter the minutes the Board approved" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled"
+
+    edit(client, meeting, status="minutes_approved", minutes="Agreed.")
+    meeting.refresh_from_db()
+    assert meeting.status == "minutes_approved"
+
+
+def test_a_meeting_still_to_come_cannot_have_been_held(client, board, improvement_team):
+    future = MeetingFactory(
+        board=board, date=timezone.localdate() + datetime.timedelta(days=7), status="scheduled"
+    )
+    client.force_login(improvement_team)
+
+    response = edit(client, future, status="held")
+
+    assert "A meeting cannot have been held on a date still to come" in response.content.decode()
+    future.refresh_from_db()
+    assert future.status == "scheduled"
+
+
+def test_an_action_is_closed_and_no_longer_carried(client, board, improvement_team):
+    may = MeetingFactory(board=board, date=D(2025, 5, 12))
+    june = MeetingFactory(board=board, date=D(2025, 6, 12))
+    action = ActionFactory(meeting=may, text="Publish the scheme of work")
+    client.force_login(improvement_team)
+    assert "Publish the scheme of work" in client.get(june.get_absolute_url()).content.decode()
+
+    response = client.post(
+        reverse("boards:action_edit", kwargs={"slug": board.intervention.slug, "pk": action.pk}),
+        {"version": 1, "status": "done"},
+    )
+
+    assert response.status_code == 302
+    assert "Publish the scheme of work" not in client.get(june.get_absolute_url()).content.decode()
+    assert action.history.latest().history_change_reason == "Action log updated"

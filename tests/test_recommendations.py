@@ -14,7 +14,9 @@ from interventions.services import StaleEdit
 from tests.factories import (
     BoardFactory,
     MeetingFactory,
+    MilestoneFactory,
     PersonFactory,
+    ProgrammeFactory,
     RecommendationFactory,
     UserFactory,
 )
@@ -377,3 +379,42 @@ def test_envoys_and_board_members_read_the_register_and_see_no_buttons(client, i
     assert listing.status_code == 200 and detail.status_code == 200
     assert "Add a recommendation" not in listing.content.decode()
     assert "Record the council" not in detail.content.decode()
+
+
+def test_the_secretariat_edits_a_recommendation_and_its_links_with_a_reason(
+    client, intervention, improvement_team
+):
+    recommendation = RecommendationFactory(intervention=intervention, title="Old title")
+    programme = ProgrammeFactory(intervention=intervention)
+    milestone = MilestoneFactory(programme=programme)
+    client.force_login(improvement_team)
+
+    response = client.post(
+        reverse(
+            "boards:recommendation_edit",
+            kwargs={"slug": intervention.slug, "pk": recommendation.pk},
+        ),
+        {
+            "version": 1,
+            "reference": recommendation.reference,
+            "source": recommendation.source,
+            "title": "New title",
+            "text": recommendation.text,
+            "made_on": "2025-05-21",
+            "programmes": [programme.pk],
+            "milestones": [milestone.pk],
+            "reason": "Linked to the plan",
+        },
+    )
+
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.title == "New title"
+    assert recommendation.version == 2
+    assert list(recommendation.milestones.all()) == [milestone]
+    latest = recommendation.history.latest()
+    assert latest.history_change_reason == "Linked to the plan"
+    assert latest.history_user == improvement_team
+    page = client.get(recommendation.get_absolute_url()).content.decode()
+    assert "Linked to the plan" in page
+    assert milestone.get_absolute_url() in page
