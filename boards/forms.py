@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from boards.choices import ActionStatus, AttendanceStatus, MeetingStatus, RecommendationStatus
-from boards.models import Action, AgendaItem, Meeting, Recommendation
+from boards.models import Action, AgendaItem, Meeting, Paper, Recommendation
 from directions.models import Direction
 from interventions.evidence import accepted_extensions, size_text
 from interventions.evidence_forms import GovukErrorsMixin, GovukRadioSelect
@@ -175,6 +175,46 @@ class PaperForm(GovukErrorsMixin, forms.Form):
         if data.get("publication") == "exempt" and not data.get("exemption_reason", "").strip():
             self.add_error("exemption_reason", "Say why the paper is exempt")
         return data
+
+
+class PaperEditForm(forms.ModelForm):
+    """A paper's title, agenda item and whether it is public; the file itself is not replaced
+    (add a new paper instead), so what was published stays what the history says."""
+
+    publication = PaperForm.base_fields["publication"]
+
+    class Meta:
+        model = Paper
+        fields = ["title", "agenda_item", "exemption_reason"]
+        labels = {
+            "agenda_item": "Agenda item (optional)",
+            "exemption_reason": "Why is it exempt? (if exempt)",
+        }
+        widgets = {"exemption_reason": forms.Textarea(attrs={"rows": 3})}
+
+    field_order = ["title", "agenda_item", "publication", "exemption_reason"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = self.instance.meeting.agenda_items.all()
+        if not self.is_bound:
+            self.initial["publication"] = "exempt" if self.instance.exempt else "public"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        exempt = data.get("publication") == "exempt"
+        if exempt and not data.get("exemption_reason", "").strip():
+            self.add_error("exemption_reason", "Say why the paper is exempt")
+        return data
+
+    def save(self, commit: bool = True) -> Paper:
+        paper = super().save(commit=False)
+        paper.exempt = self.cleaned_data["publication"] == "exempt"
+        if not paper.exempt:
+            paper.exemption_reason = ""
+        if commit:
+            paper.save()
+        return paper
 
 
 class AttendanceForm(forms.Form):

@@ -25,9 +25,10 @@ from boards.forms import (
     AttendanceForm,
     MeetingCreateForm,
     MeetingForm,
+    PaperEditForm,
     PaperForm,
 )
-from boards.models import Action, Board, Meeting, Paper
+from boards.models import Action, AgendaItem, Board, Meeting, Paper
 from boards.permissions import is_secretariat_of
 from directions.models import Direction
 from interventions.generic import crumbs_for, get_intervention
@@ -207,6 +208,46 @@ def paper_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, f"Paper added: {paper.title}")
             return redirect(f"{meeting.get_absolute_url()}#papers")
     return _meeting_form_page(request, intervention, meeting, form, "Add a paper", multipart=True)
+
+
+def paper_edit(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
+    """Correct a paper's title or agenda item, or make it exempt (or public) with the reason."""
+    intervention = get_intervention(request, slug)
+    paper = get_object_or_404(
+        Paper.objects.select_related("meeting__board__intervention"),
+        meeting__board__intervention=intervention,
+        uuid=uuid,
+    )
+    _secretariat_only(request, intervention)
+    form = PaperEditForm(request.POST or None, instance=paper)
+    if request.method == "POST" and form.is_valid():
+        paper = form.save(commit=False)
+        paper._change_reason = "Paper made exempt" if paper.exempt else "Paper edited"
+        paper.save()
+        messages.success(request, f"Paper updated: {paper.title}")
+        return redirect(f"{paper.meeting.get_absolute_url()}#papers")
+    return _meeting_form_page(
+        request, intervention, paper.meeting, form, f"Edit the paper ‘{paper.title}’"
+    )
+
+
+def agenda_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    intervention = get_intervention(request, slug)
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("meeting__board__intervention"),
+        meeting__board__intervention=intervention,
+        pk=pk,
+    )
+    _secretariat_only(request, intervention)
+    form = AgendaItemForm(request.POST or None, instance=item, intervention=intervention)
+    if request.method == "POST" and form.is_valid():
+        item = form.save(commit=False)
+        item._change_reason = "Agenda item edited"
+        item.save()
+        form.save_m2m()
+        messages.success(request, f"Agenda item updated: {item.title}")
+        return redirect(f"{item.meeting.get_absolute_url()}#agenda")
+    return _meeting_form_page(request, intervention, item.meeting, form, "Edit the agenda item")
 
 
 def attendance_record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:

@@ -28,6 +28,12 @@ urlpatterns = [
         "i/<slug:slug>/meetings/<int:pk>/actions/add/", meeting_views.action_add, name="action_add"
     ),
     path("i/<slug:slug>/actions/<int:pk>/", meeting_views.action_edit, name="action_edit"),
+    path(
+        "i/<slug:slug>/agenda/<int:pk>/edit/",
+        meeting_views.agenda_item_edit,
+        name="agenda_item_edit",
+    ),
+    path("i/<slug:slug>/papers/<uuid:uuid>/edit/", meeting_views.paper_edit, name="paper_edit"),
     path("i/<slug:slug>/papers/<uuid:uuid>/", meeting_views.paper_download, name="paper_download"),
     path(
         "i/<slug:slug>/recommendations/",

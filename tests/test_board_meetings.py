@@ -5,12 +5,14 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from boards.models import Meeting, Paper
 from tests.factories import (
     ActionFactory,
+    AgendaItemFactory,
     BoardFactory,
     MeetingFactory,
     PaperFactory,
@@ -284,3 +286,70 @@ def test_an_action_is_closed_and_no_longer_carried(client, board, improvement_te
     assert response.status_code == 302
     assert "Publish the scheme of work" not in client.get(june.get_absolute_url()).content.decode()
     assert action.history.latest().history_change_reason == "Action log updated"
+
+
+def test_a_public_paper_made_exempt_leaves_the_public_pages_at_once(
+    client, meeting, improvement_team
+):
+    intervention = meeting.board.intervention
+    intervention.public_pages = True
+    intervention.save()
+    meeting.published = True
+    meeting.save()
+    paper = PaperFactory(meeting=meeting, title="Staffing report")
+    public_url = reverse(
+        "boards:public_paper", kwargs={"slug": intervention.slug, "uuid": paper.uuid}
+    )
+    edit_url = reverse("boards:paper_edit", kwargs={"slug": intervention.slug, "uuid": paper.uuid})
+    assert Client().get(public_url).status_code == 200
+    client.force_login(improvement_team)
+
+    refused = client.post(edit_url, {"title": "Staffing report", "publication": "exempt"})
+    assert "Say why the paper is exempt" in refused.content.decode()
+    paper.refresh_from_db()
+    assert not paper.exempt
+
+    client.post(
+        edit_url,
+        {"title": "Staffing report", "publication": "exempt", "exemption_reason": "Paragraph 1"},
+    )
+
+    paper.refresh_from_db()
+    assert paper.exempt and paper.exemption_reason == "Paragraph 1"
+    assert paper.history.latest().history_change_reason == "Paper made exempt"
+    assert Client().get(public_url).status_code == 404
+
+
+def test_only_the_secretariat_edits_papers_and_agenda_items(
+    client, meeting, improvement_team, officer, envoy, stranger
+):
+    paper = PaperFactory(meeting=meeting)
+    item = AgendaItemFactory(meeting=meeting)
+    slug = meeting.board.intervention.slug
+    edit_urls = [
+        reverse("boards:paper_edit", kwargs={"slug": slug, "uuid": paper.uuid}),
+        reverse("boards:agenda_item_edit", kwargs={"slug": slug, "pk": item.pk}),
+    ]
+    for user, status in [(improvement_team, 200), (officer, 403), (envoy, 403), (stranger, 404)]:
+        client.force_login(user)
+        for url in edit_urls:
+            assert client.get(url).status_code == status, (user, url)
+
+
+def test_an_agenda_item_is_edited_with_its_links(client, meeting, improvement_team):
+    item = AgendaItemFactory(meeting=meeting, title="Old")
+    programme = ProgrammeFactory(intervention=meeting.board.intervention)
+    client.force_login(improvement_team)
+
+    response = client.post(
+        reverse(
+            "boards:agenda_item_edit",
+            kwargs={"slug": meeting.board.intervention.slug, "pk": item.pk},
+        ),
+        {"position": 2, "title": "Culture change deep dive", "programmes": [programme.pk]},
+    )
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.title == "Culture change deep dive"
+    assert list(item.programmes.all()) == [programme]
