@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from boards.models import Board, BoardMembership, Meeting, Recommendation
+from boards.models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Board,
+    BoardMembership,
+    BoardRequirement,
+    Meeting,
+    Paper,
+    Recommendation,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -37,3 +47,29 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     search_fields = ["reference", "title", "text"]
     list_select_related = ["intervention"]
     filter_horizontal = ["directions", "programmes"]
+
+
+class RequirementInline(admin.TabularInline):
+    model = BoardRequirement
+    extra = 0
+
+
+BoardAdmin.inlines = [MembershipInline, RequirementInline]
+
+
+@admin.register(Paper)
+class PaperAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "meeting", "exempt"]
+    list_filter = ["meeting__board__intervention", "exempt"]
+    list_select_related = ["meeting__board"]
+    readonly_fields = ["uuid", "file", "original_name", "content_type", "size", "added_by"]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "meeting", "owner", "due_on", "status"]
+    list_filter = ["meeting__board__intervention", "status"]
+    list_select_related = ["meeting__board", "owner"]
+
+
+admin.site.register([AgendaItem, Attendance, BoardRequirement], SimpleHistoryAdmin)

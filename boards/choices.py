@@ -75,3 +75,22 @@ RECOMMENDATION_STATUS_TAG_COLOURS = {
     RecommendationStatus.IMPLEMENTED: "green",
     RecommendationStatus.CLOSED: "grey",
 }
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Sent apologies"
+    ABSENT = "absent", "Absent"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+ACTION_STATUS_TAG_COLOURS = {
+    ActionStatus.OPEN: "yellow",
+    ActionStatus.DONE: "green",
+    ActionStatus.DROPPED: "grey",
+}

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricForeignKey
 
 from boards.choices import (
+    ActionStatus,
+    AttendanceStatus,
     BoardKind,
     BoardRole,
     MeetingKind,
@@ -14,7 +20,11 @@ from boards.choices import (
     RecommendationSource,
     RecommendationStatus,
 )
+from interventions.fuzzy_dates import add_months
 from interventions.models.base import History, TimestampedModel
+from interventions.models.updates import evidence_storage
+
+VERSION_HELP = "Raised by each saved edit; refuses stale edits."
 
 
 class Board(TimestampedModel):
@@ -30,6 +40,11 @@ class Board(TimestampedModel):
     cadence_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Months between meetings."
     )
+    cadence_review_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the cadence is to be reviewed, e.g. after the first six months.",
+    )
     history = History()
 
     class Meta:
@@ -40,6 +55,37 @@ class Board(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "boards:board_detail", kwargs={"slug": self.intervention.slug, "key": self.key}
+        )
+
+    def next_meeting_date(self, after: datetime.date | None = None) -> datetime.date | None:
+        """The date the cadence gives for the meeting after the latest one (or after `after`):
+        the same day of the month, `cadence_months` later. None without a cadence or a
+        meeting to count from."""
+        if not self.cadence_months:
+            return None
+        if after is None:
+            latest = self.meetings.exclude(status=MeetingStatus.CANCELLED).order_by("-date")
+            after = latest.values_list("date", flat=True).first()
+        if after is None:
+            return None
+        return add_months(after, self.cadence_months)
+
+    def cadence_due_for_review(self, on: datetime.date) -> bool:
+        return self.cadence_review_on is not None and on >= self.cadence_review_on
+
+    def composition(self, on: datetime.date) -> list[RequirementCheck]:
+        """Each required seat, with the members who fill it on `on` and whether it is met."""
+        current = [
+            membership
+            for membership in self.memberships.select_related("person", "theme")
+            if membership.held_on(on)
+        ]
+        requirements = self.requirements.select_related("direction__parent", "theme")
+        return [requirement.check_against(current) for requirement in requirements]
 
 
 class BoardMembership(TimestampedModel):
@@ -54,6 +100,10 @@ class BoardMembership(TimestampedModel):
         "interventions.Theme", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     title = models.CharField(max_length=200, blank=True, help_text="The role as written.")
+    opposition = models.BooleanField(
+        default=False,
+        help_text="For a councillor: their group is in opposition to the administration.",
+    )
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     history = History()
@@ -72,12 +122,87 @@ class BoardMembership(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.person} — {self.title or self.get_role_display()}"
 
+    def held_on(self, day: datetime.date) -> bool:
+        return (self.starts_on is None or self.starts_on <= day) and (
+            self.ends_on is None or self.ends_on >= day
+        )
+
+
+class BoardRequirement(TimestampedModel):
+    """A seat the board must have, as the Directions require it: "The Mayor as Chair of the
+    Board" (Direction a.iv), "At least two Opposition Councillors" (a.v).
+
+    A membership fills it when its role matches and, where given, its theme, the person's post
+    and being in opposition match too.
+    """
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="requirements")
+    position = models.PositiveSmallIntegerField(default=0)
+    description = models.CharField(max_length=300, help_text="The requirement as written.")
+    direction = models.ForeignKey(
+        "directions.Direction",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="board_requirements",
+        help_text="The Direction (or sub-item) that requires it.",
+    )
+    role = models.CharField(max_length=20, choices=BoardRole.choices)
+    theme = models.ForeignKey(
+        "interventions.Theme", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    post = models.CharField(
+        max_length=200, blank=True, help_text="The member's post must be this, e.g. Mayor."
+    )
+    opposition = models.BooleanField(default=False, help_text="Only opposition members count.")
+    minimum = models.PositiveSmallIntegerField(default=1)
+    history = History()
+
+    class Meta:
+        ordering = ["board", "position"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def is_filled_by(self, membership: BoardMembership) -> bool:
+        return (
+            membership.role == self.role
+            and (self.theme_id is None or membership.theme_id == self.theme_id)
+            and (not self.post or membership.person.post.casefold() == self.post.casefold())
+            and (not self.opposition or membership.opposition)
+        )
+
+    def check_against(self, memberships: list[BoardMembership]) -> RequirementCheck:
+        filled_by = [membership for membership in memberships if self.is_filled_by(membership)]
+        return RequirementCheck(self, filled_by)
+
+
+@dataclass
+class RequirementCheck:
+    """Whether a required seat is filled, and by whom."""
+
+    requirement: BoardRequirement
+    filled_by: list[BoardMembership]
+
+    @property
+    def met(self) -> bool:
+        return len(self.filled_by) >= self.requirement.minimum
+
+    @property
+    def shortfall(self) -> str:
+        """What is missing, in words: "1 more needed (1 of 2)"."""
+        have, need = len(self.filled_by), self.requirement.minimum
+        if have >= need:
+            return ""
+        return f"{need - have} more needed ({have} of {need})" if need > 1 else "Nobody fills it"
+
 
 class Meeting(TimestampedModel):
     """A meeting of a board."""
 
     board = HistoricForeignKey(Board, on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField()
+    start_time = models.TimeField(null=True, blank=True, help_text="London time.")
     title = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=MeetingKind.choices, default=MeetingKind.FORMAL)
     status = models.CharField(
@@ -85,7 +210,12 @@ class Meeting(TimestampedModel):
     )
     published = models.BooleanField(default=False, help_text="Papers are published.")
     summary = models.TextField(blank=True)
+    minutes = models.TextField(
+        blank=True, help_text="Public once the Board approves them, never before."
+    )
+    decisions = models.TextField(blank=True, help_text="What the Board decided, one per line.")
     source = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False, help_text=VERSION_HELP)
     history = History()
 
     class Meta:
@@ -97,6 +227,162 @@ class Meeting(TimestampedModel):
     def __str__(self) -> str:
         label = self.title or self.get_kind_display()
         return f"{self.board.name}, {self.date:%-d %B %Y}: {label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "boards:meeting_detail",
+            kwargs={"slug": self.board.intervention.slug, "pk": self.pk},
+        )
+
+    @property
+    def minutes_approved(self) -> bool:
+        return self.status == MeetingStatus.MINUTES_APPROVED
+
+    def previous(self) -> Meeting | None:
+        """The board's meeting before this one (cancelled ones aside)."""
+        earlier = Meeting.objects.filter(board_id=self.board_id, date__lt=self.date)
+        return earlier.exclude(status=MeetingStatus.CANCELLED).order_by("-date").first()
+
+
+class AgendaItem(TimestampedModel):
+    """An item on a meeting's agenda, who presents it, and what in the plan it is about."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField(default=1)
+    title = models.CharField(max_length=300)
+    presenter = models.ForeignKey(
+        "interventions.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    notes = models.TextField(blank=True)
+    programmes = models.ManyToManyField(
+        "interventions.Programme", blank=True, related_name="agenda_items"
+    )
+    directions = models.ManyToManyField(
+        "directions.Direction", blank=True, related_name="agenda_items"
+    )
+    history = History(m2m_fields=[programmes, directions])
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+def paper_path(instance: Paper, filename: str) -> str:
+    # Never the uploaded name: no path tricks, no clashes, nothing to guess from it.
+    return f"papers/{instance.meeting.board.intervention_id}/{instance.uuid}"
+
+
+class Paper(TimestampedModel):
+    """A paper for a meeting: public, or exempt from publication with the reason why.
+
+    Stored outside the web root like evidence and served only by views that check who may
+    have it: exempt papers never reach the public pages.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="papers")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="papers"
+    )
+    uuid = models.UUIDField(unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    file = models.FileField(storage=evidence_storage, upload_to=paper_path)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    exempt = models.BooleanField(default=False, help_text="Exempt from publication.")
+    exemption_reason = models.TextField(
+        blank=True,
+        help_text="Why it is exempt, e.g. the paragraph of Schedule 12A that applies.",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = History()
+
+    class Meta:
+        ordering = ["meeting", "agenda_item__position", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(exempt=False) | ~models.Q(exemption_reason=""),
+                name="exempt_paper_has_a_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(TimestampedModel):
+    """Whether a person attended a meeting or sent apologies."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey("interventions.Person", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=AttendanceStatus.choices)
+    note = models.CharField(max_length=200, blank=True, help_text="E.g. attending for item 3.")
+    history = History()
+
+    class Meta:
+        ordering = ["meeting", "status", "person__name"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_status_display()}"
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def carried_to(self, meeting: Meeting) -> ActionQuerySet:
+        """The board's actions from earlier meetings still open, which the meeting reviews."""
+        return self.filter(
+            meeting__board_id=meeting.board_id,
+            meeting__date__lt=meeting.date,
+            status=ActionStatus.OPEN,
+        )
+
+
+class Action(TimestampedModel):
+    """An item of a board's action log: agreed at a meeting, owned, due, and carried to each
+    following meeting until it is done or dropped."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    text = models.TextField()
+    owner = models.ForeignKey(
+        "interventions.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="board_actions",
+    )
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    version = models.PositiveIntegerField(default=1, editable=False, help_text=VERSION_HELP)
+    history = History()
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting__date", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+    def overdue(self, on: datetime.date) -> RecommendationQuerySet:
+        return self.filter(responded_on__isnull=True, response_due__lt=on)
+
+    def with_published_response(self) -> RecommendationQuerySet:
+        return self.filter(published_on__isnull=False).exclude(response="")
 
 
 class Recommendation(TimestampedModel):
@@ -134,7 +420,16 @@ class Recommendation(TimestampedModel):
     programmes = models.ManyToManyField(
         "interventions.Programme", blank=True, related_name="recommendations"
     )
-    history = History(m2m_fields=[directions, programmes])
+    milestones = models.ManyToManyField(
+        "interventions.Milestone",
+        blank=True,
+        related_name="recommendations",
+        verbose_name="key activities",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False, help_text=VERSION_HELP)
+    history = History(m2m_fields=[directions, programmes, milestones])
+
+    objects = RecommendationQuerySet.as_manager()
 
     class Meta:
         ordering = ["made_on", "reference"]
@@ -157,3 +452,38 @@ class Recommendation(TimestampedModel):
             "boards:recommendation_detail",
             kwargs={"slug": self.intervention.slug, "pk": self.pk},
         )
+
+    def is_overdue(self, on: datetime.date) -> bool:
+        """A response is overdue when its due date has passed and none is recorded."""
+        return (
+            self.responded_on is None and self.response_due is not None and self.response_due < on
+        )
+
+    @property
+    def response_published(self) -> bool:
+        return self.published_on is not None
+
+    def record_response(
+        self, *, response: str, status: str, responded_on: datetime.date, version: int
+    ) -> None:
+        """Record (or correct) the council's response. It stays unpublished until
+        `publish_response`; correcting a published response unpublishes it, so that nothing
+        the public has not been shown as published is presented as such."""
+        from interventions.services import save_versioned
+
+        self.response = response
+        self.status = status
+        self.responded_on = responded_on
+        self.published_on = None
+        save_versioned(self, version, reason="Council's response recorded")
+
+    def publish_response(self, *, on: datetime.date, version: int) -> None:
+        """Publish the recorded response: from now on the public pages show it."""
+        from interventions.services import save_versioned
+
+        if not self.response.strip() or self.responded_on is None:
+            raise ValueError("Record the council's response before publishing it.")
+        if on < self.responded_on:
+            raise ValueError("A response cannot be published before it was made.")
+        self.published_on = on
+        save_versioned(self, version, reason="Council's response published")

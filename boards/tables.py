@@ -2,6 +2,8 @@
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
 from boards.choices import MEETING_STATUS_TAG_COLOURS, RECOMMENDATION_STATUS_TAG_COLOURS
 from boards.models import Board, BoardMembership, Meeting, Recommendation
@@ -59,8 +61,14 @@ class MembershipTable(BaseTable):
         empty_text = "No members have been recorded for this board."
 
 
+def meeting_url(record: Meeting) -> str:
+    return reverse(
+        "boards:meeting_detail", kwargs={"slug": record.board.intervention.slug, "pk": record.pk}
+    )
+
+
 class MeetingTable(BaseTable):
-    date = DateColumn()
+    date = DateColumn(linkify=meeting_url, attrs={"a": {"class": "govuk-link"}})
     title = tables.Column()
     kind = tables.Column()
     status = TagColumn(MEETING_STATUS_TAG_COLOURS)
@@ -78,7 +86,7 @@ class RecommendationTable(BaseTable):
     title = TitleColumn()
     source = tables.Column()
     made_on = DateColumn(verbose_name="Made on")
-    response_due = DateColumn(verbose_name="Response due")
+    response_due = tables.Column(verbose_name="Response due")
     status = TagColumn(RECOMMENDATION_STATUS_TAG_COLOURS)
     owner = PersonColumn(order_by="owner__name")
 
@@ -86,3 +94,23 @@ class RecommendationTable(BaseTable):
         model = Recommendation
         fields = ["reference", "title", "source", "made_on", "response_due", "status", "owner"]
         empty_text = "No recommendations match these filters."
+        row_attrs = {
+            "class": lambda record: (
+                "app-row--overdue" if record.is_overdue(timezone.localdate()) else ""
+            )
+        }
+
+    def render_response_due(self, value, record: Recommendation) -> str:  # noqa: ANN001
+        """An overdue response says so in words, not only by colour."""
+        due = value.strftime("%-d %b %Y")
+        if record.is_overdue(timezone.localdate()):
+            return format_html(
+                '{} <strong class="govuk-tag govuk-tag--red">Response overdue</strong>', due
+            )
+        if record.responded_on:
+            return format_html('{} <span class="govuk-body-s">(answered)</span>', due)
+        return due
+
+    def value_response_due(self, value, record: Recommendation) -> str:  # noqa: ANN001
+        overdue = record.is_overdue(timezone.localdate())
+        return f"{value:%Y-%m-%d}{' (overdue)' if overdue else ''}" if value else ""

@@ -12,11 +12,13 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from boards.filters import BoardFilterSet, RecommendationFilterSet
+from boards.meeting_views import changes_between
 from boards.models import Board, Recommendation
+from boards.permissions import can_respond_to, is_secretariat_of
 from boards.tables import BoardTable, MeetingTable, MembershipTable, RecommendationTable
 from directions.models import Direction
 from interventions.generic import ObjectListView, crumbs_for, get_intervention
-from interventions.models import Programme
+from interventions.models import Milestone, Programme
 from interventions.timeline import recent_history
 
 
@@ -52,6 +54,18 @@ class RecommendationListView(ObjectListView):
     table_class = RecommendationTable
     title = "Recommendations"
     section = "recommendations"
+    template_name = "boards/recommendation_list.html"
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        context = super().get_context_data(**kwargs)
+        assert self.intervention is not None
+        context["can_add"] = is_secretariat_of(self.request.user, self.intervention)
+        context["overdue_count"] = (
+            Recommendation.objects.filter(intervention=self.intervention)
+            .overdue(timezone.localdate())
+            .count()
+        )
+        return context
 
 
 def board_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
@@ -59,10 +73,12 @@ def board_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     board = get_object_or_404(Board, intervention=intervention, key=key)
     members = MembershipTable(board.memberships.select_related("person", "theme"))
     members.caption = "Members"
-    meetings = MeetingTable(board.meetings.all())
+    meetings = MeetingTable(board.meetings.select_related("board__intervention"))
     meetings.caption = "Meetings"
     for table in (members, meetings):
         RequestConfig(request, paginate=False).configure(table)
+    today = timezone.localdate()
+    last_meeting = board.meetings.filter(date__lte=today).exclude(status="cancelled").last()
     context = {
         "intervention": intervention,
         "section": "boards",
@@ -72,6 +88,15 @@ def board_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         "board": board,
         "members": members,
         "meetings": meetings,
+        "composition": board.composition(today),
+        "last_meeting": last_meeting,
+        "changes": changes_between(
+            intervention, last_meeting.date if last_meeting else None, today
+        ),
+        "changes_from": last_meeting.date + datetime.timedelta(days=1) if last_meeting else None,
+        "changes_to": today,
+        "next_date": board.next_meeting_date(),
+        "can_run": is_secretariat_of(request.user, intervention),
     }
     return render(request, "boards/board_detail.html", context)
 
@@ -85,10 +110,12 @@ def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespo
                 Direction.objects.select_related("parent", "direction_set__intervention"),
             ),
             Prefetch("programmes", Programme.objects.select_related("intervention")),
+            Prefetch("milestones", Milestone.objects.select_related("programme__intervention")),
         ),
         intervention=intervention,
         pk=pk,
     )
+    today = timezone.localdate()
     context = {
         "intervention": intervention,
         "section": "recommendations",
@@ -97,6 +124,10 @@ def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespo
             ("Recommendations", reverse("boards:recommendation_list", kwargs={"slug": slug})),
         ),
         "recommendation": recommendation,
+        "overdue": recommendation.is_overdue(today),
+        "today": today,
+        "can_edit": is_secretariat_of(request.user, intervention),
+        "can_respond": can_respond_to(request.user, recommendation),
         **recent_history(recommendation, slug),
     }
     return render(request, "boards/recommendation_detail.html", context)

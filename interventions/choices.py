@@ -154,3 +154,10 @@ CHANGE_STATUS_TAG_COLOURS = {
 class CommentKind(models.TextChoices):
     CHALLENGE = "challenge", "Challenge"
     COMMENT = "comment", "Comment"
+
+
+class ResponseDueRule(models.TextChoices):
+    """How the response to a new recommendation is given its default due date."""
+
+    WORKING_DAYS = "working_days", "A number of working days after it was made"
+    NEXT_BOARD_MEETING = "next_board_meeting", "By the next meeting of the Board"

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import transaction
 from pydantic import ValidationError
 
-from boards.models import Board, BoardMembership, Meeting, Recommendation
+from boards.models import Board, BoardMembership, BoardRequirement, Meeting, Recommendation
 from directions.models import Direction, DirectionSet, IntervalVariation
 from interventions import schema as s
 from interventions.models import (
@@ -127,6 +127,7 @@ def check_references(data: s.InterventionFile) -> list[tuple[str, str]]:
         person(f"appointments[{i}].person", appointment.person)
 
     programme_numbers: list[int] = []
+    milestone_refs: set[str] = set()
     if data.plan:
         aims = [aim.number for aim in data.plan.aims]
         for number in _duplicates(aims):
@@ -135,6 +136,10 @@ def check_references(data: s.InterventionFile) -> list[tuple[str, str]]:
             for p, programme in enumerate(aim.programmes):
                 path = f"plan.aims[{a}].programmes[{p}]"
                 programme_numbers.append(programme.number)
+                milestone_refs.update(
+                    f"{programme.number}/{position}"
+                    for position in range(1, len(programme.milestones) + 1)
+                )
                 person(f"{path}.sponsor", programme.sponsor)
                 person(f"{path}.sro", programme.sro)
                 person(f"{path}.lead_member", programme.lead_member)
@@ -191,6 +196,14 @@ def check_references(data: s.InterventionFile) -> list[tuple[str, str]]:
     for b, board in enumerate(data.boards):
         for m, membership in enumerate(board.members):
             person(f"boards[{b}].members[{m}].person", membership.person)
+        for q, requirement in enumerate(board.requirements):
+            if requirement.direction is not None and requirement.direction not in references:
+                problems.append(
+                    (
+                        f"boards[{b}].requirements[{q}].direction",
+                        f"expected `SET/REF` of a Direction, found {requirement.direction!r}",
+                    )
+                )
         dates = [meeting.date for meeting in board.meetings]
         for date in _duplicates(dates):
             problems.append((f"boards[{b}].meetings", f"two meetings on {date.isoformat()}"))
@@ -209,6 +222,14 @@ def check_references(data: s.InterventionFile) -> list[tuple[str, str]]:
                     (f"{path}.directions[{j}]", f"expected `SET/REF` of a Direction, found {ref!r}")
                 )
         programmes(f"{path}.programmes", rec.programmes)
+        for j, ref in enumerate(rec.milestones):
+            if ref not in milestone_refs:
+                problems.append(
+                    (
+                        f"{path}.milestones[{j}]",
+                        f"expected `PROGRAMME/POSITION` of a milestone in the plan, found {ref!r}",
+                    )
+                )
     return problems
 
 
@@ -235,6 +256,7 @@ class _Writer:
         self.themes = {theme.slug: theme for theme in Theme.objects.all()}
         self.people: dict[str, Person] = {}
         self.programmes: dict[int, Programme] = {}
+        self.milestones: dict[str, Milestone] = {}
         self.directions: dict[str, Direction] = {}
         # Supersession may point forward in the file, so it is linked once all are written.
         self.pending_supersessions: list[tuple[Direction, str]] = []
@@ -347,6 +369,7 @@ class _Writer:
                         **milestone_in.model_dump(exclude={"start", "end"}),
                     )
                     self.save(milestone, f"{path}.milestones[{position - 1}]")
+                    self.milestones[f"{programme.number}/{position}"] = milestone
 
     def write_direction_set(self, set_in: s.DirectionSetIn, path: str) -> None:
         direction_set = self.save(
@@ -432,10 +455,23 @@ class _Writer:
         board = self.save(
             Board(
                 intervention=self.intervention,
-                **board_in.model_dump(exclude={"members", "meetings"}),
+                **board_in.model_dump(exclude={"members", "meetings", "requirements"}),
             ),
             path,
         )
+        for q, requirement in enumerate(board_in.requirements):
+            self.save(
+                BoardRequirement(
+                    board=board,
+                    position=q + 1,
+                    direction=self.directions[requirement.direction]
+                    if requirement.direction
+                    else None,
+                    theme=self.theme(requirement.theme),
+                    **requirement.model_dump(exclude={"direction", "theme"}),
+                ),
+                f"{path}.requirements[{q}]",
+            )
         for m, membership in enumerate(board_in.members):
             self.save(
                 BoardMembership(
@@ -462,12 +498,15 @@ class _Writer:
                 intervention=self.intervention,
                 meeting=meeting,
                 owner=self.person(rec.owner),
-                **rec.model_dump(exclude={"meeting", "owner", "directions", "programmes"}),
+                **rec.model_dump(
+                    exclude={"meeting", "owner", "directions", "programmes", "milestones"}
+                ),
             ),
             path,
             links={
                 "directions": [self.directions[ref] for ref in rec.directions],
                 "programmes": [self.programmes[number] for number in rec.programmes],
+                "milestones": [self.milestones[ref] for ref in rec.milestones],
             },
         )
 
@@ -506,11 +545,22 @@ def build(intervention: Intervention) -> s.InterventionFile:
     aims = intervention.aims.order_by("number").prefetch_related(
         "programmes__themes", "programmes__milestones"
     )
-    boards = intervention.boards.order_by("pk").prefetch_related("memberships__theme", "meetings")
+    boards = intervention.boards.order_by("pk").prefetch_related(
+        "memberships__theme",
+        "meetings",
+        "requirements__theme",
+        "requirements__direction__parent",
+        "requirements__direction__direction_set",
+    )
     recommendations = (
         intervention.recommendations.order_by("made_on", "reference")
         .select_related("meeting__board")
-        .prefetch_related("directions__direction_set", "directions__parent", "programmes")
+        .prefetch_related(
+            "directions__direction_set",
+            "directions__parent",
+            "programmes",
+            "milestones__programme",
+        )
     )
     plan = Plan.objects.filter(intervention=intervention).first()
     return s.InterventionFile(
@@ -599,6 +649,12 @@ def build(intervention: Intervention) -> s.InterventionFile:
                 status=rec.status,
                 directions=sorted(_set_ref(direction) for direction in rec.directions.all()),
                 programmes=_numbers(rec.programmes.all()),
+                milestones=[
+                    f"{milestone.programme.number}/{milestone.position}"
+                    for milestone in sorted(
+                        rec.milestones.all(), key=lambda m: (m.programme.number, m.position)
+                    )
+                ],
             )
             for rec in recommendations
         ],
@@ -720,12 +776,26 @@ def _build_board(board: Board, keys: dict[int, str]) -> s.BoardIn:
         kind=board.kind,
         purpose=board.purpose,
         cadence_months=board.cadence_months,
+        cadence_review_on=board.cadence_review_on,
+        requirements=[
+            s.RequirementIn(
+                description=requirement.description,
+                direction=_set_ref(requirement.direction) if requirement.direction else None,
+                role=requirement.role,
+                theme=requirement.theme.slug if requirement.theme else None,
+                post=requirement.post,
+                opposition=requirement.opposition,
+                minimum=requirement.minimum,
+            )
+            for requirement in sorted(board.requirements.all(), key=lambda r: r.position)
+        ],
         members=[
             s.MembershipIn(
                 person=keys[membership.person_id],
                 role=membership.role,
                 theme=membership.theme.slug if membership.theme else None,
                 title=membership.title,
+                opposition=membership.opposition,
                 starts_on=membership.starts_on,
                 ends_on=membership.ends_on,
             )

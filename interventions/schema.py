@@ -330,6 +330,9 @@ class MembershipIn(Strict):
     role: choice(BoardRole) = Field(description="Role on the board.")  # type: ignore[valid-type]
     theme: ThemeSlug | None = Field(None, description="For a theme lead: the theme.")
     title: Text = Field("", description="Role as written, e.g. `Governance Lead`.")
+    opposition: bool = Field(
+        False, description="For a councillor: true when their group is in opposition."
+    )
     starts_on: datetime.date | None = Field(
         None, description="First day of membership, when known."
     )
@@ -348,12 +351,30 @@ class MeetingIn(Strict):
     source: Text = Field("", description="Seed document.")
 
 
+class RequirementIn(Strict):
+    description: Required = Field(description="The requirement as written.")
+    direction: Text | None = Field(
+        None, description="The Direction requiring it, as `SET/REF` (e.g. `2025-directions/a.iv`)."
+    )
+    role: choice(BoardRole) = Field(description="Role a member must hold to meet it.")  # type: ignore[valid-type]
+    theme: ThemeSlug | None = Field(None, description="For a theme lead: the theme.")
+    post: Text = Field("", description="The member's post must be this, e.g. `Mayor`.")
+    opposition: bool = Field(False, description="True when only opposition councillors count.")
+    minimum: int = Field(1, ge=1, le=50, description="How many members it needs.")
+
+
 class BoardIn(Strict):
     key: Key = Field(description="Unique key in this file, e.g. `tab`.")
     name: Required = Field(description="Name of the board.")
     kind: choice(BoardKind) = Field(description="Kind of board.")  # type: ignore[valid-type]
     purpose: Text = Field("", description="What it is for.")
     cadence_months: int | None = Field(None, ge=1, le=12, description="Months between meetings.")
+    cadence_review_on: datetime.date | None = Field(
+        None, description="When the cadence is to be reviewed."
+    )
+    requirements: list[RequirementIn] = Field(
+        default_factory=list, description="Membership the Directions require."
+    )
     members: list[MembershipIn] = Field(default_factory=list, description="Dated memberships.")
     meetings: list[MeetingIn] = Field(default_factory=list, description="Meetings, oldest first.")
 
@@ -387,6 +408,11 @@ class RecommendationIn(Strict):
     )
     programmes: list[int] = Field(
         default_factory=list, description="Numbers of programmes it relates to."
+    )
+    milestones: list[Annotated[str, StringConstraints(pattern=r"^[0-9]{1,3}/[0-9]{1,3}$")]] = Field(
+        default_factory=list,
+        description="Key activities it relates to, as `PROGRAMME/POSITION` (`8/3`: the third "
+        "of programme 8's milestones in this file).",
     )
 
     @model_validator(mode="after")

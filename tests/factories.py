@@ -253,3 +253,55 @@ class CommentFactory(factory.django.DjangoModelFactory):
     kind = "challenge"
     text = factory.Faker("paragraph")
     author = factory.SubFactory(UserFactory)
+
+
+class BoardRequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "boards.BoardRequirement"
+
+    board = factory.SubFactory(BoardFactory)
+    description = factory.Sequence(lambda n: f"Requirement {n}")
+    role = "member"
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "boards.Action"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    text = factory.Faker("sentence", nb_words=8)
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "boards.AgendaItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    title = factory.Faker("sentence", nb_words=5)
+
+
+class PaperFactory(factory.django.DjangoModelFactory):
+    """A paper with a small PDF stored like an upload."""
+
+    class Meta:
+        model = "boards.Paper"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    uuid = factory.Faker("uuid4", cast_to=None)
+    title = factory.Faker("sentence", nb_words=4)
+    file = factory.django.FileField(filename="paper.pdf", data=b"%PDF-1.7\n%%EOF\n")
+    original_name = "paper.pdf"
+    content_type = "application/pdf"
+    size = 15
+    added_by = factory.SubFactory(UserFactory)
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "boards.Attendance"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    person = factory.SubFactory(
+        PersonFactory, intervention=factory.SelfAttribute("..meeting.board.intervention")
+    )
+    status = "present"

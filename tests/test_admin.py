@@ -8,8 +8,12 @@ from django.urls import reverse
 from directions.models import IntervalVariation
 from interventions.models import ChangeRequest, Comment
 from tests.factories import (
+    ActionFactory,
+    AgendaItemFactory,
     AppointmentFactory,
+    AttendanceFactory,
     BoardMembershipFactory,
+    BoardRequirementFactory,
     ChangeRequestFactory,
     CommentFactory,
     DelegationFactory,
@@ -17,6 +21,7 @@ from tests.factories import (
     EvidenceFactory,
     MeetingFactory,
     MilestoneFactory,
+    PaperFactory,
     PlanFactory,
     ProgrammeUpdateFactory,
     RecommendationFactory,
@@ -49,6 +54,11 @@ def one_of_everything(db):
     meeting = MeetingFactory(board__intervention=intervention)
     BoardMembershipFactory(board=meeting.board)
     RecommendationFactory(intervention=intervention, meeting=meeting)
+    BoardRequirementFactory(board=meeting.board)
+    AgendaItemFactory(meeting=meeting)
+    PaperFactory(meeting=meeting)
+    AttendanceFactory(meeting=meeting)
+    ActionFactory(meeting=meeting)
     programme = milestone.programme
     DelegationFactory(programme=programme, milestone=milestone)
     ProgrammeUpdateFactory(programme=programme)

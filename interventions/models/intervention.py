@@ -12,6 +12,7 @@ from interventions.choices import (
     DatePrecision,
     InterventionModel,
     InterventionStatus,
+    ResponseDueRule,
 )
 from interventions.fuzzy_dates import add_months
 from interventions.models.base import History, TimestampedModel
@@ -86,6 +87,23 @@ class Intervention(TimestampedModel):
     status = models.CharField(max_length=20, choices=InterventionStatus.choices)
     summary = models.TextField(blank=True)
     source = models.TextField(blank=True)
+    public_pages = models.BooleanField(
+        default=False,
+        help_text="Publish pages anyone may read, without signing in: the Board's meetings with "
+        "their public papers and approved minutes, published responses to recommendations, and "
+        "a summary of the plan's progress.",
+    )
+    response_due_rule = models.CharField(
+        max_length=30,
+        choices=ResponseDueRule.choices,
+        default=ResponseDueRule.WORKING_DAYS,
+        help_text="How a new recommendation's response due date is suggested.",
+    )
+    response_due_working_days = models.PositiveSmallIntegerField(
+        default=20,
+        help_text="Working days (England and Wales) allowed for a response, when the rule "
+        "counts working days, or when there is no next Board meeting to count to.",
+    )
     history = History()
 
     objects = InterventionQuerySet.as_manager()

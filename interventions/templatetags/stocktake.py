@@ -6,7 +6,11 @@ from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString
 
-from boards.choices import MEETING_STATUS_TAG_COLOURS, RECOMMENDATION_STATUS_TAG_COLOURS
+from boards.choices import (
+    ACTION_STATUS_TAG_COLOURS,
+    MEETING_STATUS_TAG_COLOURS,
+    RECOMMENDATION_STATUS_TAG_COLOURS,
+)
 from boards.tables import cadence_text
 from directions.choices import COMPLIANCE_TAG_COLOURS, DIRECTION_STATUS_TAG_COLOURS
 from interventions.choices import (
@@ -27,6 +31,7 @@ TAG_COLOURS: dict[str, dict[Any, str]] = {
     "meeting_status": MEETING_STATUS_TAG_COLOURS,
     "recommendation_status": RECOMMENDATION_STATUS_TAG_COLOURS,
     "change_status": CHANGE_STATUS_TAG_COLOURS,
+    "action_status": ACTION_STATUS_TAG_COLOURS,
 }
 
 WIDGET_CLASSES = [
@@ -86,3 +91,9 @@ def field_anchor(field: BoundField) -> str:
     if getattr(field.field.widget, "input_type", "") == "radio":
         return f"{field.auto_id}_0"
     return field.id_for_label
+
+
+@register.filter
+def unmet(checks: list[Any]) -> list[Any]:
+    """The board membership requirements that are not met."""
+    return [check for check in checks if not check.met]

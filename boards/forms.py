@@ -1,0 +1,356 @@
+"""Forms the Board's secretariat and the council's officers use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from boards.choices import ActionStatus, AttendanceStatus, MeetingStatus, RecommendationStatus
+from boards.models import Action, AgendaItem, Meeting, Paper, Recommendation
+from directions.models import Direction
+from interventions.evidence import accepted_extensions, size_text
+from interventions.evidence_forms import GovukErrorsMixin, GovukRadioSelect
+from interventions.models import Intervention, Milestone, Person, Programme
+from interventions.update_forms import VersionedForm
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(
+    attrs={"type": "time", "class": "govuk-input govuk-input--width-5"}, format="%H:%M"
+)
+REASON_HELP = "Shown in the history beside your change."
+
+
+def people_of(intervention: Intervention) -> Any:
+    return Person.objects.filter(intervention=intervention).exclude(name="")
+
+
+def directions_of(intervention: Intervention) -> Any:
+    return Direction.objects.filter(direction_set__intervention=intervention).select_related(
+        "parent"
+    )
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return str(obj)
+
+
+class MeetingCreateForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["date", "start_time", "kind", "title"]
+        widgets = {"date": DATE, "start_time": TIME, "kind": GovukRadioSelect}
+        labels = {"start_time": "Start time"}
+        help_texts = {"title": "For example, ‘Quarterly delivery report’."}
+
+    def __init__(self, *args: Any, board: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.board = board
+
+    def clean_date(self) -> Any:
+        date = self.cleaned_data["date"]
+        if Meeting.objects.filter(board=self.board, date=date).exists():
+            raise ValidationError("The board already has a meeting on that date")
+        return date
+
+
+class MeetingForm(VersionedForm):
+    published = forms.TypedChoiceField(
+        label="Publish the public papers?",
+        help_text="Public papers, the agenda and (once approved) the minutes then appear on the "
+        "public pages. Exempt papers never do.",
+        choices=[(True, "Yes"), (False, "No")],
+        coerce=lambda value: value in (True, "True"),
+        widget=GovukRadioSelect,
+        error_messages={"required": "Select whether the papers are published"},
+    )
+    reason = forms.CharField(
+        label="Reason for the change (optional)",
+        required=False,
+        max_length=100,
+        help_text=REASON_HELP,
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "date",
+            "start_time",
+            "kind",
+            "title",
+            "status",
+            "published",
+            "summary",
+            "decisions",
+            "minutes",
+        ]
+        widgets = {
+            "date": DATE,
+            "start_time": TIME,
+            "kind": GovukRadioSelect,
+            "status": GovukRadioSelect,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "decisions": forms.Textarea(attrs={"rows": 4}),
+            "minutes": forms.Textarea(attrs={"rows": 10}),
+        }
+        labels = {"start_time": "Start time"}
+        help_texts = {
+            "minutes": "Shown on the public pages only once the status is ‘Minutes approved’.",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        date, status = data.get("date"), data.get("status")
+        if (
+            date
+            and Meeting.objects.filter(board_id=self.instance.board_id, date=date)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error("date", "The board already has a meeting on that date")
+        held = {MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED}
+        if status in held and date and date > timezone.localdate():
+            self.add_error("status", "A meeting cannot have been held on a date still to come")
+        if status == MeetingStatus.MINUTES_APPROVED and not data.get("minutes", "").strip():
+            self.add_error("minutes", "Enter the minutes the Board approved")
+        return data
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["position", "title", "presenter", "programmes", "directions", "notes"]
+        labels = {"position": "Item number"}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "programmes": "Hold Ctrl (or Cmd) to choose more than one.",
+            "directions": "Hold Ctrl (or Cmd) to choose more than one.",
+        }
+
+    def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].queryset = people_of(intervention)
+        self.fields["programmes"].queryset = Programme.objects.filter(intervention=intervention)
+        self.fields["directions"].queryset = directions_of(intervention)
+
+
+class PaperForm(GovukErrorsMixin, forms.Form):
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter the paper's title"}
+    )
+    agenda_item = forms.ModelChoiceField(
+        label="Agenda item (optional)", queryset=AgendaItem.objects.none(), required=False
+    )
+    file = forms.FileField(
+        label="Upload the paper",
+        widget=forms.FileInput(attrs={"class": "govuk-file-upload"}),
+        error_messages={"required": "Select a file to upload", "empty": "The file is empty"},
+    )
+    publication = forms.ChoiceField(
+        label="Can the paper be published?",
+        choices=[("public", "Yes, it is public"), ("exempt", "No, it is exempt")],
+        widget=GovukRadioSelect,
+        error_messages={"required": "Select whether the paper is public or exempt"},
+    )
+    exemption_reason = forms.CharField(
+        label="Why is it exempt? (if exempt)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the paragraph of Schedule 12A to the Local Government Act 1972 "
+        "that applies.",
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+        kinds = ", ".join(ext.lstrip(".").upper() for ext in accepted_extensions())
+        self.fields["file"].help_text = f"{kinds}; up to {size_text(settings.EVIDENCE_MAX_BYTES)}."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("publication") == "exempt" and not data.get("exemption_reason", "").strip():
+            self.add_error("exemption_reason", "Say why the paper is exempt")
+        return data
+
+
+class PaperEditForm(forms.ModelForm):
+    """A paper's title, agenda item and whether it is public; the file itself is not replaced
+    (add a new paper instead), so what was published stays what the history says."""
+
+    publication = PaperForm.base_fields["publication"]
+
+    class Meta:
+        model = Paper
+        fields = ["title", "agenda_item", "exemption_reason"]
+        labels = {
+            "agenda_item": "Agenda item (optional)",
+            "exemption_reason": "Why is it exempt? (if exempt)",
+        }
+        widgets = {"exemption_reason": forms.Textarea(attrs={"rows": 3})}
+
+    field_order = ["title", "agenda_item", "publication", "exemption_reason"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = self.instance.meeting.agenda_items.all()
+        if not self.is_bound:
+            self.initial["publication"] = "exempt" if self.instance.exempt else "public"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        exempt = data.get("publication") == "exempt"
+        if exempt and not data.get("exemption_reason", "").strip():
+            self.add_error("exemption_reason", "Say why the paper is exempt")
+        return data
+
+    def save(self, commit: bool = True) -> Paper:
+        paper = super().save(commit=False)
+        paper.exempt = self.cleaned_data["publication"] == "exempt"
+        if not paper.exempt:
+            paper.exemption_reason = ""
+        if commit:
+            paper.save()
+        return paper
+
+
+class AttendanceForm(forms.Form):
+    person = PersonChoice(
+        label="Who", queryset=Person.objects.none(), empty_label="Choose a person"
+    )
+    status = forms.ChoiceField(
+        label="Attendance", choices=AttendanceStatus.choices, widget=GovukRadioSelect
+    )
+    note = forms.CharField(label="Note (optional)", required=False, max_length=200)
+
+    def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people_of(intervention)
+        self.fields["person"].error_messages["required"] = "Choose who attended"
+        self.fields["status"].error_messages["required"] = "Select their attendance"
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["text", "owner", "due_on"]
+        labels = {"text": "Action", "due_on": "Due on"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "due_on": DATE}
+
+    def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people_of(intervention)
+
+
+class ActionStatusForm(VersionedForm):
+    class Meta:
+        model = Action
+        fields = ["status"]
+        widgets = {"status": GovukRadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = ActionStatus.choices
+
+
+class RecommendationForm(VersionedForm):
+    reason = forms.CharField(
+        label="Reason for the change (optional)",
+        required=False,
+        max_length=100,
+        help_text=REASON_HELP,
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "reference",
+            "source",
+            "meeting",
+            "source_document",
+            "title",
+            "text",
+            "made_on",
+            "response_due",
+            "owner",
+            "directions",
+            "programmes",
+            "milestones",
+        ]
+        widgets = {
+            "made_on": DATE,
+            "response_due": DATE,
+            "text": forms.Textarea(attrs={"rows": 6}),
+            "source_document": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"meeting": "Board meeting (for a Board recommendation)"}
+        help_texts = {
+            "response_due": "Leave empty to use the intervention's rule.",
+            "owner": "The officer who records the council's response.",
+            "directions": "Hold Ctrl (or Cmd) to choose more than one.",
+        }
+
+    def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.intervention = intervention
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            board__intervention=intervention
+        ).select_related("board")
+        self.fields["owner"].queryset = people_of(intervention)
+        self.fields["directions"].queryset = directions_of(intervention)
+        self.fields["programmes"].queryset = Programme.objects.filter(intervention=intervention)
+        self.fields["milestones"].queryset = Milestone.objects.filter(
+            programme__intervention=intervention
+        )
+        self.fields["milestones"].label = "Key activities"
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data["reference"]
+        clash = Recommendation.objects.filter(intervention=self.intervention, reference=reference)
+        if clash.exclude(pk=self.instance.pk).exists():
+            raise ValidationError("Another recommendation has that reference")
+        return reference
+
+
+class NewRecommendationForm(RecommendationForm):
+    """A new recommendation has no version yet."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+
+
+class ResponseForm(VersionedForm):
+    class Meta:
+        model = Recommendation
+        fields = ["response", "status", "responded_on"]
+        widgets = {
+            "response": forms.Textarea(attrs={"rows": 8}),
+            "status": GovukRadioSelect,
+            "responded_on": DATE,
+        }
+        labels = {"response": "The council's response", "responded_on": "Responded on"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["response"].required = True
+        self.fields["response"].error_messages["required"] = "Enter the council's response"
+        self.fields["responded_on"].required = True
+        self.fields["responded_on"].error_messages["required"] = "Enter the date of the response"
+        self.fields["status"].choices = [
+            choice for choice in RecommendationStatus.choices if choice[0] != "open"
+        ]
+
+    def clean_responded_on(self) -> Any:
+        day = self.cleaned_data["responded_on"]
+        if day and day < self.instance.made_on:
+            raise ValidationError("The response cannot be before the recommendation was made")
+        return day
+
+
+class PublishForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    published_on = forms.DateField(label="Published on", widget=DATE)

@@ -1,0 +1,132 @@
+"""What the Board's secretariat does, as named steps: schedule the next meeting from the
+cadence, add a paper, record who attended, and suggest when a response is due.
+
+Every step saves through simple-history with a reason, so the audit trail says what was done.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from boards.choices import BoardKind, MeetingKind, MeetingStatus
+from boards.models import AgendaItem, Attendance, Board, Meeting, Paper
+from interventions.choices import ResponseDueRule
+from interventions.evidence import check_upload
+from interventions.working_days import add_working_days
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.core.files.uploadedfile import UploadedFile
+
+    from interventions.models import Intervention, Person
+
+
+def default_response_due(
+    intervention: Intervention, made_on: datetime.date, board: Board | None = None
+) -> datetime.date:
+    """When the response to a recommendation made on `made_on` is due, by the intervention's
+    rule: by the next meeting of the board (the Transformation and Assurance Board unless
+    another is given) after that day, or a number of England and Wales working days after it.
+    With no next meeting scheduled, the working days apply."""
+    if intervention.response_due_rule == ResponseDueRule.NEXT_BOARD_MEETING:
+        meetings = Meeting.objects.filter(date__gt=made_on).exclude(status=MeetingStatus.CANCELLED)
+        if board is not None:
+            meetings = meetings.filter(board=board)
+        else:
+            meetings = meetings.filter(
+                board__intervention=intervention, board__kind=BoardKind.TRANSFORMATION_ASSURANCE
+            )
+        next_date = meetings.order_by("date").values_list("date", flat=True).first()
+        if next_date is not None:
+            return next_date
+    return add_working_days(made_on, intervention.response_due_working_days)
+
+
+def schedule_meeting(
+    board: Board,
+    *,
+    date: datetime.date,
+    start_time: datetime.time | None = None,
+    kind: str = MeetingKind.FORMAL,
+    title: str = "",
+) -> Meeting:
+    meeting = Meeting(board=board, date=date, start_time=start_time, kind=kind, title=title)
+    meeting._change_reason = "Meeting scheduled"  # type: ignore[attr-defined]
+    meeting.save()
+    return meeting
+
+
+def add_agenda_item(
+    meeting: Meeting,
+    *,
+    title: str,
+    position: int,
+    presenter: Person | None = None,
+    notes: str = "",
+    programmes: list | None = None,
+    directions: list | None = None,
+) -> AgendaItem:
+    from interventions.models.base import create_with_links
+
+    item = AgendaItem(
+        meeting=meeting, title=title, position=position, presenter=presenter, notes=notes
+    )
+    item._change_reason = "Agenda item added"  # type: ignore[attr-defined]
+    create_with_links(item, {"programmes": programmes or [], "directions": directions or []})
+    return item
+
+
+def add_paper(
+    meeting: Meeting,
+    *,
+    title: str,
+    upload: UploadedFile,
+    by: AbstractBaseUser,
+    exempt: bool = False,
+    exemption_reason: str = "",
+    agenda_item: AgendaItem | None = None,
+) -> Paper:
+    """Check an upload (kind, real content, size: as for evidence) and store it as a paper.
+    An exempt paper must say why; nothing is written if a check fails."""
+    if exempt and not exemption_reason.strip():
+        raise ValueError("An exempt paper needs the reason it is exempt.")
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise ValueError("The agenda item is not on this meeting's agenda.")
+    original_name, content_type = check_upload(upload)
+    paper = Paper(
+        meeting=meeting,
+        agenda_item=agenda_item,
+        uuid=uuid.uuid4(),
+        title=title,
+        original_name=original_name,
+        content_type=content_type,
+        size=upload.size,
+        exempt=exempt,
+        exemption_reason=exemption_reason.strip() if exempt else "",
+        added_by=by,
+    )
+    paper._change_reason = "Exempt paper added" if exempt else "Paper added"  # type: ignore[attr-defined]
+    upload.seek(0)
+    paper.file.save("upload", upload, save=False)
+    try:
+        with transaction.atomic():
+            paper.save()
+    except BaseException:
+        paper.file.storage.delete(paper.file.name)
+        raise
+    return paper
+
+
+def record_attendance(meeting: Meeting, *, person: Person, status: str, note: str = "") -> None:
+    """Record (or correct) whether someone attended or sent apologies."""
+    attendance = Attendance.objects.filter(meeting=meeting, person=person).first()
+    if attendance is None:
+        attendance = Attendance(meeting=meeting, person=person)
+    attendance.status = status
+    attendance.note = note
+    attendance._change_reason = "Attendance recorded"  # type: ignore[attr-defined]
+    attendance.save()
