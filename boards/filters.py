@@ -1,10 +1,10 @@
 """Filters of the boards and recommendations lists."""
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from boards.choices import BoardKind, RecommendationSource, RecommendationStatus
-from boards.models import Board, Recommendation
+from boards.models import Board, Recommendation, response_overdue
 from interventions.filters import YES_NO, as_of, as_of_filter
 from interventions.generic import BaseFilterSet
 
@@ -33,6 +33,5 @@ class RecommendationFilterSet(BaseFilterSet):
         fields = ["source", "status", "answered", "overdue", "on"]
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        """Unanswered once the response was due: the Directions ask for a prompt answer."""
-        overdue = Q(responded_on__isnull=True, response_due__lt=as_of(self))
+        overdue = response_overdue(as_of(self))
         return queryset.filter(overdue) if value else queryset.exclude(overdue)

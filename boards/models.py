@@ -377,9 +377,14 @@ class Action(TimestampedModel):
         return self.text[:80]
 
 
+def response_overdue(on: datetime.date) -> models.Q:
+    """Unanswered once the response was due: the Directions ask for a prompt answer."""
+    return models.Q(responded_on__isnull=True, response_due__lt=on)
+
+
 class RecommendationQuerySet(models.QuerySet["Recommendation"]):
     def overdue(self, on: datetime.date) -> RecommendationQuerySet:
-        return self.filter(responded_on__isnull=True, response_due__lt=on)
+        return self.filter(response_overdue(on))
 
     def with_published_response(self) -> RecommendationQuerySet:
         return self.filter(published_on__isnull=False).exclude(response="")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from boards.choices import BoardKind, MeetingStatus
-from boards.models import Meeting, Recommendation
+from boards.models import Meeting, Recommendation, response_overdue
 from directions.choices import Compliance
 from directions.models import Direction
 from interventions.charts import (
@@ -203,7 +203,7 @@ def recommendations_part(
     unanswered = Q(responded_on__isnull=True)
     counts = Recommendation.objects.filter(intervention=intervention).aggregate(
         awaiting=Count("pk", filter=unanswered),
-        overdue=Count("pk", filter=unanswered & Q(response_due__lt=on)),
+        overdue=Count("pk", filter=response_overdue(on)),
     )
     return {
         **counts,

@@ -46,9 +46,13 @@ from interventions.models import Programme
 from interventions.periods import ReportingPeriod
 from interventions.work import period_slug
 from tests.factories import (
+    ActionFactory,
+    AgendaItemFactory,
     AppointmentFactory,
+    AttendanceFactory,
     BoardFactory,
     BoardMembershipFactory,
+    BoardRequirementFactory,
     ChangeRequestFactory,
     CommentFactory,
     DelegationFactory,
@@ -56,6 +60,7 @@ from tests.factories import (
     InterventionFactory,
     MeetingFactory,
     MilestoneFactory,
+    PaperFactory,
     PersonFactory,
     PlanFactory,
     ProgrammeFactory,
@@ -116,6 +121,28 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     "boards:board_detail": ("board", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
     "boards:recommendation_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
     "boards:recommendation_detail": ("recommendation", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    # The improvement team runs the Board (its secretariat); everyone in the intervention reads.
+    "boards:meeting_detail": ("meeting", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "boards:meeting_create": ("board", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "boards:meeting_edit": ("meeting", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "boards:agenda_item_add": ("meeting", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "boards:agenda_item_edit": ("agenda_item", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "boards:paper_add": ("meeting", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "boards:paper_edit": ("paper", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "boards:paper_download": ("exempt_paper", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "boards:attendance_record": ("meeting", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "boards:action_add": ("meeting", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "boards:action_edit": ("action", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "boards:recommendation_add": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "boards:recommendation_edit": ("recommendation", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    # The council answers: the officer who owns the recommendation, or the secretariat.
+    "boards:recommendation_respond": ("recommendation", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
+    "boards:recommendation_publish": ("recommendation", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
+    # Public pages need no sign-in while switched on; an exempt paper is never public.
+    "boards:public_home": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200)),
+    "boards:public_meeting": ("meeting", (200, 200, 200, 200, 200, 200, 200, 200)),
+    "boards:public_recommendation_list": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200)),
+    "boards:public_paper": ("paper", (200, 200, 200, 200, 200, 200, 200, 200)),
 }
 
 # Pages that only take a POST (a GET is 405 above): the answer to posting an empty form, which
@@ -124,6 +151,7 @@ POST_ONLY: dict[str, tuple[int | str, ...]] = {
     "logout": (LOGIN, 302, 302, 302, 302, 302, 302, 302),
     "interventions:programme_comment_add": (LOGIN, 200, 200, 200, 200, 200, 200, 404),
     "interventions:milestone_comment_add": (LOGIN, 200, 200, 200, 200, 200, 200, 404),
+    "boards:recommendation_publish": (LOGIN, 302, 403, 302, 403, 403, 302, 404),
 }
 
 # The Django admin is one gate: anonymous visitors go to the sign-in page, signed-in users who
@@ -216,7 +244,21 @@ def build_world() -> World:
     board = BoardFactory(intervention=intervention)
     meeting = MeetingFactory(board=board)
     BoardMembershipFactory(board=board)
-    recommendation = RecommendationFactory(intervention=intervention, meeting=meeting)
+    recommendation = RecommendationFactory(
+        intervention=intervention, meeting=meeting, owner=officer_person
+    )
+    intervention.public_pages = True
+    intervention.save()
+    meeting.published = True
+    meeting.save()
+    BoardRequirementFactory(board=board)
+    agenda_item = AgendaItemFactory(meeting=meeting)
+    paper = PaperFactory(meeting=meeting)
+    exempt_paper = PaperFactory(
+        meeting=meeting, exempt=True, exemption_reason="Paragraph 3: financial affairs"
+    )
+    action = ActionFactory(meeting=meeting)
+    AttendanceFactory(meeting=meeting)
     delegation = DelegationFactory(programme=programme)
     change_request = ChangeRequestFactory(milestone=milestone)
     ProgrammeUpdateFactory(programme=programme)
@@ -249,6 +291,11 @@ def build_world() -> World:
             "direction": {"slug": slug, "pk": direction.pk},
             "board": {"slug": slug, "key": board.key},
             "recommendation": {"slug": slug, "pk": recommendation.pk},
+            "meeting": {"slug": slug, "pk": meeting.pk},
+            "agenda_item": {"slug": slug, "pk": agenda_item.pk},
+            "action": {"slug": slug, "pk": action.pk},
+            "paper": {"slug": slug, "uuid": paper.uuid},
+            "exempt_paper": {"slug": slug, "uuid": exempt_paper.uuid},
         },
     )
 
