@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("interventions.urls_evidence")),
     path("", include("interventions.urls_work")),
     path("", include("interventions.urls_audit")),
+    path("", include("interventions.urls_deadlines")),
 ]
