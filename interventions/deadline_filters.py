@@ -43,8 +43,12 @@ class DeadlineFilterSet(BaseFilterSet):
         widget=DateInput(),
         help_text="Leave empty for today.",
     )
-    state = django_filters.ChoiceFilter(choices=State.choices, method="by_state")
-    source = django_filters.ChoiceFilter(label="Kind", choices=Source.choices, method="by_source")
+    state = django_filters.ChoiceFilter(
+        label="State", choices=State.choices, method="by_state", empty_label="Any"
+    )
+    source = django_filters.ChoiceFilter(
+        label="Kind", choices=Source.choices, method="by_source", empty_label="Any"
+    )
     person = django_filters.ModelChoiceFilter(
         label="Person responsible", queryset=_people, method="by_person"
     )
@@ -55,6 +59,10 @@ class DeadlineFilterSet(BaseFilterSet):
     class Meta:
         model = Person  # required by django-filter; the rows are occurrences, not people
         fields: list[str] = []
+
+    def __init__(self, data: Any = None, *, items: list[Occurrence], request: Any = None) -> None:
+        super().__init__(data, Person.objects.none(), request=request)
+        self.queryset = items  # type: ignore[assignment]
 
     @property
     def qs(self) -> list[Occurrence]:  # type: ignore[override]

@@ -52,14 +52,15 @@ def _crumbs(intervention: Intervention, *more: tuple[str, str]) -> list[tuple[st
 def _as_of(request: HttpRequest) -> datetime.date:
     """The as-of date of the query string, else today; a bad date is the filter form's error."""
     try:
-        return datetime.date.fromisoformat(request.GET.get("as_of", ""))
-    except ValueError:
-        return timezone.localdate()
+        day = forms.DateField(required=False).clean(request.GET.get("as_of", ""))
+    except forms.ValidationError:
+        day = None
+    return day or timezone.localdate()
 
 
 def _context(request: HttpRequest, intervention: Intervention, **extra: Any) -> dict[str, Any]:
     as_of = _as_of(request)
-    query = f"?as_of={as_of.isoformat()}" if request.GET.get("as_of") else ""
+    query = "" if as_of == timezone.localdate() else f"?as_of={as_of.isoformat()}"
     context = {
         "intervention": intervention,
         "section": "deadlines",
@@ -86,7 +87,7 @@ def _list_page(
     request.intervention = intervention  # type: ignore[attr-defined]
     as_of = _as_of(request)
     items = [item for item in deadlines_for(intervention, as_of) if keep(item)]
-    filterset = DeadlineFilterSet(request.GET or None, queryset=items, request=request)
+    filterset = DeadlineFilterSet(request.GET or None, items=items, request=request)
     items = filterset.qs
     if request.GET.get("_export") == "csv":
         name = f"{slug}-deadlines-{view}-as-of-{as_of.isoformat()}.csv"
@@ -226,7 +227,7 @@ def _summary_page(
                 row[item.state.value] += 1
             row["total"] = row.get("total", 0) + 1
     list_url = reverse("interventions:deadline_list", kwargs={"slug": slug})
-    as_of_param = f"&as_of={as_of.isoformat()}" if request.GET.get("as_of") else ""
+    as_of_param = "" if as_of == timezone.localdate() else f"&as_of={as_of.isoformat()}"
     for row in rows.values():
         row["url"] = f"{list_url}?{row['param']}{as_of_param}"
     context = _context(
