@@ -46,9 +46,17 @@ def digests_for(intervention: Intervention, on: datetime.date) -> list[Digest]:
     ]
 
 
-def send_reminders(on: datetime.date, base_url: str = "") -> list[ReminderSent]:
-    """Email each digest not yet sent today; returns the records of those sent now."""
-    sent = []
+@dataclass
+class Outcome:
+    sent: list[ReminderSent]
+    failed: list[tuple[Person, Exception]]
+
+
+def send_reminders(on: datetime.date, base_url: str = "") -> Outcome:
+    """Email each digest not yet sent today. A digest that cannot be sent is not recorded (the
+    next run tries again) and does not stop the others."""
+    sent: list[ReminderSent] = []
+    failed: list[tuple[Person, Exception]] = []
     for intervention in Intervention.objects.select_related("authority"):
         already = set(
             ReminderSent.objects.filter(person__intervention=intervention, sent_on=on).values_list(
@@ -58,10 +66,14 @@ def send_reminders(on: datetime.date, base_url: str = "") -> list[ReminderSent]:
         for digest in digests_for(intervention, on):
             if digest.person.pk in already:
                 continue
-            record = _send(intervention, digest, on, base_url)
+            try:
+                record = _send(intervention, digest, on, base_url)
+            except Exception as error:  # noqa: BLE001 - a mail server's refusal, of any kind
+                failed.append((digest.person, error))
+                continue
             if record is not None:
                 sent.append(record)
-    return sent
+    return Outcome(sent, failed)
 
 
 def _send(

@@ -30,7 +30,12 @@ class Command(BaseCommand):
             day = parse_date(date) if date else timezone.localdate()
         except ValueError as error:
             raise CommandError(f"--date: {error}") from None
-        sent = send_reminders(day, base_url.rstrip("/"))
-        self.stdout.write(
-            f"Sent {len(sent)} reminder{'s' if len(sent) != 1 else ''} for {day:%-d %b %Y}."
-        )
+        outcome = send_reminders(day, base_url.rstrip("/"))
+        count = len(outcome.sent)
+        self.stdout.write(f"Sent {count} reminder{'s' if count != 1 else ''} for {day:%-d %b %Y}.")
+        for person, error in outcome.failed:
+            self.stderr.write(f"Could not email {person} ({person.user.email}): {error}")
+        if outcome.failed:
+            raise CommandError(
+                f"{len(outcome.failed)} reminder(s) could not be sent; run again to retry them."
+            )
