@@ -39,7 +39,7 @@ from interventions.deadlines import (
 from interventions.fuzzy_dates import add_months
 from interventions.generic import crumbs_for, get_intervention, person_name
 from interventions.models import FeedToken, Intervention
-from interventions.permissions import is_improvement_team_of
+from interventions.permissions import is_improvement_team_of, person_in
 
 WINDOWS = (7, 30, 90)
 
@@ -67,7 +67,7 @@ def _context(request: HttpRequest, intervention: Intervention, **extra: Any) -> 
         "as_of": as_of,
         "as_of_is_today": as_of == timezone.localdate(),
         "as_of_query": query,
-        "windows": WINDOWS,
+        "windows": [(days, f"next-{days}") for days in WINDOWS],
         "tag_colours": STATE_TAG_COLOURS,
     }
     context.update(extra)
@@ -230,6 +230,7 @@ def _summary_page(
     as_of_param = "" if as_of == timezone.localdate() else f"&as_of={as_of.isoformat()}"
     for row in rows.values():
         row["url"] = f"{list_url}?{row['param']}{as_of_param}"
+    me = person_in(request.user, intervention) if view == "people" else None
     context = _context(
         request,
         intervention,
@@ -238,6 +239,7 @@ def _summary_page(
         view=view,
         crumbs=_crumbs(intervention),
         rows=sorted(rows.values(), key=lambda row: row["label"].lower()),
+        mine_url=f"{list_url}?person={me.pk}{as_of_param}" if me and str(me.pk) in rows else "",
     )
     return render(request, "deadlines/deadline_summary.html", context)
 

@@ -468,3 +468,17 @@ def deadlines_for(
         .select_related("board")
     )
     return sorted(builder.items, key=lambda o: (o.due, o.source, o.reference, o.uid))
+
+
+def next_due(items: Iterable[Occurrence], source: Source | None = None) -> Occurrence | None:
+    """The first occurrence not yet met and not yet past, of one source if given: "the next
+    reporting deadline" is `next_due(items, Source.REPORT)`."""
+    return next(
+        (
+            item
+            for item in items
+            if item.state in (State.DUE_SOON, State.UPCOMING)
+            and (source is None or item.source == source)
+        ),
+        None,
+    )

@@ -144,6 +144,7 @@ def test_the_next_days_list_only_what_falls_in_them(client, intervention, office
     quarter = client.get(url("deadline_next", intervention, "?as_of=2025-04-10", days=90))
 
     assert [due for due, _, _ in rows(week)] == [D(2025, 4, 14)]
+    assert b'aria-current="page">Next 7 days</a>' in week.content
     assert [due for due, _, _ in rows(quarter)] == [
         D(2025, 4, 14),
         D(2025, 4, 22),
@@ -262,6 +263,21 @@ def test_by_person_and_by_theme_count_and_link_to_the_list(
     assert (row["label"], row["missed"], row["total"]) == ("Owner of the response", 1, 1)
     assert row["url"].endswith(f"?person={deadlines.pk}&as_of=2025-07-15")
     assert [row["label"] for row in themes.context["rows"]] == ["Governance"]
+    assert people.context["mine_url"] == ""  # the officer is responsible for nothing here
+
+
+def test_by_person_links_a_user_to_their_own_deadlines(client, intervention, deadlines):
+    from tests.factories import UserFactory
+
+    user = UserFactory(role="Council officer")
+    deadlines.user = user
+    deadlines.save()
+    client.force_login(user)
+
+    page = client.get(url("deadline_people", intervention))
+
+    assert page.context["mine_url"].endswith(f"?person={deadlines.pk}")
+    assert "The deadlines you are responsible for" in page.content.decode()
 
 
 def test_user_text_is_escaped(client, intervention, officer):

@@ -20,6 +20,7 @@ from interventions.deadlines import (
     Source,
     State,
     deadlines_for,
+    next_due,
     occurrence_dates,
     state_of,
 )
@@ -189,6 +190,8 @@ def test_tower_hamlets_2025_gives_the_dates_of_the_directions(tower_hamlets):
     assert due_dates(items, "Direction g")[:2] == [D(2025, 4, 22), D(2025, 7, 22)]
     assert due_dates(items, "Envoys' stocktake") == [D(2025, 5, 22)]
     assert all(item.due <= D(2028, 1, 21) for item in items)
+    assert next_due(items, Source.REPORT).due == D(2025, 7, 22)
+    assert next_due(items, Source.MEETING) is None  # no meeting after 12 May is recorded
 
 
 def test_tower_hamlets_2025_reports_are_met_by_the_reports_issued(tower_hamlets):
