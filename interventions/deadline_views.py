@@ -17,6 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -412,7 +413,8 @@ class VariationForm(forms.ModelForm):
 
     def clean_effective_from(self) -> datetime.date:
         day = self.cleaned_data["effective_from"]
-        if self.owner.variations.filter(effective_from=day).exists():
+        others = self.owner.variations.exclude(pk=self.instance.pk)
+        if others.filter(effective_from=day).exists():
             raise forms.ValidationError("The interval already changes on this date.")
         return day
 
@@ -546,6 +548,44 @@ def variation_add(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRe
         request,
         intervention,
         title="Change the interval",
+        view="schedules",
+        crumbs=_crumbs(intervention, ("Recurring duties", schedules_url)),
+        form=form,
+        name=name,
+        cancel_url=schedules_url,
+    )
+    return render(request, "deadlines/variation_form.html", context)
+
+
+def variation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The improvement team corrects a recorded change of interval (audited, with a reason)."""
+    intervention = get_intervention(request, slug)
+    if not is_improvement_team_of(request.user, intervention):
+        raise Http404("Only the improvement team changes the interval of a recurring duty.")
+    variation = get_object_or_404(
+        IntervalVariation.objects.select_related("direction__parent", "duty"),
+        Q(direction__direction_set__intervention=intervention) | Q(duty__intervention=intervention),
+        pk=pk,
+    )
+    owner = variation.direction or variation.duty
+    assert owner is not None  # a variation belongs to exactly one schedule (a constraint)
+    name = (
+        f"Direction {owner.reference}: {owner.short_title}"
+        if isinstance(owner, Direction)
+        else owner.title
+    )
+    form = VariationForm(request.POST or None, instance=variation, owner=owner)
+    if request.method == "POST" and form.is_valid():
+        variation = form.save(commit=False)
+        variation._change_reason = form.cleaned_data["reason"]
+        variation.save()
+        messages.success(request, f"The change of interval of {name} was corrected.")
+        return redirect("interventions:deadline_schedules", slug=slug)
+    schedules_url = reverse("interventions:deadline_schedules", kwargs={"slug": slug})
+    context = _context(
+        request,
+        intervention,
+        title="Correct a change of interval",
         view="schedules",
         crumbs=_crumbs(intervention, ("Recurring duties", schedules_url)),
         form=form,

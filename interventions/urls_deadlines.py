@@ -29,4 +29,9 @@ urlpatterns = [
         views.variation_add,
         name="variation_add",
     ),
+    path(
+        "i/<slug:slug>/deadlines/schedules/variations/<int:pk>/",
+        views.variation_edit,
+        name="variation_edit",
+    ),
 ]

@@ -472,6 +472,34 @@ def test_bad_input_changes_nothing_and_says_why(client, intervention, improvemen
     assert IntervalVariation.objects.count() == 1
 
 
+def test_the_improvement_team_corrects_a_change_of_interval(
+    client, intervention, improvement_team, stocktake
+):
+    variation = IntervalVariationFactory(duty=stocktake, effective_from=D(2025, 6, 1))
+    client.force_login(improvement_team)
+
+    response = client.post(
+        url("variation_edit", intervention, pk=variation.pk),
+        {"effective_from": "2025-06-01", "interval_months": "4", "reason": "Typo: four months"},
+    )
+
+    assert response.status_code == 302
+    variation.refresh_from_db()
+    assert variation.interval_months == 4
+    assert variation.history.latest().history_change_reason == "Typo: four months"
+
+
+def test_nobody_corrects_another_interventions_variation(
+    client, intervention, other_intervention, improvement_team
+):
+    theirs = IntervalVariationFactory(duty=ReportingDutyFactory(intervention=other_intervention))
+    client.force_login(improvement_team)
+
+    response = client.get(url("variation_edit", intervention, pk=theirs.pk))
+
+    assert response.status_code == 404
+
+
 @pytest.mark.parametrize("persona", ["officer", "envoy", "board_member", "stranger"])
 def test_only_the_improvement_team_changes_intervals(
     client, request, intervention, stocktake, persona
@@ -485,6 +513,9 @@ def test_only_the_improvement_team_changes_intervals(
 
     assert response.status_code == 404
     assert not IntervalVariation.objects.exists()
+    variation = IntervalVariationFactory(duty=stocktake)
+    edit = url("variation_edit", intervention, pk=variation.pk)
+    assert client.post(edit, {"interval_months": "9", "reason": "x"}).status_code == 404
 
 
 def test_the_schedules_page_offers_the_change_only_to_the_improvement_team(
