@@ -586,3 +586,21 @@ def test_the_feed_makes_the_same_queries_at_ten_times_the_rows(
     grow(intervention, 9)
 
     assert count_queries(client, feed_url(token)) == once
+
+
+def test_a_recurring_directions_page_says_when_it_is_next_due(
+    client, intervention, officer, monkeypatch
+):
+    direction = DirectionFactory(
+        direction_set=DirectionSetFactory(intervention=intervention),
+        deadline_kind="recurring",
+        offset_months=None,
+        interval_months=6,
+    )
+    monkeypatch.setattr("directions.views.timezone.localdate", lambda: D(2025, 8, 1))
+    client.force_login(officer)
+
+    html = client.get(direction.get_absolute_url()).text
+
+    assert "Recurring every 6 months; first due 22 Jul 2025." in html
+    assert "Next due 22 Jan 2026." in html
