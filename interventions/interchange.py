@@ -209,13 +209,22 @@ def check_references(data: s.InterventionFile) -> list[tuple[str, str]]:
                     (f"{path}.directions[{j}]", f"expected `SET/REF` of a Direction, found {ref!r}")
                 )
         programmes(f"{path}.programmes", rec.programmes)
+    recurring = {
+        f"{direction_set.key}/{direction.ref}"
+        for direction_set in data.direction_sets
+        for direction in direction_set.directions
+        if direction.deadline.kind == "recurring"
+    }
     for key in _duplicates(duty.report for duty in data.reporting_duties):
         problems.append(("reporting_duties", f"more than one duty is discharged by {key!r}"))
     for d, duty in enumerate(data.reporting_duties):
         person(f"reporting_duties[{d}].responsible", duty.responsible)
-        if duty.direction and duty.direction not in references:
+        if duty.direction and duty.direction not in recurring:
             problems.append(
-                (f"reporting_duties[{d}].direction", "expected `SET/REF` of a Direction")
+                (
+                    f"reporting_duties[{d}].direction",
+                    "expected `SET/REF` of a Direction with a recurring deadline",
+                )
             )
     return problems
 

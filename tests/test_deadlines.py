@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -456,3 +457,50 @@ def test_the_command_refuses_an_unknown_slug_and_a_bad_date(tower_hamlets):
         run("nope")
     with pytest.raises(CommandError, match="not a date: expected YYYY-MM-DD"):
         run("tower-hamlets-2025", "--as-of", "22/07/2025")
+
+
+# ------------------------------------------------------------ reporting duties in the format
+
+
+def test_reporting_duties_go_out_and_come_back_with_the_intervention(tower_hamlets):
+    from interventions.interchange import export_intervention
+
+    exported = yaml.safe_load(export_intervention(tower_hamlets))
+
+    duties = {duty["report"]: duty for duty in exported["reporting_duties"]}
+    assert duties["sos"]["direction"] == "2025-directions/j"
+    assert duties["board"]["direction"] == "2025-directions/g"
+    assert duties["stocktake"]["first_due_months"] == 4
+    assert duties["stocktake"].get("interval_months") is None
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            {"direction": "2025-directions/b"},
+            "reporting_duties[0].direction: expected `SET/REF` of a Direction with a recurring "
+            "deadline",
+        ),
+        (
+            {"direction": "2025-directions/j", "first_due_months": 4},
+            "a duty that follows a Direction takes its schedule from it",
+        ),
+        ({"direction": "", "first_due_months": None}, "a duty without a direction needs"),
+    ],
+)
+def test_a_reporting_duty_without_a_clear_schedule_is_refused(db, tmp_path, change, problem):
+    from tests.test_interchange import (
+        assert_nothing_written,
+        bad_file,
+        import_refused,
+        the_2025_file,
+    )
+
+    document = the_2025_file()
+    document["reporting_duties"][0].update(change)
+
+    message = import_refused(bad_file(tmp_path, document))
+
+    assert problem in message
+    assert_nothing_written()
