@@ -274,3 +274,12 @@ LOGGING["handlers"]["console"]["formatter"] = env_str("LOG_FORMAT", "plain" if D
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}
 if LOGGING["handlers"]["console"]["formatter"] not in LOGGING["formatters"]:
     raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
+# Reminder emails (manage.py send_reminders): the mail server, the sender, and the service's
+# address for the links in them.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "stocktake@localhost")
+SITE_URL = env_str("SITE_URL", "")

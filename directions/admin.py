@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from directions.models import Direction, DirectionSet, IntervalVariation
+from directions.models import Direction, DirectionSet, IntervalVariation, ReportingDuty
 
 
 @admin.register(DirectionSet)
@@ -27,4 +27,19 @@ class DirectionAdmin(SimpleHistoryAdmin):
 
 @admin.register(IntervalVariation)
 class IntervalVariationAdmin(SimpleHistoryAdmin):
-    list_display = ["direction", "effective_from", "interval_months", "directed_by"]
+    list_display = ["direction", "duty", "effective_from", "interval_months", "directed_by"]
+
+
+class DutyVariationInline(admin.TabularInline):
+    model = IntervalVariation
+    fk_name = "duty"
+    exclude = ["direction"]
+    extra = 0
+
+
+@admin.register(ReportingDuty)
+class ReportingDutyAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "intervention", "report_kind", "direction", "interval_months"]
+    list_filter = ["intervention", "report_kind"]
+    list_select_related = ["intervention", "direction"]
+    inlines = [DutyVariationInline]

@@ -13,6 +13,7 @@ from interventions.choices import DatePrecision
 from interventions.fuzzy_dates import add_months
 from interventions.models.base import History, TimestampedModel
 from interventions.models.intervention import as_precise
+from reports.choices import ReportKind
 
 
 class DirectionSetQuerySet(models.QuerySet):
@@ -170,11 +171,77 @@ class Direction(TimestampedModel):
         return None
 
 
-class IntervalVariation(TimestampedModel):
-    """A change to a recurring Direction's interval from a date on ("or at such intervals as
-    the Board may direct")."""
+class ReportingDuty(TimestampedModel):
+    """A recurring duty to report, and the report that discharges each occurrence of it.
 
-    direction = models.ForeignKey(Direction, on_delete=models.CASCADE, related_name="variations")
+    Either it follows a recurring Direction (g: quarterly reports to the Board; j: six-monthly
+    reports to the Secretary of State), whose schedule it takes, or it has a schedule of its
+    own (the Envoys' stocktake to the Minister: after four months, then at intervals agreed).
+    """
+
+    intervention = models.ForeignKey(
+        "interventions.Intervention", on_delete=models.CASCADE, related_name="reporting_duties"
+    )
+    report_kind = models.CharField(
+        max_length=20,
+        choices=ReportKind.choices,
+        help_text="The kind of issued report that discharges each occurrence.",
+    )
+    title = models.CharField(max_length=200)
+    direction = models.ForeignKey(
+        Direction,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reporting_duties",
+        help_text="The recurring Direction that sets the schedule, if one does.",
+    )
+    first_due_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Without a Direction: months after the Directions date."
+    )
+    interval_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Without a Direction: months between occurrences; empty until agreed.",
+    )
+    as_written = models.CharField(max_length=300, blank=True)
+    responsible = models.ForeignKey(
+        "interventions.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reporting_duties",
+    )
+    history = History()
+
+    class Meta:
+        ordering = ["report_kind"]
+        verbose_name_plural = "reporting duties"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intervention", "report_kind"], name="reporting_duty_kind_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(direction__isnull=False)
+                | models.Q(first_due_months__isnull=False),
+                name="reporting_duty_has_schedule",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IntervalVariation(TimestampedModel):
+    """A change to a recurring duty's interval from a date on ("or at such intervals as
+    the Board may direct"): of a recurring Direction, or of a reporting duty of its own."""
+
+    direction = models.ForeignKey(
+        Direction, on_delete=models.CASCADE, null=True, blank=True, related_name="variations"
+    )
+    duty = models.ForeignKey(
+        ReportingDuty, on_delete=models.CASCADE, null=True, blank=True, related_name="variations"
+    )
     effective_from = models.DateField()
     interval_months = models.PositiveSmallIntegerField()
     directed_by = models.CharField(max_length=200, blank=True)
@@ -186,7 +253,15 @@ class IntervalVariation(TimestampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["direction", "effective_from"], name="variation_date_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["duty", "effective_from"], name="duty_variation_date_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(direction__isnull=True, duty__isnull=False)
+                | models.Q(direction__isnull=False, duty__isnull=True),
+                name="variation_of_one_schedule",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ from directions.forms import ComplianceForm
 from directions.models import Direction
 from directions.tables import DirectionTable
 from interventions import permissions
+from interventions.deadlines import occurrence_dates, period_end
 from interventions.generic import DATE_FORMAT, ObjectListView, crumbs_for, get_intervention
 from interventions.models import Programme
 from interventions.timeline import recent_history
@@ -84,6 +85,19 @@ def explain_deadline(direction: Direction, today: datetime.date) -> list[str]:
                     f"Since {format_date(latest.effective_from, DATE_FORMAT)} the interval is "
                     f"{months(latest.interval_months)}."
                 )
+            intervention = direction.direction_set.intervention
+            dates = occurrence_dates(
+                first or today,
+                direction.interval_months,
+                [(v.effective_from, v.interval_months) for v in direction.variations.all()],
+                period_end(intervention, today),
+            )
+            upcoming = [day for day in dates if day >= today]
+            lines.append(
+                f"Next due {format_date(upcoming[0], DATE_FORMAT)}."
+                if upcoming
+                else "No occurrence is due before the end of the intervention."
+            )
             return lines
         case DeadlineKind.EVENT:
             event = direction.event or "the event it names"

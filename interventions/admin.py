@@ -19,6 +19,7 @@ from interventions.models import (
     StrategicAim,
     Theme,
 )
+from interventions.models.deadlines import FeedToken, ReminderSent
 
 
 @admin.register(Theme)
@@ -155,3 +156,25 @@ class CommentAdmin(RecordOnlyAdmin):
     list_display = ["programme", "milestone", "kind", "author", "created"]
     list_filter = ["programme__intervention", "kind"]
     list_select_related = ["programme", "milestone", "author"]
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(admin.ModelAdmin):
+    """Calendar feeds; the secret itself is never shown."""
+
+    list_display = ["user", "intervention", "mine_only", "created", "revoked_at"]
+    list_filter = ["intervention", "mine_only"]
+    list_select_related = ["user", "intervention"]
+    readonly_fields = ["user", "intervention", "mine_only"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    """The record of reminder emails sent; nobody edits it."""
+
+    list_display = ["person", "sent_on", "email", "items", "sent_at"]
+    list_filter = ["sent_on"]
+    list_select_related = ["person"]
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

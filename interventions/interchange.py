@@ -22,7 +22,7 @@ from django.db import transaction
 from pydantic import ValidationError
 
 from boards.models import Board, BoardMembership, BoardRequirement, Meeting, Recommendation
-from directions.models import Direction, DirectionSet, IntervalVariation
+from directions.models import Direction, DirectionSet, IntervalVariation, ReportingDuty
 from interventions import schema as s
 from interventions.models import (
     Appointment,
@@ -230,6 +230,23 @@ def check_references(data: s.InterventionFile) -> list[tuple[str, str]]:
                         f"expected `PROGRAMME/POSITION` of a milestone in the plan, found {ref!r}",
                     )
                 )
+    recurring = {
+        f"{direction_set.key}/{direction.ref}"
+        for direction_set in data.direction_sets
+        for direction in direction_set.directions
+        if direction.deadline.kind == "recurring"
+    }
+    for key in _duplicates(duty.report for duty in data.reporting_duties):
+        problems.append(("reporting_duties", f"more than one duty is discharged by {key!r}"))
+    for d, duty in enumerate(data.reporting_duties):
+        person(f"reporting_duties[{d}].responsible", duty.responsible)
+        if duty.direction and duty.direction not in recurring:
+            problems.append(
+                (
+                    f"reporting_duties[{d}].direction",
+                    "expected `SET/REF` of a Direction with a recurring deadline",
+                )
+            )
     return problems
 
 
@@ -324,7 +341,26 @@ class _Writer:
             self.write_board(board, f"boards[{i}]")
         for i, recommendation in enumerate(data.recommendations):
             self.write_recommendation(recommendation, f"recommendations[{i}]")
+        for i, duty in enumerate(data.reporting_duties):
+            self.write_reporting_duty(duty, f"reporting_duties[{i}]")
         return self.intervention
+
+    def write_reporting_duty(self, duty_in: s.ReportingDutyIn, path: str) -> None:
+        duty = self.save(
+            ReportingDuty(
+                intervention=self.intervention,
+                report_kind=duty_in.report,
+                title=duty_in.title,
+                direction=self.directions[duty_in.direction] if duty_in.direction else None,
+                first_due_months=duty_in.first_due_months,
+                interval_months=duty_in.interval_months,
+                as_written=duty_in.as_written,
+                responsible=self.person(duty_in.responsible),
+            ),
+            path,
+        )
+        for v, variation in enumerate(duty_in.varied):
+            self.save(IntervalVariation(duty=duty, **variation.model_dump()), f"{path}.varied[{v}]")
 
     def theme(self, slug: str | None) -> Theme | None:
         return self.themes[slug] if slug else None
@@ -657,6 +693,29 @@ def build(intervention: Intervention) -> s.InterventionFile:
                 ],
             )
             for rec in recommendations
+        ],
+        reporting_duties=[
+            s.ReportingDutyIn(
+                report=duty.report_kind,
+                title=duty.title,
+                direction=_set_ref(duty.direction) if duty.direction else "",
+                first_due_months=duty.first_due_months,
+                interval_months=duty.interval_months,
+                as_written=duty.as_written,
+                responsible=key(duty.responsible_id),
+                varied=[
+                    s.IntervalVariationIn(
+                        effective_from=variation.effective_from,
+                        interval_months=variation.interval_months,
+                        directed_by=variation.directed_by,
+                        note=variation.note,
+                    )
+                    for variation in duty.variations.all()
+                ],
+            )
+            for duty in intervention.reporting_duties.order_by("pk")
+            .select_related("direction__direction_set", "direction__parent")
+            .prefetch_related("variations")
         ],
     )
 

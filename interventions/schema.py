@@ -32,6 +32,7 @@ from interventions.choices import (
     WorkStatus,
 )
 from interventions.themes import THEME_SLUGS
+from reports.choices import ReportKind
 
 FORMAT_NAME = "stocktake-intervention"
 FORMAT_VERSION = 1
@@ -424,6 +425,45 @@ class RecommendationIn(Strict):
         return self
 
 
+class ReportingDutyIn(Strict):
+    report: choice(ReportKind) = Field(  # type: ignore[valid-type]
+        description="The kind of issued report that discharges it: board, sos or stocktake."
+    )
+    title: Required = Field(description="What the duty is, e.g. `Envoys' stocktake report`.")
+    direction: Text = Field(
+        "", description="`SET/REF` of the recurring Direction whose schedule it follows."
+    )
+    first_due_months: int | None = Field(
+        None,
+        ge=0,
+        le=120,
+        description="Without a Direction: months after the Directions date it is first due.",
+    )
+    interval_months: int | None = Field(
+        None,
+        ge=1,
+        le=60,
+        description="Without a Direction: months between occurrences; leave out until agreed.",
+    )
+    as_written: Text = Field("", description="The duty in its source's own words.")
+    responsible: Key | None = Field(None, description="Key of the person who delivers it.")
+    varied: list[IntervalVariationIn] = Field(
+        default_factory=list, description="Without a Direction: later changes of interval."
+    )
+
+    @model_validator(mode="after")
+    def one_schedule(self) -> ReportingDutyIn:
+        if self.direction:
+            if self.first_due_months is not None or self.interval_months or self.varied:
+                raise ValueError(
+                    "a duty that follows a Direction takes its schedule from it: leave out "
+                    "first_due_months, interval_months and varied"
+                )
+        elif self.first_due_months is None:
+            raise ValueError("a duty without a direction needs first_due_months")
+        return self
+
+
 class InterventionFile(Strict):
     format: Literal["stocktake-intervention"] = Field(
         description="Always `stocktake-intervention`."
@@ -444,6 +484,9 @@ class InterventionFile(Strict):
     )
     recommendations: list[RecommendationIn] = Field(
         default_factory=list, description="Recommendations from every source."
+    )
+    reporting_duties: list[ReportingDutyIn] = Field(
+        default_factory=list, description="Recurring duties to report, and what discharges them."
     )
 
 

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("interventions.urls_work")),
     path("", include("interventions.urls_audit")),
     path("", include("interventions.urls_dashboard")),
+    path("", include("interventions.urls_deadlines")),
 ]

@@ -5,8 +5,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from directions.models import IntervalVariation
-from interventions.models import ChangeRequest, Comment
+from directions.models import IntervalVariation, ReportingDuty
+from interventions.models import ChangeRequest, Comment, FeedToken, ReminderSent
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -22,6 +22,7 @@ from tests.factories import (
     MeetingFactory,
     MilestoneFactory,
     PaperFactory,
+    PersonFactory,
     PlanFactory,
     ProgrammeUpdateFactory,
     RecommendationFactory,
@@ -70,6 +71,15 @@ def one_of_everything(db):
     )
     IntervalVariation.objects.create(
         direction=direction, effective_from=intervention.directions_date, interval_months=2
+    )
+    # Deadlines: a reporting duty, a calendar feed and a reminder sent.
+    ReportingDuty.objects.create(
+        intervention=intervention, report_kind="stocktake", title="Stocktake", first_due_months=4
+    )
+    person = PersonFactory(intervention=intervention, user=UserFactory())
+    FeedToken.objects.create(user=person.user, intervention=intervention)
+    ReminderSent.objects.create(
+        person=person, sent_on=intervention.directions_date, email="a@example.org", items=1
     )
 
 

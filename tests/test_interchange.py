@@ -474,6 +474,7 @@ def test_every_imported_row_records_the_file_as_its_change_reason():
             "BoardRequirement",
             "Meeting",
             "Recommendation",
+            "ReportingDuty",
         ],
         {"Imported from tower-hamlets-2025.yaml"},
     )

@@ -42,9 +42,10 @@ from django.utils import timezone
 from directions.models import IntervalVariation
 from interventions import evidence as evidence_service
 from interventions import roles
-from interventions.models import Programme
+from interventions.models import FeedToken, Programme, ReminderSent
 from interventions.periods import ReportingPeriod
 from interventions.work import period_slug
+from tests.deadline_factories import IntervalVariationFactory, ReportingDutyFactory
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -137,6 +138,21 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     "boards:recommendation_edit": ("recommendation", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
     # The council answers: the officer who owns the recommendation, or the secretariat.
     "boards:recommendation_respond": ("recommendation", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
+    # Deadlines: everyone in the intervention reads them; the improvement team varies a duty's
+    # interval. A feed needs no sign-in: its secret address is the key, whoever holds it.
+    "interventions:deadline_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:deadline_overdue": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:deadline_next": ("deadline_days", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:deadline_calendar": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:deadline_calendar_month": ("calendar_month", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:deadline_people": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:deadline_themes": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:deadline_feeds": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:deadline_feed_revoke": ("feed_token", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
+    "interventions:deadline_feed": ("feed", (200, 200, 200, 200, 200, 200, 200, 200)),
+    "interventions:deadline_schedules": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:variation_add": ("duty", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
+    "interventions:variation_edit": ("variation", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
     "boards:recommendation_publish": ("recommendation", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
     # Public pages need no sign-in while switched on; an exempt paper is never public.
     "boards:public_home": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200)),
@@ -151,6 +167,8 @@ POST_ONLY: dict[str, tuple[int | str, ...]] = {
     "logout": (LOGIN, 302, 302, 302, 302, 302, 302, 302),
     "interventions:programme_comment_add": (LOGIN, 200, 200, 200, 200, 200, 200, 404),
     "interventions:milestone_comment_add": (LOGIN, 200, 200, 200, 200, 200, 200, 404),
+    # Only the feed's owner may revoke it; anyone else is told it does not exist.
+    "interventions:deadline_feed_revoke": (LOGIN, 302, 404, 404, 404, 404, 404, 404),
     "boards:recommendation_publish": (LOGIN, 302, 403, 302, 403, 403, 302, 404),
 }
 
@@ -259,6 +277,12 @@ def build_world() -> World:
     )
     action = ActionFactory(meeting=meeting)
     AttendanceFactory(meeting=meeting)
+    duty = ReportingDutyFactory(intervention=intervention)
+    variation = IntervalVariationFactory(duty=duty)
+    feed_token = FeedToken.objects.create(user=officer, intervention=intervention)
+    ReminderSent.objects.create(
+        person=officer_person, sent_on=timezone.localdate(), email="officer@example.org", items=1
+    )
     delegation = DelegationFactory(programme=programme)
     change_request = ChangeRequestFactory(milestone=milestone)
     ProgrammeUpdateFactory(programme=programme)
@@ -296,6 +320,12 @@ def build_world() -> World:
             "action": {"slug": slug, "pk": action.pk},
             "paper": {"slug": slug, "uuid": paper.uuid},
             "exempt_paper": {"slug": slug, "uuid": exempt_paper.uuid},
+            "deadline_days": {"slug": slug, "days": 30},
+            "calendar_month": {"slug": slug, "year": 2025, "month": 7},
+            "feed_token": {"slug": slug, "pk": feed_token.pk},
+            "feed": {"token": feed_token.token},
+            "duty": {"slug": slug, "kind": "duty", "pk": duty.pk},
+            "variation": {"slug": slug, "pk": variation.pk},
         },
     )
 
@@ -341,9 +371,12 @@ def admin_url(name: str) -> str:
         return reverse(name, kwargs={"id": get_user_model().objects.first().pk})
     if name.endswith("_simple_history"):
         row = model.objects.first()
+        assert row is not None, f"build_world() makes no {model.__name__} for {name} to show"
         return reverse(name, args=[row.pk, row.history.first().history_id])
     if model is not None and name.endswith(("_change", "_delete", "_history")):
-        return reverse(name, kwargs={"object_id": model.objects.first().pk})
+        row = model.objects.first()
+        assert row is not None, f"build_world() makes no {model.__name__} for {name} to show"
+        return reverse(name, kwargs={"object_id": row.pk})
     return reverse(name)
 
 

@@ -1,3 +1,4 @@
+from interventions.models.deadlines import FeedToken, ReminderSent
 from interventions.models.intervention import Authority, Intervention, Theme
 from interventions.models.people import Appointment, Person
 from interventions.models.plan import Milestone, Plan, Programme, StrategicAim
@@ -14,6 +15,8 @@ __all__ = [
     "Comment",
     "Delegation",
     "Evidence",
+    "FeedToken",
+    "ReminderSent",
     "ProgrammeUpdate",
     "Appointment",
     "Authority",

@@ -1,0 +1,41 @@
+"""manage.py send_reminders [--date YYYY-MM-DD] [--base-url URL]"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from interventions.deadline_filters import parse_date
+from interventions.reminders import send_reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "Email each person with an account their daily digest of deadlines they are "
+        "responsible for that are due soon or overdue. Run it daily; a second run on the same "
+        "day sends nothing twice."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", help="The day of the digest (YYYY-MM-DD); today if left out.")
+        parser.add_argument(
+            "--base-url",
+            default=getattr(settings, "SITE_URL", ""),
+            help="The service's address, for the links in the emails, e.g. https://stocktake.example.org",
+        )
+
+    def handle(self, *args: Any, date: str | None, base_url: str, **options: Any) -> None:
+        try:
+            day = parse_date(date) if date else timezone.localdate()
+        except ValueError as error:
+            raise CommandError(f"--date: {error}") from None
+        outcome = send_reminders(day, base_url.rstrip("/"))
+        count = len(outcome.sent)
+        self.stdout.write(f"Sent {count} reminder{'s' if count != 1 else ''} for {day:%-d %b %Y}.")
+        for person, error in outcome.failed:
+            self.stderr.write(f"Could not email {person} ({person.user.email}): {error}")
+        if outcome.failed:
+            raise CommandError(
+                f"{len(outcome.failed)} reminder(s) could not be sent; run again to retry them."
+            )
