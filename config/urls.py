@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("interventions.urls")),
     path("", include("directions.urls")),
     path("", include("boards.urls")),
+    path("", include("reports.urls")),
 ]
