@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from interventions.generic import crumbs_for, get_intervention
-from interventions.models import Intervention
+from interventions.models import Intervention, Theme
 from interventions.update_views import save_or_explain
 from reports import build
 from reports import permissions as can
@@ -116,6 +116,11 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "status_colours": REPORT_STATUS_TAG_COLOURS,
         "build_colours": BUILD_STATE_TAG_COLOURS,
         "sections": [(title, report.commentary_for(key)) for key, title in SECTIONS[report.kind]],
+        "judgements": [
+            (theme.name, report.judgement_for(theme.slug)) for theme in Theme.objects.all()
+        ]
+        if report.kind == ReportKind.STOCKTAKE
+        else [],
     }
     response = render(request, "reports/report_detail.html", context)
     if building:
