@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -46,13 +47,15 @@ class ReportAdmin(SimpleHistoryAdmin):
         actions.pop("delete_selected", None)
         return actions
 
-    def revert_view(
-        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: Any = None,
     ) -> Any:
         # Reverting an issued report to an earlier record would change it.
         obj = self.get_object(request, object_id)
-        if obj is not None and obj.is_final:
-            from django.core.exceptions import PermissionDenied
-
+        if request.method == "POST" and obj is not None and obj.is_final:
             raise PermissionDenied
-        return super().revert_view(request, object_id, version_id, extra_context)
+        return super().history_form_view(request, object_id, version_id, extra_context)

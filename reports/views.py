@@ -60,7 +60,9 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The register of an intervention's reports: issued ones with their checksums, and the
     drafts the user may work on."""
     intervention = get_intervention(request, slug)
-    reports = can.readable(request.user, intervention).select_related("finalised_by")
+    reports = can.readable(request.user, intervention).select_related(
+        "finalised_by", "intervention"
+    )
     context = {
         "intervention": intervention,
         "section": "reports",

@@ -285,6 +285,28 @@ def test_envoys_write_their_judgement_for_each_theme(client, intervention, envoy
     assert "We expect a permanent chief executive." in text
 
 
+def test_the_board_report_quotes_each_programmes_update_for_the_quarter(draft, programme):
+    update = ProgrammeUpdateFactory(
+        programme=programme,
+        period_start=datetime.date(2025, 4, 1),
+        summary="Recruitment to the new team is complete.",
+        risks="Budget pressure in the second half.",
+        decisions_needed="Agree the revised timetable.",
+    )
+    backdate(update, datetime.date(2025, 6, 20))
+    earlier = ProgrammeUpdateFactory(
+        programme=programme, period_start=datetime.date(2025, 1, 1), summary="Old quarter."
+    )
+    backdate(earlier, MAR)
+
+    text = pdf_text(build.build_pdf(draft))
+
+    assert "Update for Q1 2025/26: Amber" in text
+    assert "Recruitment to the new team is complete." in text
+    assert "Agree the revised timetable." in text and "Budget pressure" in text
+    assert "Old quarter." not in text
+
+
 # ------------------------------------------------------------------------ the narrative
 
 
@@ -438,6 +460,9 @@ def test_the_admin_shows_an_issued_report_read_only(client, issued, draft, admin
         ).status_code
         == 403
     )
+    first = issued.history.earliest()
+    revert = reverse("admin:reports_report_simple_history", args=[issued.pk, first.history_id])
+    assert client.post(revert, {"title": "Reverted", "kind": "board"}).status_code == 403
     model_admin = admin_site._registry[Report]
     assert "delete_selected" not in model_admin.get_actions(client.get(change).wsgi_request)
     assert Report.objects.get(pk=issued.pk).title == "Q1"
@@ -495,3 +520,37 @@ def test_the_benchmark_times_each_kind(intervention, programme):
     assert [kind for kind, _, _ in timings] == ["board", "sos", "stocktake"]
     assert all(total > 0 and alone > 0 for _, total, alone in timings)
     assert not Report.objects.exists()
+
+
+# ------------------------------------------------------------------------- query counts
+
+
+@pytest.mark.parametrize("persona", ["improvement_team", "envoy"])
+def test_the_register_makes_the_same_queries_at_any_size(client, intervention, request, persona):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    register = reverse("reports:report_list", kwargs={"slug": intervention.slug})
+
+    def add(n: int) -> None:
+        for i in range(n):
+            Report.objects.create(
+                intervention=intervention,
+                kind="sos",
+                title=f"Issued {i}",
+                as_of=JUN,
+                status=ReportStatus.FINAL,
+                finalised_by=UserFactory(),
+                finalised_at=timezone.now(),
+                sha256="0" * 64,
+            )
+            Report.objects.create(intervention=intervention, kind="board", title=f"D{i}", as_of=JUN)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(register).status_code == 200
+        return len(queries)
+
+    add(1)
+    few = count()
+    add(9)
+    assert count() == few
