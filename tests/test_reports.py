@@ -386,6 +386,11 @@ def test_a_build_in_the_background_shows_progress_then_a_link(
 
 def test_finalising_records_who_when_and_the_checksum(client, draft, improvement_team):
     client.force_login(improvement_team)
+    confirm = client.get(url("report_finalise", draft))
+    assert confirm.status_code == 200
+    assert "can never be changed, rebuilt or deleted" in confirm.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.DRAFT  # asking is not issuing
     response = client.post(url("report_finalise", draft))
     assert response.status_code == 302
     draft.refresh_from_db()
