@@ -360,8 +360,13 @@ def test_the_preview_is_the_html_the_pdf_is_printed_from(client, draft, improvem
 
 
 def test_a_build_in_the_background_shows_progress_then_a_link(
-    client, draft, improvement_team, settings
+    client, draft, improvement_team, settings, monkeypatch
 ):
+    # The worker drops stale connections between tasks; inside a test's transaction that
+    # would close the test's own connection (on PostgreSQL).
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     task_backends.__dict__.pop("settings", None)
     task_backends._settings, task_backends._connections = None, Local()
