@@ -21,6 +21,10 @@ from interventions.models.base import History, TimestampedModel
 from interventions.periods import ReportingPeriod
 from reports.choices import BuildState, ReportKind, ReportStatus
 
+# A build of even the largest report takes well under a minute; one still unfinished after
+# this long has lost its worker, and may be started again.
+BUILD_STALLS_AFTER = datetime.timedelta(minutes=10)
+
 # What may still change on an issued report: who may read it, not what it says.
 CHANGEABLE_WHEN_ISSUED = {"shared_with_officers", "updated"}
 
@@ -142,6 +146,7 @@ class Report(TimestampedModel):
     build_progress = models.PositiveSmallIntegerField(default=0)
     build_message = models.CharField(max_length=300, blank=True)
     build_task_id = models.CharField(max_length=64, blank=True)
+    build_requested_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Raised by each saved edit; refuses stale edits."
     )
@@ -170,6 +175,21 @@ class Report(TimestampedModel):
     @property
     def is_final(self) -> bool:
         return self.status == ReportStatus.FINAL
+
+    @property
+    def is_building(self) -> bool:
+        """A build is waiting or running, and has not stalled."""
+        return (
+            self.build_state in (BuildState.QUEUED, BuildState.RUNNING) and not self.build_stalled
+        )
+
+    @property
+    def build_stalled(self) -> bool:
+        """A build has been waiting or running for too long: the worker may have stopped."""
+        if self.build_state not in (BuildState.QUEUED, BuildState.RUNNING):
+            return False
+        started = self.build_requested_at
+        return started is None or timezone.now() - started > BUILD_STALLS_AFTER
 
     @property
     def period(self) -> ReportingPeriod:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from interventions.generic import crumbs_for, get_intervention
@@ -105,7 +106,7 @@ def report_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     report = _report(request, slug, pk)
-    building = report.build_state in (BuildState.QUEUED, BuildState.RUNNING)
+    building = report.is_building
     context = {
         "intervention": report.intervention,
         "section": "reports",
@@ -171,10 +172,11 @@ def report_build(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     report = _report(request, slug, pk)
     if not can.can_edit(request.user, report):
         raise PermissionDenied("This report cannot be rebuilt.")
-    if report.build_state in (BuildState.QUEUED, BuildState.RUNNING):
+    if report.is_building:
         messages.info(request, "The PDF is already being built.")
         return redirect(report.get_absolute_url())
     build.set_progress(report.pk, BuildState.QUEUED, 0, "Waiting to start")
+    Report.objects.filter(pk=report.pk).drafts().update(build_requested_at=timezone.now())
     try:
         result = build_report_pdf.enqueue(report.pk)
     except Exception:

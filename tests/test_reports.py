@@ -389,6 +389,32 @@ def test_a_build_in_the_background_shows_progress_then_a_link(
         task_backends._settings, task_backends._connections = None, Local()
 
 
+def test_a_stalled_build_can_be_started_again(client, draft, improvement_team):
+    Report.objects.filter(pk=draft.pk).update(
+        build_state=BuildState.RUNNING,
+        build_requested_at=timezone.now() - datetime.timedelta(minutes=11),
+    )
+    client.force_login(improvement_team)
+    page = client.get(url("report_detail", draft))
+    assert not page.has_header("Refresh")
+    assert "The build has not finished after 10 minutes." in page.content.decode()
+
+    client.post(url("report_build", draft))
+
+    draft.refresh_from_db()
+    assert draft.build_state == BuildState.DONE and draft.verify_checksum() is True
+
+
+def test_a_build_under_way_is_not_started_twice(client, draft, improvement_team):
+    Report.objects.filter(pk=draft.pk).update(
+        build_state=BuildState.RUNNING, build_requested_at=timezone.now()
+    )
+    client.force_login(improvement_team)
+    client.post(url("report_build", draft))
+    draft.refresh_from_db()
+    assert draft.build_state == BuildState.RUNNING and not draft.pdf
+
+
 def test_finalising_records_who_when_and_the_checksum(client, draft, improvement_team):
     client.force_login(improvement_team)
     confirm = client.get(url("report_finalise", draft))
