@@ -27,6 +27,7 @@ from boards.models import Board, Meeting, Recommendation
 from directions.models import Direction, DirectionSet
 from interventions.choices import WorkStatus
 from interventions.models import (
+    Authority,
     Intervention,
     Milestone,
     Person,
@@ -89,6 +90,8 @@ class Snapshot:
     intervention: Intervention
     at: datetime.datetime
     as_of: datetime.date
+    title: str = ""
+    authority_name: str = ""
     plan: Any | None = None
     aims: list[Any] = field(default_factory=list)
     programmes: list[Any] = field(default_factory=list)
@@ -135,6 +138,11 @@ def take(intervention: Intervention, as_of: datetime.date) -> Snapshot:
 
     at = snapshot_moment(as_of)
     snap = Snapshot(intervention=intervention, at=at, as_of=as_of)
+    # The names on the cover, as they were then (an authority or intervention may be renamed).
+    records = rows_as_of(Intervention, at, id=intervention.pk)
+    snap.title = records[0].title if records else intervention.title
+    authorities = rows_as_of(Authority, at, id=intervention.authority_id)
+    snap.authority_name = authorities[0].name if authorities else intervention.authority.name
     plans = rows_as_of(Plan, at, intervention_id=intervention.pk)
     snap.plan = plans[0] if plans else None
     snap.aims = sorted(rows_as_of(StrategicAim, at, intervention_id=intervention.pk), key=_number)

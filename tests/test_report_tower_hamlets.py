@@ -117,6 +117,8 @@ def test_the_sos_report_names_every_direction_with_its_status_and_rebuilds_ident
     programme.title = "A new title written later"
     programme.save()
     Milestone.objects.filter(programme=programme).first().delete()
+    tower_hamlets.title = "A name given later"
+    tower_hamlets.save()
 
     team_client.post(
         reverse("reports:report_build", kwargs={"slug": tower_hamlets.slug, "pk": report.pk})
@@ -125,6 +127,7 @@ def test_the_sos_report_names_every_direction_with_its_status_and_rebuilds_ident
     again = pdf_text(download(team_client, report))
     assert again == text
     assert "A new title written later" not in again
+    assert "A name given later" not in again
 
 
 def test_the_board_report_for_q1_2025_26_builds_with_each_programme(team_client, tower_hamlets):

@@ -141,9 +141,10 @@ def test_taking_a_snapshot_reads_each_kind_of_row_once(intervention, programme):
     grow(1)
     few = count()
     grow(9)
-    # Plan, aims, programmes, milestones, programme themes, people, direction sets,
-    # directions, direction themes, boards, meetings, recommendations, updates, themes.
-    assert count() == few == 14
+    # Intervention, authority, plan, aims, programmes, milestones, programme themes, people,
+    # direction sets, directions, direction themes, boards, meetings, recommendations,
+    # updates, themes.
+    assert count() == few == 16
 
 
 # ---------------------------------------------------------------------------- movement
