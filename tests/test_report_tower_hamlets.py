@@ -106,6 +106,17 @@ def test_the_sos_report_names_every_direction_with_its_status_and_rebuilds_ident
         assert f"Direction {direction.ref}: {label}" in text, direction.ref
     assert "As of 22 July 2025" in text
     assert re.search(r"Page 3 of \d+", text)
+    # The contents give each section's page number, and the section starts there.
+    pages = PdfReader(io.BytesIO(first)).pages
+    contents = pages[1].extract_text()
+    number = int(re.search(r"Compliance with each Direction \.+ (\d+)", contents).group(1))
+    assert "Each Direction and its compliance status" in pages[number - 1].extract_text()
+    assert f"Page {number} of {len(pages)}" in pages[number - 1].extract_text()
+    # The table of Directions runs over several pages, its header row repeated on each.
+    plan = int(re.search(r"The improvement plan \.+ (\d+)", contents).group(1))
+    assert plan - number >= 2
+    for page in pages[number - 1 : plan - 1]:
+        assert "Direction What it requires Compliance Evidence" in page.extract_text()
 
     # Later edits, made after the as-of date, change today's record but not the report.
     direction_a = directions.get(ref="a")
