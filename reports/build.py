@@ -54,7 +54,10 @@ def _due(milestone: Any) -> datetime.date | None:
 
 def report_context(report: Report) -> dict[str, Any]:
     """Everything a report's template shows: the snapshot at its as-of date, the movement
-    since the previous report of its kind, and the narrative written for it."""
+    since the previous report of its kind, and the narrative written for it.
+
+    A `charts` entry (a list of objects with `data_uri`, `alt` and optionally `caption`) is
+    shown in the summary as images with alt text (reports/pdf/_figures.html)."""
     intervention = report.intervention
     snap = snapshots.take(intervention, report.as_of)
     previous = report.previous

@@ -7,6 +7,8 @@ outside the intervention gets 404, as does a reader asking for a report they may
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -30,6 +32,8 @@ from reports.choices import (
 from reports.forms import ReportCreateForm, ReportNarrativeForm
 from reports.models import Report, ReportIssued
 from reports.tasks import build_report_pdf
+
+logger = logging.getLogger(__name__)
 
 # While a build is waiting or running, the report's page asks the browser to reload it.
 REFRESH_SECONDS = 3
@@ -180,7 +184,9 @@ def report_build(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         result = build_report_pdf.enqueue(report.pk)
     except Exception:
-        # The failure is on the report's page (build_message); the page says what to do.
+        # Queueing failed (e.g. the task table is unreachable): log it, tell the user.
+        logger.exception("Could not queue the build of report %s", report.pk)
+        build.set_progress(report.pk, BuildState.FAILED, 0, "The build could not be queued.")
         messages.error(request, "The PDF could not be built. Try again, or tell an administrator.")
     else:
         Report.objects.filter(pk=report.pk).drafts().update(build_task_id=result.id)
