@@ -18,4 +18,5 @@ urlpatterns = [
     path("healthz", service_views.healthz, name="healthz"),
     path("oidc/authenticate/", service_views.oidc_authenticate, name="oidc_authentication_init"),
     path("oidc/callback/", service_views.oidc_callback, name="oidc_authentication_callback"),
+    path("", include("reports.urls")),
 ]

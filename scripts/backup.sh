@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Backs up Stocktake: the PostgreSQL database (pg_dump, custom format) and the uploaded
-# evidence files, into DIR (default ./backups), each named with the UTC time.
+# Backs up Stocktake: the PostgreSQL database (pg_dump, custom format), the uploaded files
+# (evidence and Board papers) and the report PDFs, into DIR (default ./backups), each named
+# with the UTC time.
 #
 #   DATABASE_URL=postgres://user@host:5432/stocktake EVIDENCE_ROOT=/srv/stocktake/evidence \
-#     scripts/backup.sh /srv/backups
+#     REPORTS_ROOT=/srv/stocktake/reports scripts/backup.sh /srv/backups
 #
 # Restore with scripts/restore.sh. See docs/operations.md.
 set -euo pipefail
@@ -14,7 +15,9 @@ case "$DATABASE_URL" in
   postgres://* | postgresql://*) ;;
   *) echo "backup.sh: DATABASE_URL must be a PostgreSQL URL (postgres://...)." >&2; exit 2 ;;
 esac
-evidence=${EVIDENCE_ROOT:-$(cd "$(dirname "$0")/.." && pwd)/var/evidence}
+var=$(cd "$(dirname "$0")/.." && pwd)/var
+evidence=${EVIDENCE_ROOT:-$var/evidence}
+reports=${REPORTS_ROOT:-$var/reports}
 
 mkdir -p "$dir"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -24,11 +27,15 @@ pg_dump --format=custom --no-owner --no-privileges --dbname="$DATABASE_URL" --fi
 mv "$dump.partial" "$dump"
 echo "Database: $dump"
 
-if [ -d "$evidence" ]; then
-  archive="$dir/evidence-$stamp.tar.gz"
-  tar -C "$evidence" -czf "$archive.partial" .
-  mv "$archive.partial" "$archive"
-  echo "Evidence: $archive"
-else
-  echo "Evidence: none ($evidence does not exist)"
-fi
+archive() {  # archive NAME FOLDER LABEL
+  if [ -d "$2" ]; then
+    local file="$dir/$1-$stamp.tar.gz"
+    tar -C "$2" -czf "$file.partial" .
+    mv "$file.partial" "$file"
+    echo "$3: $file"
+  else
+    echo "$3: none ($2 does not exist)"
+  fi
+}
+archive evidence "$evidence" "Evidence"
+archive reports "$reports" "Reports"

@@ -69,3 +69,10 @@ def stranger(other_intervention):
 
 
 PERSONAS = ["officer", "improvement_team", "envoy", "board_member", "administrator"]
+
+
+@pytest.fixture(autouse=True)
+def reports_root(settings, tmp_path):
+    """Report PDFs go to a temporary folder in every test, never the repository's."""
+    settings.REPORTS_ROOT = tmp_path / "reports"
+    return settings.REPORTS_ROOT

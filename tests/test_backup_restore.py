@@ -114,7 +114,7 @@ def script(name: str, *args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 @needs_postgres
-def test_backup_then_restore_brings_back_the_database_and_the_evidence(
+def test_backup_then_restore_brings_back_the_database_the_evidence_and_the_reports(
     throwaway_databases, tmp_path
 ):
     live, spare = throwaway_databases
@@ -123,20 +123,26 @@ def test_backup_then_restore_brings_back_the_database_and_the_evidence(
     evidence = tmp_path / "evidence"
     (evidence / "2025").mkdir(parents=True)
     (evidence / "2025" / "cabinet.pdf").write_bytes(b"%PDF-1.7 cabinet report")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "sos-2025-07.pdf").write_bytes(b"%PDF-1.7 issued report")
+    folders = {"EVIDENCE_ROOT": str(evidence), "REPORTS_ROOT": str(reports)}
     backups = tmp_path / "backups"
     live_url = f"{SERVER}/{live}"
 
-    made = script("backup.sh", str(backups), DATABASE_URL=live_url, EVIDENCE_ROOT=str(evidence))
+    made = script("backup.sh", str(backups), DATABASE_URL=live_url, **folders)
     assert made.returncode == 0, made.stderr
     dump = next(backups.glob("stocktake-*.dump"))
     archive = next(backups.glob("evidence-*.tar.gz"))
+    reports_archive = next(backups.glob("reports-*.tar.gz"))
     assert not list(backups.glob("*.partial"))
 
     # Disaster: rows changed and lost, a file deleted.
     psql(live, "UPDATE programme SET title = 'wrong'; DELETE FROM programme WHERE id = 2")
     (evidence / "2025" / "cabinet.pdf").unlink()
+    (reports / "sos-2025-07.pdf").unlink()
 
-    refused = script("restore.sh", str(dump), DATABASE_URL=live_url, EVIDENCE_ROOT=str(evidence))
+    refused = script("restore.sh", str(dump), DATABASE_URL=live_url, **folders)
     assert refused.returncode == 2
     assert "pass --yes" in refused.stderr
     assert psql(live, "SELECT count(*) FROM programme") == "1"
@@ -146,14 +152,16 @@ def test_backup_then_restore_brings_back_the_database_and_the_evidence(
         "--yes",
         str(dump),
         str(archive),
+        str(reports_archive),
         DATABASE_URL=live_url,
-        EVIDENCE_ROOT=str(evidence),
+        **folders,
     )
     assert done.returncode == 0, done.stderr
     assert psql(live, "SELECT string_agg(title, ',' ORDER BY id) FROM programme") == (
         "Improve Governance,Culture Change"
     )
     assert (evidence / "2025" / "cabinet.pdf").read_bytes() == b"%PDF-1.7 cabinet report"
+    assert (reports / "sos-2025-07.pdf").read_bytes() == b"%PDF-1.7 issued report"
 
     # The same dump also restores into an empty database (a new server).
     fresh = script("restore.sh", "--yes", str(dump), DATABASE_URL=f"{SERVER}/{spare}")

@@ -25,6 +25,7 @@ administrator; ADMIN_EXCEPTIONS lists the admin pages that answer otherwise.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,8 @@ from interventions import roles
 from interventions.models import FeedToken, Programme, ReminderSent
 from interventions.periods import ReportingPeriod
 from interventions.work import period_slug
+from reports import build as report_build
+from reports.models import Report
 from tests.deadline_factories import IntervalVariationFactory, ReportingDutyFactory
 from tests.factories import (
     ActionFactory,
@@ -69,6 +72,8 @@ from tests.factories import (
     RecommendationFactory,
     UserFactory,
 )
+
+JAN_2025 = datetime.date(2025, 1, 31)
 
 ROLES = (
     "anonymous",
@@ -153,6 +158,18 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     "interventions:deadline_schedules": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
     "interventions:variation_add": ("duty", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
     "interventions:variation_edit": ("variation", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
+    # Reports: the improvement team writes and issues them (Envoys write their stocktakes);
+    # a draft is theirs alone; Envoys and Board members read issued reports, and officers
+    # once the improvement team shares them.
+    "reports:report_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "reports:report_create": ("intervention", (LOGIN, 403, 403, 200, 200, 403, 200, 404)),
+    "reports:report_detail": ("draft_report", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
+    "reports:report_edit": ("draft_report", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
+    "reports:report_preview": ("draft_report", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
+    "reports:report_build": ("draft_report", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
+    "reports:report_download": ("issued_report", (LOGIN, 404, 404, 200, 200, 200, 200, 404)),
+    "reports:report_finalise": ("draft_report", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
+    "reports:report_share": ("issued_report", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
     "boards:recommendation_publish": ("recommendation", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
     # Public pages need no sign-in while switched on; an exempt paper is never public.
     "boards:public_home": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200)),
@@ -169,6 +186,9 @@ POST_ONLY: dict[str, tuple[int | str, ...]] = {
     "interventions:milestone_comment_add": (LOGIN, 200, 200, 200, 200, 200, 200, 404),
     # Only the feed's owner may revoke it; anyone else is told it does not exist.
     "interventions:deadline_feed_revoke": (LOGIN, 302, 404, 404, 404, 404, 404, 404),
+    "reports:report_build": (LOGIN, 404, 404, 302, 404, 404, 302, 404),
+    # Envoys and Board members read an issued report but may not share it.
+    "reports:report_share": (LOGIN, 404, 404, 302, 403, 403, 302, 404),
     "boards:recommendation_publish": (LOGIN, 302, 403, 302, 403, 403, 302, 404),
 }
 
@@ -279,6 +299,13 @@ def build_world() -> World:
     AttendanceFactory(meeting=meeting)
     duty = ReportingDutyFactory(intervention=intervention)
     variation = IntervalVariationFactory(duty=duty)
+    draft_report = Report.objects.create(
+        intervention=intervention, kind="board", title="Q1 delivery report", as_of=JAN_2025
+    )
+    issued_report = Report.objects.create(
+        intervention=intervention, kind="sos", title="First report", as_of=JAN_2025
+    )
+    report_build.finalise(issued_report, users["improvement_team"])
     feed_token = FeedToken.objects.create(user=officer, intervention=intervention)
     ReminderSent.objects.create(
         person=officer_person, sent_on=timezone.localdate(), email="officer@example.org", items=1
@@ -320,6 +347,8 @@ def build_world() -> World:
             "action": {"slug": slug, "pk": action.pk},
             "paper": {"slug": slug, "uuid": paper.uuid},
             "exempt_paper": {"slug": slug, "uuid": exempt_paper.uuid},
+            "draft_report": {"slug": slug, "pk": draft_report.pk},
+            "issued_report": {"slug": slug, "pk": issued_report.pk},
             "deadline_days": {"slug": slug, "days": 30},
             "calendar_month": {"slug": slug, "year": 2025, "month": 7},
             "feed_token": {"slug": slug, "pk": feed_token.pk},

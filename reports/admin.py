@@ -1,0 +1,69 @@
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from reports.models import Report
+
+if settings.TASKS_BACKEND != "database":
+    # The task queue's admin reads each row through the backend that queued it; with builds
+    # run immediately nothing is queued, and its pages would fail on any row, so hide them.
+    from django_tasks_db.models import DBTaskResult
+
+    admin.site.unregister(DBTaskResult)
+
+
+@admin.register(Report)
+class ReportAdmin(SimpleHistoryAdmin):
+    """Drafts can be corrected here; an issued report is shown read-only and cannot be
+    deleted (the model refuses too)."""
+
+    list_display = ["title", "intervention", "kind", "as_of", "status", "finalised_at"]
+    list_filter = ["kind", "status", "intervention"]
+    search_fields = ["title"]
+    list_select_related = ["intervention"]
+    readonly_fields = [
+        "status",
+        "finalised_at",
+        "finalised_by",
+        "pdf",
+        "sha256",
+        "pdf_built_at",
+        "build_state",
+        "build_progress",
+        "build_message",
+        "build_task_id",
+    ]
+    raw_id_fields = ["previous"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_final:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_final:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        # Bulk delete would try issued reports too; the model would refuse, with a server error.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: Any = None,
+    ) -> Any:
+        # Reverting an issued report to an earlier record would change it.
+        obj = self.get_object(request, object_id)
+        if request.method == "POST" and obj is not None and obj.is_final:
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)

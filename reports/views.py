@@ -1,0 +1,255 @@
+"""Pages for reports: the register, starting a draft, writing its narrative, previewing,
+building the PDF in the background, issuing it and downloading it.
+
+Permission is checked here on the server for every request (`reports.permissions`); someone
+outside the intervention gets 404, as does a reader asking for a report they may not read.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from interventions.generic import crumbs_for, get_intervention
+from interventions.models import Intervention, Theme
+from interventions.update_views import save_or_explain
+from reports import build
+from reports import permissions as can
+from reports.choices import (
+    BUILD_STATE_TAG_COLOURS,
+    REPORT_STATUS_TAG_COLOURS,
+    SECTIONS,
+    BuildState,
+    ReportKind,
+)
+from reports.forms import ReportCreateForm, ReportNarrativeForm
+from reports.models import Report, ReportIssued
+from reports.tasks import build_report_pdf
+
+logger = logging.getLogger(__name__)
+
+# While a build is waiting or running, the report's page asks the browser to reload it.
+REFRESH_SECONDS = 3
+
+
+def _register_crumbs(intervention: Intervention, *more: tuple[str, str]) -> list:
+    url = reverse("reports:report_list", kwargs={"slug": intervention.slug})
+    return crumbs_for(intervention, ("Reports", url), *more)
+
+
+def _report(request: HttpRequest, slug: str, pk: int) -> Report:
+    """The report, if the user may read it; else 404."""
+    intervention = get_intervention(request, slug)
+    report = get_object_or_404(
+        Report.objects.select_related("intervention__authority", "finalised_by", "previous"),
+        intervention=intervention,
+        pk=pk,
+    )
+    if not can.can_read(request.user, report):
+        raise Http404
+    return report
+
+
+def _kinds_for(request: HttpRequest, intervention: Intervention) -> list[str]:
+    return [kind for kind in ReportKind.values if can.can_write(request.user, intervention, kind)]
+
+
+def report_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The register of an intervention's reports: issued ones with their checksums, and the
+    drafts the user may work on."""
+    intervention = get_intervention(request, slug)
+    reports = can.readable(request.user, intervention).select_related(
+        "finalised_by", "intervention"
+    )
+    context = {
+        "intervention": intervention,
+        "section": "reports",
+        "crumbs": crumbs_for(intervention),
+        "issued": [r for r in reports if r.is_final],
+        "drafts": [r for r in reports if not r.is_final],
+        "can_create": bool(_kinds_for(request, intervention)),
+        "status_colours": REPORT_STATUS_TAG_COLOURS,
+    }
+    return render(request, "reports/report_list.html", context)
+
+
+def report_create(request: HttpRequest, slug: str) -> HttpResponse:
+    intervention = get_intervention(request, slug)
+    kinds = _kinds_for(request, intervention)
+    if not kinds:
+        raise PermissionDenied(
+            "Only the improvement team (and Envoys, for stocktakes) start reports."
+        )
+    form = ReportCreateForm(request.POST or None, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        report = form.save(commit=False)
+        report.intervention = intervention
+        report.previous = report.find_previous()
+        report._change_reason = "Draft started"  # type: ignore[attr-defined]
+        report.save()
+        messages.success(request, f"Draft started: {report.title}")
+        return redirect(report.get_absolute_url())
+    return render(
+        request,
+        "reports/report_create.html",
+        {
+            "intervention": intervention,
+            "section": "reports",
+            "crumbs": _register_crumbs(intervention),
+            "form": form,
+        },
+    )
+
+
+def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    report = _report(request, slug, pk)
+    building = report.is_building
+    context = {
+        "intervention": report.intervention,
+        "section": "reports",
+        "crumbs": _register_crumbs(report.intervention),
+        "report": report,
+        "can_edit": can.can_edit(request.user, report),
+        "can_share": can.can_share(request.user, report),
+        "building": building,
+        "checksum_ok": report.verify_checksum(),
+        "status_colours": REPORT_STATUS_TAG_COLOURS,
+        "build_colours": BUILD_STATE_TAG_COLOURS,
+        "sections": [(title, report.commentary_for(key)) for key, title in SECTIONS[report.kind]],
+        "judgements": [
+            (theme.name, report.judgement_for(theme.slug)) for theme in Theme.objects.all()
+        ]
+        if report.kind == ReportKind.STOCKTAKE
+        else [],
+    }
+    response = render(request, "reports/report_detail.html", context)
+    if building:
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+def report_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    report = _report(request, slug, pk)
+    if not can.can_edit(request.user, report):
+        raise PermissionDenied("This report cannot be changed.")
+    form = ReportNarrativeForm(request.POST or None, instance=report)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        stale = save_or_explain(form, form.cleaned_data["reason"])
+        if stale is None:
+            messages.success(request, "Report updated.")
+            return redirect(report.get_absolute_url())
+    return render(
+        request,
+        "reports/report_edit.html",
+        {
+            "intervention": report.intervention,
+            "section": "reports",
+            "crumbs": _register_crumbs(
+                report.intervention, (report.title, report.get_absolute_url())
+            ),
+            "report": report,
+            "form": form,
+            "stale": stale,
+        },
+    )
+
+
+def report_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The report's HTML, exactly as the PDF is printed from it."""
+    report = _report(request, slug, pk)
+    context = build.report_context(report)
+    context["preview_back_url"] = report.get_absolute_url()
+    return HttpResponse(build.render_html(report, context))
+
+
+@require_POST
+def report_build(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Start building the draft PDF in the background; the report's page shows progress."""
+    report = _report(request, slug, pk)
+    if not can.can_edit(request.user, report):
+        raise PermissionDenied("This report cannot be rebuilt.")
+    if report.is_building:
+        messages.info(request, "The PDF is already being built.")
+        return redirect(report.get_absolute_url())
+    build.set_progress(report.pk, BuildState.QUEUED, 0, "Waiting to start")
+    Report.objects.filter(pk=report.pk).drafts().update(build_requested_at=timezone.now())
+    try:
+        result = build_report_pdf.enqueue(report.pk)
+    except Exception:
+        # Queueing failed (e.g. the task table is unreachable): log it, tell the user.
+        logger.exception("Could not queue the build of report %s", report.pk)
+        build.set_progress(report.pk, BuildState.FAILED, 0, "The build could not be queued.")
+        messages.error(request, "The PDF could not be built. Try again, or tell an administrator.")
+    else:
+        Report.objects.filter(pk=report.pk).drafts().update(build_task_id=result.id)
+    return redirect(report.get_absolute_url())
+
+
+def report_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """The report's stored PDF, to those who may read the report."""
+    report = _report(request, slug, pk)
+    if not report.pdf:
+        raise Http404("This report has no PDF yet.")
+    try:
+        handle = report.pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404("The PDF is missing.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=report.pdf_filename, content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    if report.sha256:
+        response["X-Checksum-SHA256"] = report.sha256
+    return response
+
+
+def report_finalise(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Confirm, then issue the report: its PDF is built once more, stored with its checksum,
+    and never changes again."""
+    report = _report(request, slug, pk)
+    if not can.can_edit(request.user, report):
+        raise PermissionDenied("This report cannot be issued by you, or has been issued.")
+    if request.method == "POST":
+        try:
+            build.finalise(report, request.user)
+        except ReportIssued:
+            messages.error(request, "This report has already been issued.")
+        else:
+            messages.success(request, f"Issued: {report.title}")
+        return redirect(report.get_absolute_url())
+    return render(
+        request,
+        "reports/report_finalise.html",
+        {
+            "intervention": report.intervention,
+            "section": "reports",
+            "crumbs": _register_crumbs(
+                report.intervention, (report.title, report.get_absolute_url())
+            ),
+            "report": report,
+        },
+    )
+
+
+@require_POST
+def report_share(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The improvement team lets council officers read an issued report, or stops them."""
+    report = _report(request, slug, pk)
+    if not can.can_share(request.user, report):
+        raise PermissionDenied
+    report.shared_with_officers = request.POST.get("shared") == "yes"
+    report._change_reason = (  # type: ignore[attr-defined]
+        "Shared with officers" if report.shared_with_officers else "No longer shared with officers"
+    )
+    report.save()
+    messages.success(request, report._change_reason)  # type: ignore[attr-defined]
+    return redirect(report.get_absolute_url())
