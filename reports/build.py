@@ -9,14 +9,20 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import mimetypes
+import posixpath
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
-from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone
 
 from boards.choices import BoardKind, MeetingStatus
@@ -227,11 +233,48 @@ def render_html(report: Report, context: dict[str, Any] | None = None) -> str:
     return render_to_string(f"reports/pdf/{report.kind}.html", context)
 
 
+def _static_file(url: str) -> Path | None:
+    """The file behind one of our static URLs (`/static/css/…` as WeasyPrint resolves it
+    against `file:///`), from the app folders in development or STATIC_ROOT in production."""
+    parsed = urlparse(url)
+    prefix = urlparse(static("")).path
+    if parsed.scheme != "file" or not parsed.path.startswith(prefix):
+        return None
+    name = posixpath.normpath(unquote(parsed.path.removeprefix(prefix)))
+    if name.startswith(("../", "/")) or name == "..":
+        return None
+    found = finders.find(name)
+    if found:
+        return Path(found)
+    if staticfiles_storage.exists(name):
+        return Path(staticfiles_storage.path(name))
+    return None
+
+
+def _fetcher() -> Any:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Reports read our own static files (the stylesheet) and data: URIs (the charts),
+        nothing else: building a report never reaches the network or other files."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = _static_file(url)
+            if path is None:
+                raise ValueError(f"A report reads only its own static files, not {url}")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+    return StaticOnlyFetcher()
+
+
 def render_pdf(html: str) -> bytes:
     """HTML to a tagged PDF (PDF/UA-1): language and title come from the document."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+    return HTML(string=html, base_url="file:///", url_fetcher=_fetcher()).write_pdf(
         pdf_variant="pdf/ua-1", uncompressed_pdf=False
     )
 

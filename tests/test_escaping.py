@@ -26,7 +26,8 @@ SHORT = "<x>\"'&"  # for the few fields too short for the whole payload
 SHORT_ESCAPED = "&lt;x&gt;&quot;&#x27;&amp;"
 DOMAIN_APPS = ("interventions", "directions", "boards")
 # The stored MIME type of an upload decides how it is served; it is never typed by a person.
-NOT_TYPED = {("evidence", "content_type")}
+# Values the service makes, never typed by anyone (a feed's secret token is its address).
+NOT_TYPED = {("evidence", "content_type"), ("feedtoken", "token")}
 
 
 def text_fields(model: type[models.Model]) -> list[models.Field]:

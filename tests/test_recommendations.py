@@ -252,7 +252,7 @@ def test_overdue_responses_stand_out_in_the_register(client, intervention, envoy
         reverse("boards:recommendation_list", kwargs={"slug": intervention.slug})
     ).content.decode()
 
-    assert page.count("Response overdue") == 1
+    assert page.count(">Response overdue</strong>") == 1
     assert "1 response overdue." in page
     row = page[page.index("LATE-1") :]
     assert row.index("Response overdue") < row.index("</tr>")

@@ -591,3 +591,17 @@ def test_the_register_makes_the_same_queries_at_any_size(client, intervention, r
     few = count()
     add(9)
     assert count() == few
+
+
+def test_building_a_pdf_reads_only_our_own_stylesheet_and_data_uris():
+    fetcher = build._fetcher()
+    stylesheet = fetcher.fetch("file:///static/css/report-pdf.css")
+    assert b"@page" in stylesheet.read()
+    assert fetcher.fetch("data:text/plain,chart").read() == b"chart"
+    for elsewhere in (
+        "file:///etc/hostname",
+        "file:///static/../../etc/hostname",
+        "http://example.org/x.css",
+    ):
+        with pytest.raises(ValueError, match="only its own static files"):
+            fetcher.fetch(elsewhere)
