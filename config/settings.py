@@ -173,3 +173,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Who runs this copy of Stocktake and how to reach them about accessibility: shown in the
+# accessibility statement. Each council sets its own; the defaults name nobody.
+SERVICE_OWNER = env_str("SERVICE_OWNER", "the council that runs this service")
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "")
+ACCESSIBILITY_CONTACT_PHONE = env_str("ACCESSIBILITY_CONTACT_PHONE", "")

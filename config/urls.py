@@ -5,10 +5,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from interventions.accessibility_views import accessibility_statement
+
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("accessibility/", accessibility_statement, name="accessibility"),
     path("", include("interventions.urls")),
     path("", include("directions.urls")),
     path("", include("boards.urls")),
