@@ -38,8 +38,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# Pinned so that an audit means the same on every machine; .ci/run installs the same version.
-AXE_VERSION = "4.14.1"
+# Pinned so that an audit means the same on every machine; scripts/browser-deps.sh (run by
+# .ci/run) installs the same version.
+AXE_VERSION = (Path(__file__).parent / "AXE_VERSION").read_text().strip()
 NODE_PREFIX = settings.BASE_DIR / "var" / "node"
 AXE_SCRIPT = NODE_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = settings.BASE_DIR / "var" / "test-artifacts"
@@ -104,7 +105,7 @@ def axe_script() -> Path:
     if not AXE_SCRIPT.exists():
         npm = shutil.which("npm")
         if npm is None:
-            pytest.fail("npm is needed to install axe-core (or run .ci/run once).")
+            pytest.fail("npm is needed to install axe-core: run scripts/browser-deps.sh.")
         subprocess.run(
             [
                 npm,
