@@ -6,7 +6,8 @@ Sections:
   a trivial page; prints p50/p95 response time and errors per page.
 - `pages`: the server time of each key page at 1x and 10x the data, side by side (in-process
   test client, after warm-up, median of repeats), each size in its own throwaway database.
-- `build` and `time-pages` are the steps the other two run inside a throwaway database.
+- `build`, `time-pages` and `reset-password` are the steps the other two run inside the
+  throwaway database.
 
 Results and how to reproduce them: docs/performance.md. To add a section, write one function
 `section(command, options)` and add it to SECTIONS; to time another page, add it to KEY_PAGES.
@@ -82,8 +83,19 @@ class Command(BaseCommand):
             help=f"An empty database to build in. Default: a throwaway PostgreSQL "
             f"database {THROWAWAY_DB} if PostgreSQL answers, else a temporary SQLite file.",
         )
+        parser.add_argument(
+            "--no-build",
+            action="store_true",
+            help="Use the data already in --database-url (built by an earlier run).",
+        )
         parser.add_argument("--concurrency", type=int, default=4, help="Clients at once.")
         parser.add_argument("--requests", type=int, default=100, help="Requests per page.")
+        parser.add_argument(
+            "--seconds-per-page",
+            type=float,
+            default=60,
+            help="Stop starting requests to a page after this long (a slow page ends early).",
+        )
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
         parser.add_argument("--threads", type=int, default=2, help="Threads per worker.")
         parser.add_argument("--repeat", type=int, default=7, help="Timings per page (pages).")
@@ -118,9 +130,18 @@ def build(command: Command, options: dict[str, Any]) -> None:
     )
 
 
+def reset_password(command: Command, options: dict[str, Any]) -> None:
+    """Give the benchmark user of an earlier build this run's password."""
+    from interventions import synthetic
+
+    synthetic.benchmark_user(USERNAME, os.environ["BENCHMARK_PASSWORD"])
+
+
 def load(command: Command, options: dict[str, Any]) -> None:
     """Concurrent load against gunicorn on loopback, each page next to the trivial one."""
     password = secrets.token_urlsafe(16)
+    if options["no_build"] and not options["database_url"]:
+        raise CommandError("--no-build needs --database-url: the database built before.")
     with throwaway_database(command, options["database_url"]) as url:
         env = production_env(url, password)
         prepare(command, env, options)
@@ -132,6 +153,8 @@ def load(command: Command, options: dict[str, Any]) -> None:
                 f"--bind=127.0.0.1:{port}",
                 f"--workers={options['workers']}",
                 f"--threads={options['threads']}",
+                # gunicorn's default: a request that takes longer is killed (an error here).
+                "--timeout=30",
                 "--log-level=warning",
             ],
             cwd=settings.BASE_DIR,
@@ -140,24 +163,38 @@ def load(command: Command, options: dict[str, Any]) -> None:
         try:
             wait_for(port)
             cookie = sign_in(port, password)
-            rows = []
+            command.stdout.write(
+                f"\nUp to {options['requests']} requests a page (at most "
+                f"{options['seconds_per_page']:.0f} s), {options['concurrency']} at once; "
+                f"gunicorn {options['workers']} workers x {options['threads']} threads on "
+                f"127.0.0.1.\n"
+            )
+            command.stdout.write("| page | requests | p50 ms | p95 ms | errors |")
+            command.stdout.write("|---|---:|---:|---:|---:|")
             for label, path in KEY_PAGES:
                 timings, errors = drive(
-                    port, path(), cookie, options["concurrency"], options["requests"]
+                    port,
+                    path(),
+                    cookie,
+                    options["concurrency"],
+                    options["requests"],
+                    options["seconds_per_page"],
                 )
-                rows.append((label, timings, errors))
+                p50, p95 = (
+                    (f"{percentile(timings, 50):.0f}", f"{percentile(timings, 95):.0f}")
+                    if timings
+                    else ("—", "—")
+                )
+                command.stdout.write(
+                    f"| {label} | {len(timings) + errors} | {p50} | {p95} | {errors} |"
+                )
+                command.stdout.flush()
         finally:
             server.terminate()
-            server.wait(timeout=30)
-    command.stdout.write(
-        f"\n{options['requests']} requests a page, {options['concurrency']} at once; gunicorn "
-        f"{options['workers']} workers x {options['threads']} threads on 127.0.0.1; "
-        f"{options['interventions']}x Tower Hamlets.\n"
-    )
-    command.stdout.write("| page | p50 ms | p95 ms | errors |\n|---|---:|---:|---:|")
-    for label, timings, errors in rows:
-        p50, p95 = percentile(timings, 50), percentile(timings, 95)
-        command.stdout.write(f"| {label} | {p50:.0f} | {p95:.0f} | {errors} |")
+            try:
+                server.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 def pages(command: Command, options: dict[str, Any]) -> None:
@@ -217,6 +254,7 @@ SECTIONS: dict[str, Callable[[Command, dict[str, Any]], None]] = {
     "build": build,
     "load": load,
     "pages": pages,
+    "reset-password": reset_password,
     "time-pages": time_pages,
 }
 
@@ -288,6 +326,9 @@ def prepare(command: Command, env: dict[str, str], options: dict[str, Any]) -> N
             "(config.benchmark_settings); page timings are unaffected."
         )
         env["DJANGO_SETTINGS_MODULE"] = "config.benchmark_settings"
+    if options.get("no_build"):
+        manage(env, "benchmark", "reset-password")
+        return
     out = manage(
         env,
         "benchmark",
@@ -367,22 +408,29 @@ def sign_in(port: int, password: str) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session}"
 
 
-def drive(port: int, path: str, cookie: str, concurrency: int, requests: int):
-    """`requests` GETs of `path`, `concurrency` at a time, each thread on its own keep-alive
-    connection; the time of each in milliseconds, and how many failed."""
+def drive(port: int, path: str, cookie: str, concurrency: int, requests: int, seconds: float):
+    """Up to `requests` GETs of `path`, `concurrency` at a time, each thread on its own
+    keep-alive connection, none started after `seconds`; the time of each that succeeded in
+    milliseconds, and how many failed."""
     timings: list[float] = []
     errors = 0
     lock = threading.Lock()
     remaining = iter(range(requests))
+    deadline = time.monotonic() + seconds
 
     def client() -> None:
         nonlocal errors
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        connection.request("GET", path, headers={"Cookie": cookie})  # warm-up, not counted
-        connection.getresponse().read()
+        try:  # warm-up, not counted
+            connection.request("GET", path, headers={"Cookie": cookie})
+            connection.getresponse().read()
+        except (OSError, http.client.HTTPException):
+            with lock:
+                errors += 1  # a page that fails even once warm is counted as failing
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         while True:
             with lock:
-                if next(remaining, None) is None:
+                if time.monotonic() > deadline or next(remaining, None) is None:
                     return
             started = time.perf_counter()
             try:
