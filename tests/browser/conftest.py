@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,14 @@ from directions.models import Direction
 from interventions import change_control, roles
 from interventions.choices import ChangeKind
 from interventions.interchange import import_intervention, read
-from interventions.models import Intervention, Milestone, Person, Programme, Theme
+from interventions.models import (
+    ChangeRequest,
+    Intervention,
+    Milestone,
+    Person,
+    Programme,
+    Theme,
+)
 from interventions.themes import BEST_VALUE_THEMES
 from tests.factories import UserFactory
 
@@ -64,8 +71,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> objec
     return report
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+@pytest.fixture(scope="package")
+def browser(django_db_setup) -> Iterator[object]:
+    # The test database is made before Playwright starts its event loop in this thread.
     if not CHROMIUM.exists():
         if os.environ.get("STOCKTAKE_REQUIRE_BROWSER"):
             pytest.fail(f"Chromium is not at {CHROMIUM}; install Debian's chromium package.")
@@ -73,12 +81,20 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; Django refuses database calls
-    # from a thread with a running loop unless told that this is deliberate.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    # from a thread with a running loop unless told that this is deliberate. Only while these
+    # tests run (package scope), so that it never leaks into the rest of the suite.
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if before is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture
@@ -134,8 +150,7 @@ class World:
     direction: Direction
     board: Board
     recommendation: Recommendation | None
-    change_request: object
-    urls: dict[str, str] = field(default_factory=dict)
+    change_request: ChangeRequest
 
 
 def _seed_reference_data() -> None:
