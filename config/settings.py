@@ -300,3 +300,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "stocktake@localhost")
 SITE_URL = env_str("SITE_URL", "")
+# Who runs this copy of Stocktake and how to reach them about accessibility: shown in the
+# accessibility statement. Each council sets its own; the defaults name nobody.
+SERVICE_OWNER = env_str("SERVICE_OWNER", "the council that runs this service")
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "")
+ACCESSIBILITY_CONTACT_PHONE = env_str("ACCESSIBILITY_CONTACT_PHONE", "")

@@ -6,11 +6,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views as service_views
+from interventions.accessibility_views import accessibility_statement
 
 urlpatterns = [
     path("login/", service_views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("accessibility/", accessibility_statement, name="accessibility"),
     path("", include("interventions.urls")),
     path("", include("directions.urls")),
     path("", include("boards.urls")),

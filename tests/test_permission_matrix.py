@@ -93,6 +93,7 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     # name: (object, (anonymous, officer, other_officer, improvement_team, envoy, board_member, administrator, stranger))
     "login": (None, (200, 200, 200, 200, 200, 200, 200, 200)),
     "logout": (None, (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
+    "accessibility": (None, (200, 200, 200, 200, 200, 200, 200, 200)),
     "healthz": (None, (200, 200, 200, 200, 200, 200, 200, 200)),
     "oidc_authentication_init": (None, (404, 404, 404, 404, 404, 404, 404, 404)),  # SSO off
     "oidc_authentication_callback": (None, (404, 404, 404, 404, 404, 404, 404, 404)),  # SSO off
