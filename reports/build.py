@@ -42,6 +42,10 @@ Progress = Callable[[int, str], None]
 # WeasyPrint logs every page of every layout pass at INFO; a build would fill the log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
+# The reports' stylesheet, given to WeasyPrint here and linked by the HTML preview: the
+# Content Security Policy forbids inline styles on pages.
+STYLESHEET = settings.BASE_DIR / "static" / "css" / "report.css"
+
 # How each kind looks ahead: the Board meets quarterly, the Secretary of State hears every six
 # months, stocktakes are at agreed intervals (taken here as six months).
 LOOK_AHEAD_MONTHS = {ReportKind.BOARD: 3, ReportKind.SOS: 6, ReportKind.STOCKTAKE: 6}
@@ -250,11 +254,14 @@ def render_html(report: Report, context: dict[str, Any] | None = None) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    """HTML to a tagged PDF (PDF/UA-1): language and title come from the document."""
-    from weasyprint import HTML
+    """HTML to a tagged PDF (PDF/UA-1) printed with the reports' stylesheet: language and
+    title come from the document."""
+    from weasyprint import CSS, HTML
 
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        pdf_variant="pdf/ua-1", uncompressed_pdf=False
+        stylesheets=[CSS(filename=str(STYLESHEET))],
+        pdf_variant="pdf/ua-1",
+        uncompressed_pdf=False,
     )
 
 

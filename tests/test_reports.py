@@ -400,6 +400,11 @@ def test_the_preview_is_the_html_the_pdf_is_printed_from(client, draft, improvem
     html = response.content.decode()
     assert '<html lang="en-GB">' in html and "<title>Q1</title>" in html
     assert "Back to the report" in html
+    # Styled by the same stylesheet as the PDF, linked: the page's policy forbids inline style.
+    assert '<link rel="stylesheet" href="/static/css/report.css">' in html
+    assert "<style" not in html
+    assert "style-src 'self'" in response["Content-Security-Policy"]
+    assert build.STYLESHEET.read_text().startswith("/* The reports' stylesheet")
 
 
 def test_a_build_in_the_background_shows_progress_then_a_link(
