@@ -2,14 +2,21 @@
 
 Every figure comes with the address of the list page that shows the rows it counts, built
 from the same filters that list page applies, so the figure and the page always agree. Each
-part is one or two aggregate queries, whatever the size of the intervention.
+part is one or two aggregate queries, whatever the size of the intervention; the deadlines
+part runs the deadline engine, whose queries do not grow with the data either.
+
+The charts are drawn by `*_chart` functions from plain counts, so that a PDF report, which
+counts the rows of its as-of snapshot rather than today's, draws the same chart
+(`reports.build`).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
@@ -30,7 +37,16 @@ from interventions.charts import (
     StackedBarChart,
     StackedColumnChart,
 )
-from interventions.choices import RAG, MilestoneSchedule
+from interventions.choices import RAG, MilestoneSchedule, WorkStatus
+from interventions.deadline_filters import PER_PAGE as DEADLINES_PER_PAGE
+from interventions.deadlines import (
+    OPEN_STATES,
+    Occurrence,
+    Source,
+    State,
+    deadlines_for,
+    next_due,
+)
 from interventions.generic import DATE_FORMAT
 from interventions.models import Intervention, Milestone, Programme, Theme
 
@@ -43,6 +59,14 @@ SCHEDULE_COLOURS = {
 }
 
 TREND_MONTHS = 12
+
+# The address of the list of rows a figure counts, from the value it counts ("red", "met"…);
+# a PDF has no such pages, so the report's charts go without.
+UrlFor = Callable[[str], str]
+
+
+def _no_url(value: str) -> str:
+    return ""
 
 
 def rag_series() -> list[Series]:
@@ -64,6 +88,21 @@ class Links:
         return f"{base}?{urlencode(params)}" if params else base
 
 
+def directions_by_compliance_chart(
+    counts: Mapping[str, int], url_for: UrlFor = _no_url
+) -> BarChart:
+    """Directions and their sub-items by compliance; `counts` by `Compliance` value."""
+    return BarChart(
+        "Directions and sub-items by compliance",
+        unit="Directions and sub-items",
+        category_heading="Compliance",
+        bars=[
+            Bar(choice.label, counts.get(choice.value, 0), BLUE, url_for(choice.value))
+            for choice in Compliance
+        ],
+    )
+
+
 def directions_part(intervention: Intervention, links: Links) -> dict[str, object]:
     directions = Direction.objects.for_intervention(intervention)
     totals = directions.aggregate(
@@ -71,39 +110,32 @@ def directions_part(intervention: Intervention, links: Links) -> dict[str, objec
         items=Count("pk", filter=Q(parent__isnull=False)),
     )
     counts = dict(directions.order_by().values_list("compliance").annotate(n=Count("pk")))
-    chart = BarChart(
-        "Directions and sub-items by compliance",
-        unit="Directions and sub-items",
-        category_heading="Compliance",
-        bars=[
-            Bar(
-                choice.label,
-                counts.get(choice.value, 0),
-                BLUE,
-                links.url("directions:direction_list", compliance=choice.value),
-            )
-            for choice in Compliance
-        ],
+    chart = directions_by_compliance_chart(
+        counts, lambda value: links.url("directions:direction_list", compliance=value)
     )
     return {"totals": totals, "chart": chart}
+
+
+def programmes_by_rag_chart(
+    counts: Mapping[str, int], *, when: str = "now", url_for: UrlFor = _no_url
+) -> BarChart:
+    """Programmes by RAG; `counts` by `RAG` value, `when` ends the title ("now", "on 1 May")."""
+    return BarChart(
+        f"Programmes by RAG {when}",
+        unit="programmes",
+        category_heading="RAG",
+        bars=[
+            Bar(rag.label, counts.get(rag.value, 0), RAG_CHART_COLOURS[rag], url_for(rag.value))
+            for rag in RAG
+        ],
+    )
 
 
 def programmes_by_rag(intervention: Intervention, links: Links) -> BarChart:
     programmes = Programme.objects.filter(intervention=intervention)
     counts = dict(programmes.order_by().values_list("rag").annotate(n=Count("pk")))
-    return BarChart(
-        "Programmes by RAG now",
-        unit="programmes",
-        category_heading="RAG",
-        bars=[
-            Bar(
-                rag.label,
-                counts.get(rag.value, 0),
-                RAG_CHART_COLOURS[rag],
-                links.url("interventions:programme_list", rag=rag.value),
-            )
-            for rag in RAG
-        ],
+    return programmes_by_rag_chart(
+        counts, url_for=lambda value: links.url("interventions:programme_list", rag=value)
     )
 
 
@@ -174,9 +206,26 @@ def rag_trend(intervention: Intervention, on: datetime.date) -> StackedColumnCha
     )
 
 
-def milestones_by_schedule(intervention: Intervention, on: datetime.date, links: Links) -> BarChart:
-    milestones = Milestone.objects.filter(programme__intervention=intervention).with_schedule(on)
-    counts = dict(milestones.order_by().values_list("schedule").annotate(n=Count("pk")))
+def schedule_of(milestone: Any, on: datetime.date) -> MilestoneSchedule:
+    """Where a milestone (or a history record of one) stands against its dates on `on`: the
+    same rule as `MilestoneQuerySet.with_schedule`, for rows already in memory."""
+    if milestone.status == WorkStatus.COMPLETE:
+        return MilestoneSchedule.COMPLETE
+    if milestone.status == WorkStatus.CANCELLED:
+        return MilestoneSchedule.CANCELLED
+    due = milestone.forecast_end or milestone.baseline_end
+    if due is not None and due < on:
+        return MilestoneSchedule.OVERDUE
+    forecast, baseline = milestone.forecast_end, milestone.baseline_end
+    if forecast and baseline and forecast > baseline:
+        return MilestoneSchedule.SLIPPED
+    return MilestoneSchedule.ON_TRACK
+
+
+def milestones_by_schedule_chart(
+    counts: Mapping[str, int], on: datetime.date, url_for: UrlFor = _no_url
+) -> BarChart:
+    """Milestones against their dates on `on`; `counts` by `MilestoneSchedule` value."""
     return BarChart(
         f"Milestones against their dates on {format_date(on, DATE_FORMAT)}",
         unit="milestones",
@@ -190,10 +239,20 @@ def milestones_by_schedule(intervention: Intervention, on: datetime.date, links:
                 state.label,
                 counts.get(state.value, 0),
                 SCHEDULE_COLOURS[state],
-                links.url("interventions:milestone_list", dated=True, schedule=state.value),
+                url_for(state.value),
             )
             for state in MilestoneSchedule
         ],
+    )
+
+
+def milestones_by_schedule(intervention: Intervention, on: datetime.date, links: Links) -> BarChart:
+    milestones = Milestone.objects.filter(programme__intervention=intervention).with_schedule(on)
+    counts = dict(milestones.order_by().values_list("schedule").annotate(n=Count("pk")))
+    return milestones_by_schedule_chart(
+        counts,
+        on,
+        lambda value: links.url("interventions:milestone_list", dated=True, schedule=value),
     )
 
 
@@ -225,6 +284,59 @@ def next_board_meeting(intervention: Intervention, on: datetime.date) -> Meeting
         .order_by("date")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class DueReport:
+    """A reporting deadline on the dashboard, with the address of the deadline list's page
+    (filtered to reports) that shows its row."""
+
+    occurrence: Occurrence
+    url: str
+
+
+def deadlines_part(
+    intervention: Intervention, on: datetime.date, today: datetime.date
+) -> dict[str, object]:
+    """The next reporting deadline open on `on` (with any other report due the same day) and
+    how many deadlines had been missed by then, each linking to the deadline pages."""
+    items = deadlines_for(intervention, on)
+    as_of = {} if on == today else {"as_of": on.isoformat()}
+    reports = [item for item in items if item.source == Source.REPORT]
+    first = next_due(reports)
+    # The deadline list keeps the engine's order (by due date), so a row's place among the
+    # reports gives its page.
+    due = [
+        DueReport(
+            item,
+            _deadline_url(
+                intervention,
+                "interventions:deadline_list",
+                source=Source.REPORT.value,
+                **as_of,
+                page=index // DEADLINES_PER_PAGE + 1,
+            ),
+        )
+        for index, item in enumerate(reports)
+        # Two duties can fall due the same day (a Board and a Secretary of State report).
+        if first is not None and item.due == first.due and item.state in OPEN_STATES
+    ]
+    return {
+        "next_reports": due,
+        "next_report_due": first.due if first else None,
+        "reports_url": _deadline_url(
+            intervention, "interventions:deadline_list", source=Source.REPORT.value, **as_of
+        ),
+        "overdue": sum(1 for item in items if item.state == State.MISSED),
+        "overdue_url": _deadline_url(intervention, "interventions:deadline_overdue", **as_of),
+    }
+
+
+def _deadline_url(intervention: Intervention, name: str, **params: object) -> str:
+    if params.get("page") == 1:
+        del params["page"]
+    base = reverse(name, kwargs={"slug": intervention.slug})
+    return f"{base}?{urlencode(params)}" if params else base
 
 
 def themes_part(intervention: Intervention, links: Links) -> dict[str, object]:
@@ -281,7 +393,8 @@ def themes_part(intervention: Intervention, links: Links) -> dict[str, object]:
 
 def dashboard_context(intervention: Intervention, on: datetime.date) -> dict[str, object]:
     """Everything the dashboard shows for the day `on`."""
-    links = Links(intervention.slug, on, timezone.localdate())
+    today = timezone.localdate()
+    links = Links(intervention.slug, on, today)
     return {
         "directions": directions_part(intervention, links),
         "programmes_by_rag": programmes_by_rag(intervention, links),
@@ -289,5 +402,6 @@ def dashboard_context(intervention: Intervention, on: datetime.date) -> dict[str
         "milestones": milestones_by_schedule(intervention, on, links),
         "recommendations": recommendations_part(intervention, on, links),
         "next_meeting": next_board_meeting(intervention, on),
+        "deadlines": deadlines_part(intervention, on, today),
         "themes": themes_part(intervention, links),
     }

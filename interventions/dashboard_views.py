@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from interventions.dashboard import dashboard_context
+from interventions.deadlines import STATE_TAG_COLOURS
 from interventions.generic import crumbs_for, get_intervention
 
 
@@ -32,6 +33,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "on": on,
         "today": today,
+        "tag_colours": STATE_TAG_COLOURS,
         **dashboard_context(intervention, on),
     }
     return render(request, "interventions/dashboard.html", context)

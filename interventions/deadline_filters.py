@@ -95,6 +95,10 @@ class DeadlineFilterSet(BaseFilterSet):
         return [item for item in items if any(theme.pk == value.pk for theme in item.themes)]
 
 
+# Rows on each page of a deadline list.
+PER_PAGE = 50
+
+
 class DeadlineTable(BaseTable):
     due = DateColumn(verbose_name="Due")
     what = tables.Column(verbose_name="What", attrs={"td": {"class": "app-table__cell--title"}})

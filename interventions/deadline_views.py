@@ -28,7 +28,12 @@ from django_tables2 import RequestConfig
 from directions.choices import DeadlineKind
 from directions.models import Direction, IntervalVariation, ReportingDuty
 from interventions import ical
-from interventions.deadline_filters import DeadlineFilterSet, DeadlineTable, csv_response
+from interventions.deadline_filters import (
+    PER_PAGE,
+    DeadlineFilterSet,
+    DeadlineTable,
+    csv_response,
+)
 from interventions.deadlines import (
     STATE_TAG_COLOURS,
     Occurrence,
@@ -96,7 +101,7 @@ def _list_page(
     table = DeadlineTable(items)
     table.caption = title
     table.caption_hidden = True
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
     query["_export"] = "csv"

@@ -12,6 +12,7 @@ import logging
 import mimetypes
 import posixpath
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,11 +25,20 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
 from boards.choices import BoardKind, MeetingStatus
 from directions.choices import Compliance
+from interventions.charts import Chart
 from interventions.choices import RAG, Phase, WorkStatus
+from interventions.dashboard import (
+    directions_by_compliance_chart,
+    milestones_by_schedule_chart,
+    programmes_by_rag_chart,
+    schedule_of,
+)
 from interventions.fuzzy_dates import add_months
+from interventions.generic import DATE_FORMAT
 from reports import snapshot as snapshots
 from reports.choices import SECTIONS, BuildState, ReportKind, ReportStatus
 from reports.models import Report, ReportIssued
@@ -37,6 +47,9 @@ Progress = Callable[[int, str], None]
 
 # WeasyPrint logs every page of every layout pass at INFO; a build would fill the log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+# The reports' stylesheet, given to WeasyPrint here and linked by the HTML preview: the
+# Content Security Policy forbids inline styles on pages.
 
 # How each kind looks ahead: the Board meets quarterly, the Secretary of State hears every six
 # months, stocktakes are at agreed intervals (taken here as six months).
@@ -62,8 +75,10 @@ def report_context(report: Report) -> dict[str, Any]:
     """Everything a report's template shows: the snapshot at its as-of date, the movement
     since the previous report of its kind, and the narrative written for it.
 
-    A `charts` entry (a list of objects with `data_uri`, `alt` and optionally `caption`) is
-    shown in the summary as images with alt text (reports/pdf/_figures.html)."""
+    `charts` are the summary's charts (`interventions.charts`, drawn by the dashboard's own
+    functions from the snapshot's counts), each shown as an image with its text alternative
+    and then its data table (reports/pdf/_figures.html); the report to the Secretary of State
+    adds `directions_chart` to its section on the Directions."""
     intervention = report.intervention
     snap = snapshots.take(intervention, report.as_of)
     previous = report.previous
@@ -87,7 +102,7 @@ def report_context(report: Report) -> dict[str, Any]:
         "sections": {s["key"]: s for s in sections},
         "section_list": sections,
         "programmes": [_programme_row(snap, p, report) for p in snap.programmes],
-        "rag_counts": _rag_counts(snap.programmes),
+        "charts": _summary_charts(snap),
         "upcoming": [
             m
             for m in snap.milestones
@@ -113,10 +128,17 @@ def report_context(report: Report) -> dict[str, Any]:
     return context
 
 
-def _rag_counts(programmes: list[Any]) -> list[dict[str, Any]]:
+def _summary_charts(snap: snapshots.Snapshot) -> list[Chart]:
+    """Programmes by RAG and milestones against their dates, as they stood on the as-of
+    date: the dashboard's charts, counted from the snapshot instead of today's rows."""
+    on = snap.as_of
     return [
-        {"value": value, "label": label, "count": sum(1 for p in programmes if p.rag == value)}
-        for value, label in RAG.choices
+        programmes_by_rag_chart(
+            Counter(p.rag for p in snap.programmes), when=f"on {format_date(on, DATE_FORMAT)}"
+        ),
+        milestones_by_schedule_chart(
+            Counter(schedule_of(m, on).value for m in snap.milestones), on
+        ),
     ]
 
 
@@ -169,6 +191,9 @@ def _board_context(report: Report, snap: snapshots.Snapshot) -> dict[str, Any]:
 
 def _sos_context(report: Report, snap: snapshots.Snapshot, since: datetime.date) -> dict[str, Any]:
     return {
+        "directions_chart": directions_by_compliance_chart(
+            Counter(d.compliance for d in snap.directions)
+        ),
         "directions": [
             {
                 "direction": d,
@@ -271,7 +296,8 @@ def _fetcher() -> Any:
 
 
 def render_pdf(html: str) -> bytes:
-    """HTML to a tagged PDF (PDF/UA-1): language and title come from the document."""
+    """HTML to a tagged PDF (PDF/UA-1) printed with the reports' stylesheet: language and
+    title come from the document."""
     from weasyprint import HTML
 
     return HTML(string=html, base_url="file:///", url_fetcher=_fetcher()).write_pdf(

@@ -1,23 +1,38 @@
 """The intervention dashboard: who sees it, what it counts, and that figures lead to their rows."""
 
 import datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from directions.models import ReportingDuty
+from interventions import roles
 from interventions.choices import MilestoneSchedule
-from interventions.dashboard import rag_trend
-from interventions.models import Milestone, Programme, Theme
+from interventions.dashboard import rag_trend, schedule_of
+from interventions.deadline_filters import PER_PAGE
+from interventions.deadlines import State
+from interventions.models import Intervention, Milestone, Programme, Theme
+from tests.deadline_factories import (
+    IntervalVariationFactory,
+    ReportFactory,
+    ReportingDutyFactory,
+)
 from tests.factories import (
     BoardFactory,
     DirectionFactory,
     DirectionSetFactory,
+    InterventionFactory,
     MeetingFactory,
     MilestoneFactory,
+    PersonFactory,
     ProgrammeFactory,
     RecommendationFactory,
     StrategicAimFactory,
+    UserFactory,
 )
 from tests.test_query_counts import count_queries, grow
 
@@ -126,6 +141,15 @@ def test_it_counts_milestones_against_their_dates_on_the_chosen_day(client, envo
 def test_the_schedule_agrees_with_a_milestones_own_overdue_test(plan):
     for milestone in Milestone.objects.with_schedule(PAST):
         assert (milestone.schedule == MilestoneSchedule.OVERDUE) == milestone.is_overdue(PAST)
+
+
+@pytest.mark.parametrize("day", [PAST, datetime.date(2025, 5, 1), datetime.date(2026, 1, 1)])
+def test_the_schedule_of_a_row_in_memory_agrees_with_the_query(plan, day):
+    # Reports count milestones of their snapshot in memory; the dashboard counts them in SQL.
+    MilestoneFactory(programme=plan.programmes.first(), baseline_end=None, forecast_end=None)
+    milestones = list(Milestone.objects.with_schedule(day))
+
+    assert [schedule_of(m, day) for m in milestones] == [m.schedule for m in milestones]
 
 
 def test_it_counts_recommendations_awaiting_a_response_and_overdue(client, envoy, plan):
@@ -273,6 +297,21 @@ def test_signing_in_is_needed(client, intervention):
     assert response["Location"].startswith(reverse("login"))
 
 
+def grow_reports(intervention, n: int) -> None:
+    """A reporting duty of each kind (once), with `n` more issued reports and changes of
+    interval, for the deadline engine."""
+    for kind in ("board", "sos", "stocktake"):
+        duty = ReportingDutyFactory.build(intervention=intervention, report_kind=kind)
+        duty, _ = ReportingDuty.objects.get_or_create(
+            intervention=intervention,
+            report_kind=kind,
+            defaults={"title": duty.title, "first_due_months": 3, "interval_months": 3},
+        )
+        for _ in range(n):
+            IntervalVariationFactory(duty=duty)
+            ReportFactory(intervention=intervention, kind=kind)
+
+
 @pytest.mark.parametrize("params", [{}, {"on": PAST.isoformat()}])
 def test_the_dashboard_makes_the_same_queries_at_ten_times_the_rows(
     client, intervention, envoy, params
@@ -280,13 +319,25 @@ def test_the_dashboard_makes_the_same_queries_at_ten_times_the_rows(
     client.force_login(envoy)
     url = dashboard_url(intervention, **params)
     grow(intervention, envoy, 1)
+    grow_reports(intervention, 1)
     count_queries(client, url)  # warm up
 
     once = count_queries(client, url)
     grow(intervention, envoy, 9)
+    grow_reports(intervention, 9)
     ten_times = count_queries(client, url)
 
     assert ten_times == once
+    # The session and the user, the user's groups, the intervention (4); Directions: totals
+    # and by compliance (2); programmes by RAG (1); the RAG trend's history (1); milestones by
+    # schedule (1); recommendations (1); the next Board meeting (1); themes: the themes, the
+    # programmes and the Directions by theme (3). Added with the deadlines part, one run of
+    # the deadline engine for the next reporting deadline and the overdue count (10): reporting
+    # duties, their changes of interval; Directions, their themes, their changes of interval;
+    # issued reports; milestones, their programmes' themes; recommendations; meetings. (A
+    # prefetch over no rows makes no query: these duties have no Direction and these
+    # recommendations no response date.)
+    assert once == 4 + 10 + 10
 
 
 def test_the_milestone_list_filters_by_schedule_on_a_day(client, envoy, plan):
@@ -310,3 +361,105 @@ def test_the_recommendation_list_filters_overdue_responses(client, envoy, plan):
 
     assert [row.record.response_due for row in overdue.rows] == [datetime.date(2025, 6, 1)]
     assert not_overdue.paginator.count == 3
+
+
+# ------------------------------------------------------------------- deadlines on the dashboard
+
+
+@pytest.fixture
+def tower_hamlets(db):
+    call_command(
+        "import_intervention",
+        str(Path(settings.BASE_DIR) / "data" / "tower-hamlets-2025.yaml"),
+        verbosity=0,
+    )
+    return Intervention.objects.get(slug="tower-hamlets-2025")
+
+
+def envoy_of(intervention):
+    user = UserFactory(role=roles.ENVOY)
+    PersonFactory(intervention=intervention, user=user)
+    return user
+
+
+def rows_on(client, url: str) -> list:
+    page = client.get(url)
+    assert page.status_code == 200, url
+    return [row.record for row in page.context["table"].page.object_list]
+
+
+def test_on_1_july_2025_the_boards_second_report_and_the_first_to_the_secretary_of_state_are_next_both_due_22_july(  # noqa: E501
+    client, tower_hamlets
+):
+    # The engine lists occurrences due the same day by their Direction (g before j), so the
+    # Board's quarterly report is the first "next"; the dashboard shows both reports due then.
+    client.force_login(envoy_of(tower_hamlets))
+
+    response = client.get(dashboard_url(tower_hamlets, on="2025-07-01"))
+
+    deadlines = response.context["deadlines"]
+    assert deadlines["next_report_due"] == datetime.date(2025, 7, 22)
+    shown = [(row.occurrence.what, row.occurrence.state) for row in deadlines["next_reports"]]
+    assert shown == [
+        (
+            "Quarterly delivery report to the Transformation and Assurance Board (2nd)",
+            State.UPCOMING,
+        ),
+        ("Six-monthly report to the Secretary of State (1st)", State.UPCOMING),
+    ]
+    html = response.content.decode()
+    assert "Due Tuesday 22 July 2025, 21 days after 1 Jul 2025" in html
+    assert "Six-monthly report to the Secretary of State (1st)</a> (Direction j)" in html
+    for row in deadlines["next_reports"]:
+        assert "source=report" in row.url and "as_of=2025-07-01" in row.url
+        listed = rows_on(client, row.url)
+        assert row.occurrence.uid in [item.uid for item in listed]
+        assert {item.source for item in listed} == {"report"}
+
+
+def test_the_overdue_count_is_the_overdue_pages_count_on_the_chosen_day(client, tower_hamlets):
+    client.force_login(envoy_of(tower_hamlets))
+
+    deadlines = client.get(dashboard_url(tower_hamlets, on="2025-07-01")).context["deadlines"]
+
+    assert deadlines["overdue_url"].endswith("/deadlines/overdue/?as_of=2025-07-01")
+    page = client.get(deadlines["overdue_url"])
+    assert deadlines["overdue"] == page.context["table"].paginator.count > 0
+    assert (
+        f">{deadlines['overdue']}<span"
+        in client.get(dashboard_url(tower_hamlets, on="2025-07-01")).content.decode()
+    )
+
+
+def test_the_link_to_the_next_report_opens_the_page_of_the_list_that_shows_it(client, db):
+    intervention = InterventionFactory(duration_months=120)
+    ReportingDutyFactory(intervention=intervention, first_due_months=1, interval_months=1)
+    on = datetime.date(2030, 1, 1)  # far enough for more than a page of monthly reports
+    client.force_login(envoy_of(intervention))
+
+    deadlines = client.get(dashboard_url(intervention, on=on.isoformat())).context["deadlines"]
+
+    [row] = deadlines["next_reports"]
+    assert row.occurrence.due == datetime.date(2030, 1, 22)
+    assert "page=2" in row.url
+    assert row.occurrence.uid in [item.uid for item in rows_on(client, row.url)]
+    first_page = deadlines["reports_url"]
+    assert len(rows_on(client, first_page)) == PER_PAGE
+
+
+def test_today_the_deadline_links_carry_no_date(client, envoy, intervention):
+    ReportingDutyFactory(intervention=intervention, first_due_months=1, interval_months=1)
+    client.force_login(envoy)
+
+    deadlines = client.get(dashboard_url(intervention)).context["deadlines"]
+
+    assert "as_of" not in deadlines["overdue_url"] + deadlines["reports_url"]
+
+
+def test_it_says_when_no_report_is_due(client, envoy, intervention):
+    client.force_login(envoy)
+
+    response = client.get(dashboard_url(intervention, on=PAST.isoformat()))
+
+    assert response.context["deadlines"]["next_reports"] == []
+    assert "No report is due on or after 30 Jun 2025" in response.content.decode()

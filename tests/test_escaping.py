@@ -25,8 +25,8 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#x27;&amp;"
 SHORT = "<x>\"'&"  # for the few fields too short for the whole payload
 SHORT_ESCAPED = "&lt;x&gt;&quot;&#x27;&amp;"
 DOMAIN_APPS = ("interventions", "directions", "boards")
-# The stored MIME type of an upload decides how it is served; it is never typed by a person.
-# Values the service makes, never typed by anyone (a feed's secret token is its address).
+# The stored MIME type of an upload decides how it is served, and a calendar feed's secret
+# token is its address; neither is ever typed by a person.
 NOT_TYPED = {("evidence", "content_type"), ("feedtoken", "token")}
 
 

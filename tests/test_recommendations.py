@@ -252,7 +252,8 @@ def test_overdue_responses_stand_out_in_the_register(client, intervention, envoy
         reverse("boards:recommendation_list", kwargs={"slug": intervention.slug})
     ).content.decode()
 
-    assert page.count(">Response overdue</strong>") == 1
+    # One tag (the filter form's "Response overdue" label is not a tag).
+    assert page.count('govuk-tag--red">Response overdue') == 1
     assert "1 response overdue." in page
     row = page[page.index("LATE-1") :]
     assert row.index("Response overdue") < row.index("</tr>")

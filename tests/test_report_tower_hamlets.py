@@ -20,7 +20,9 @@ from directions.choices import Compliance
 from directions.models import Direction
 from interventions import roles
 from interventions.choices import RAG
+from interventions.dashboard import dashboard_context
 from interventions.models import Intervention, Milestone, Programme
+from reports.build import report_context
 from reports.choices import ReportStatus
 from reports.models import Report
 from tests.factories import PersonFactory, UserFactory
@@ -196,3 +198,70 @@ def test_an_issued_report_is_tagged_verifiable_and_cannot_be_changed(team_client
     page = team_client.get(report.get_absolute_url())
     assert "Does not match" in page.content.decode()
     assert report.verify_checksum() is False
+
+
+def figure_alts(data: bytes) -> list[str]:
+    """The Alt text of every Figure in the PDF's structure tree."""
+    alts: list[str] = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        todo = [pdf.Root.StructTreeRoot]
+        while todo:
+            node = todo.pop()
+            if isinstance(node, pikepdf.Array):
+                todo.extend(node)
+                continue
+            if not isinstance(node, pikepdf.Dictionary):
+                continue
+            if node.get("/S") == "/Figure" and "/Alt" in node:
+                alts.append(str(node.Alt))
+            if "/K" in node:
+                todo.append(node.K)
+    return alts
+
+
+def test_the_sos_report_shows_the_dashboards_charts_as_tagged_figures_with_their_figures(
+    team_client, tower_hamlets
+):
+    report = start_and_build(
+        team_client, tower_hamlets, "sos", SOS_DATE, "Report to the Secretary of State, charts"
+    )
+    data = download(team_client, report)
+    context = report_context(report)
+    charts = [*context["charts"], context["directions_chart"]]
+    assert [chart.title for chart in charts] == [
+        "Programmes by RAG on 22 Jul 2025",
+        "Milestones against their dates on 22 Jul 2025",
+        "Directions and sub-items by compliance",
+    ]
+
+    # Each chart is a Figure whose Alt is its text alternative, and its data table is printed.
+    alts = figure_alts(data)
+    text = pdf_text(data)
+    for chart in charts:
+        assert chart.text_alternative() in alts, chart.title
+        figures = " ".join(f"{label} {cells[0].value}" for label, cells in chart.table().rows)
+        assert f"{chart.title}: figures {' '.join(chart.table().columns)} {figures}" in text
+    directions = context["directions_chart"]
+    assert {bar.label: bar.value for bar in directions.bars}["Met"] > 0
+
+    # The same charts as the dashboard's: nothing has changed since the as-of date.
+    dashboard = dashboard_context(tower_hamlets, SOS_DATE)
+    assert directions.svg() == dashboard["directions"]["chart"].svg()
+    assert context["charts"][1].svg() == dashboard["milestones"].svg()
+    assert context["charts"][0].bars == [
+        bar.__class__(bar.label, bar.value, bar.colour)
+        for bar in dashboard["programmes_by_rag"].bars
+    ]
+
+    # Edits after the as-of date change the dashboard, not the report's figures.
+    for direction in Direction.objects.filter(direction_set__intervention=tower_hamlets):
+        direction.compliance = Compliance.NOT_MET
+        direction.save()
+    assert dashboard_context(tower_hamlets, SOS_DATE)["directions"]["chart"].svg() != (
+        directions.svg()
+    )
+    team_client.post(
+        reverse("reports:report_build", kwargs={"slug": tower_hamlets.slug, "pk": report.pk})
+    )
+    report.refresh_from_db()
+    assert figure_alts(download(team_client, report)) == alts

@@ -147,6 +147,48 @@ def test_taking_a_snapshot_reads_each_kind_of_row_once(intervention, programme):
     assert count() == few == 16
 
 
+def bars(chart) -> dict[str, int]:
+    return {bar.label: bar.value for bar in chart.bars if bar.value}
+
+
+def test_the_charts_count_the_snapshot_not_todays_record(intervention, programme):
+    milestone = MilestoneFactory(programme=programme, baseline_end=datetime.date(2025, 5, 1))
+    backdate(milestone, JAN)
+    direction_set = DirectionSetFactory(intervention=intervention)
+    direction = DirectionFactory(direction_set=direction_set, compliance="at_risk")
+    backdate(direction_set, JAN)
+    backdate(direction, JAN)
+    # Since the report's date: the programme turned red, the milestone was completed, the
+    # Direction was met.
+    programme.rag = RAG.RED
+    programme.save()
+    milestone.status = WorkStatus.COMPLETE
+    milestone.save()
+    direction.compliance = "met"
+    direction.save()
+    report = Report.objects.create(intervention=intervention, kind="sos", title="S", as_of=JUN)
+
+    context = build.report_context(report)
+    rag, milestones = context["charts"]
+
+    assert rag.title == "Programmes by RAG on 30 Jun 2025"
+    assert bars(rag) == {"Green": 1}
+    assert bars(milestones) == {"Overdue": 1}
+    assert bars(context["directions_chart"]) == {"At risk": 1}
+    html = build.render_html(report, context)
+    assert html.count('<img src="data:image/svg+xml;base64,') == 3
+    assert f'alt="{rag.text_alternative()}"' in html
+    assert "Programmes by RAG on 30 Jun 2025: figures</caption>" in html
+
+
+def test_only_the_report_to_the_secretary_of_state_charts_the_directions(draft):
+    context = build.report_context(draft)
+    html = build.render_html(draft, context)
+
+    assert "directions_chart" not in context
+    assert html.count('<img src="data:image/svg+xml;base64,') == 2
+
+
 # ---------------------------------------------------------------------------- movement
 
 
@@ -358,6 +400,11 @@ def test_the_preview_is_the_html_the_pdf_is_printed_from(client, draft, improvem
     html = response.content.decode()
     assert '<html lang="en-GB">' in html and "<title>Q1</title>" in html
     assert "Back to the report" in html
+    # Styled by the same stylesheet as the PDF, linked: the page's policy forbids inline style.
+    assert '<link rel="stylesheet" href="/static/css/report-pdf.css">' in html
+    assert "<style" not in html
+    assert "style-src 'self'" in response["Content-Security-Policy"]
+    assert b"@page" in build._fetcher().fetch("file:///static/css/report-pdf.css").read()
 
 
 def test_a_build_in_the_background_shows_progress_then_a_link(
