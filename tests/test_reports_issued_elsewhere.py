@@ -345,6 +345,21 @@ def test_officers_read_it_once_it_is_shared(client, intervention, officer, impro
     assert "First stocktake" in client.get(register(intervention)).content.decode()
 
 
+def test_the_next_report_of_its_kind_measures_movement_from_it(
+    client, intervention, improvement_team
+):
+    first = record(intervention)
+    client.force_login(improvement_team)
+    response = client.post(
+        reverse("reports:report_create", kwargs={"slug": intervention.slug}),
+        {"kind": "stocktake", "title": "Second stocktake", "as_of": "2025-11-30"},
+    )
+
+    second = Report.objects.get(title="Second stocktake")
+    assert response.status_code == 302
+    assert second.previous == first
+
+
 def test_no_page_builds_previews_edits_or_issues_it(client, intervention, improvement_team):
     report = record(intervention)
     client.force_login(improvement_team)
@@ -365,13 +380,19 @@ def test_no_page_builds_previews_edits_or_issues_it(client, intervention, improv
 
 
 def test_user_text_is_shown_literally(client, intervention, improvement_team):
-    report = record(intervention, title="<script>alert(1)</script>", issued_by="<b>Envoys</b>")
+    report = record(
+        intervention,
+        title="<script>alert(1)</script>",
+        issued_by="<b>Envoys</b>",
+        published_url='https://example.org/"><script>alert(2)</script>',
+    )
     client.force_login(improvement_team)
     for page in (
         client.get(report.get_absolute_url()).content.decode(),
         client.get(register(intervention)).content.decode(),
     ):
         assert "<script>alert(1)</script>" not in page and "<b>Envoys</b>" not in page
+        assert "<script>alert(2)</script>" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
