@@ -36,6 +36,8 @@ from interventions.models import (
     Theme,
 )
 from interventions.models.base import create_with_links
+from reports.choices import ReportStatus
+from reports.models import Report
 
 
 class ImportFailed(Exception):
@@ -343,7 +345,28 @@ class _Writer:
             self.write_recommendation(recommendation, f"recommendations[{i}]")
         for i, duty in enumerate(data.reporting_duties):
             self.write_reporting_duty(duty, f"reporting_duties[{i}]")
+        for i, report in enumerate(data.reports_issued):
+            self.write_report_issued(report, f"reports_issued[{i}]")
         return self.intervention
+
+    def write_report_issued(self, report_in: s.ReportIssuedIn, path: str) -> None:
+        self.save(
+            Report(
+                intervention=self.intervention,
+                issued_elsewhere=True,
+                status=ReportStatus.FINAL,
+                kind=report_in.kind,
+                title=report_in.title,
+                as_of=report_in.as_of or report_in.issued_on,
+                issued_on_date=report_in.issued_on,
+                issued_by=report_in.issued_by,
+                addressed_to=report_in.addressed_to,
+                published_url=report_in.published_url,
+                document_reference=report_in.document_reference,
+                full_council_on=report_in.full_council_on,
+            ),
+            path,
+        )
 
     def write_reporting_duty(self, duty_in: s.ReportingDutyIn, path: str) -> None:
         duty = self.save(
@@ -716,6 +739,23 @@ def build(intervention: Intervention) -> s.InterventionFile:
             for duty in intervention.reporting_duties.order_by("pk")
             .select_related("direction__direction_set", "direction__parent")
             .prefetch_related("variations")
+        ],
+        # Only reports issued elsewhere: one issued here is its stored PDF, not a file entry.
+        reports_issued=[
+            s.ReportIssuedIn(
+                kind=report.kind,
+                title=report.title,
+                issued_on=report.issued_on_date,
+                as_of=None if report.as_of == report.issued_on_date else report.as_of,
+                issued_by=report.issued_by,
+                addressed_to=report.addressed_to,
+                published_url=report.published_url,
+                document_reference=report.document_reference,
+                full_council_on=report.full_council_on,
+            )
+            for report in intervention.reports.filter(issued_elsewhere=True).order_by(
+                "issued_on_date", "pk"
+            )
         ],
     )
 

@@ -464,6 +464,43 @@ class ReportingDutyIn(Strict):
         return self
 
 
+class ReportIssuedIn(Strict):
+    kind: choice(ReportKind) = Field(  # type: ignore[valid-type]
+        description="The kind of report: board, sos or stocktake."
+    )
+    title: Required = Field(description="Title as the document gives it.")
+    issued_on: datetime.date = Field(
+        description="The day it was issued: it discharges a reporting duty from then."
+    )
+    as_of: datetime.date | None = Field(
+        None,
+        description="The day it describes things as they stood; leave out when it is `issued_on`.",
+    )
+    issued_by: Required = Field(description="Who issued it, e.g. `Ministerial Envoys`.")
+    addressed_to: Text = Field("", description="Who it was sent to, e.g. `Minister of State`.")
+    published_url: Annotated[
+        str, StringConstraints(strip_whitespace=True, pattern=r"^(https?://\S+)?$")
+    ] = Field("", description="Web address where it is published (`https://…`).")
+    document_reference: Text = Field(
+        "",
+        description="What finds the document, e.g. the letter's date and sender; needed when "
+        "there is no `published_url`.",
+    )
+    full_council_on: datetime.date | None = Field(
+        None, description="For a report to the Secretary of State: when Full Council considered it."
+    )
+
+    @model_validator(mode="after")
+    def recorded_whole(self) -> ReportIssuedIn:
+        if self.as_of and self.as_of > self.issued_on:
+            raise ValueError("as_of must not be after issued_on")
+        if not self.published_url and not self.document_reference:
+            raise ValueError("a report issued elsewhere needs published_url or document_reference")
+        if self.full_council_on and self.kind != ReportKind.SOS:
+            raise ValueError("only a report to the Secretary of State (sos) has full_council_on")
+        return self
+
+
 class InterventionFile(Strict):
     format: Literal["stocktake-intervention"] = Field(
         description="Always `stocktake-intervention`."
@@ -487,6 +524,10 @@ class InterventionFile(Strict):
     )
     reporting_duties: list[ReportingDutyIn] = Field(
         default_factory=list, description="Recurring duties to report, and what discharges them."
+    )
+    reports_issued: list[ReportIssuedIn] = Field(
+        default_factory=list,
+        description="Reports issued outside Stocktake (no PDF is held), oldest first.",
     )
 
 

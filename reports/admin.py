@@ -19,10 +19,19 @@ if settings.TASKS_BACKEND != "database":
 @admin.register(Report)
 class ReportAdmin(SimpleHistoryAdmin):
     """Drafts can be corrected here; an issued report is shown read-only and cannot be
-    deleted (the model refuses too)."""
+    deleted (the model refuses too). A report issued outside Stocktake is recorded and
+    corrected by the improvement team on its page (with a reason), not here."""
 
-    list_display = ["title", "intervention", "kind", "as_of", "status", "finalised_at"]
-    list_filter = ["kind", "status", "intervention"]
+    list_display = [
+        "title",
+        "intervention",
+        "kind",
+        "as_of",
+        "status",
+        "finalised_at",
+        "issued_elsewhere",
+    ]
+    list_filter = ["kind", "status", "issued_elsewhere", "intervention"]
     search_fields = ["title"]
     list_select_related = ["intervention"]
     readonly_fields = [
@@ -36,6 +45,12 @@ class ReportAdmin(SimpleHistoryAdmin):
         "build_progress",
         "build_message",
         "build_task_id",
+        "issued_elsewhere",
+        "issued_on_date",
+        "issued_by",
+        "addressed_to",
+        "published_url",
+        "document_reference",
     ]
     raw_id_fields = ["previous"]
 

@@ -1,10 +1,12 @@
-"""Forms for starting a report and writing its narrative."""
+"""Forms for starting a report, writing its narrative, and recording a report issued outside
+Stocktake."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from interventions.models import Theme
 from interventions.update_forms import VersionedForm
@@ -113,3 +115,95 @@ class ReportNarrativeForm(VersionedForm):
         if commit:
             report.save()
         return report
+
+
+class ReportIssuedElsewhereForm(forms.ModelForm):
+    """A report issued outside Stocktake: what it is, who issued it, when, and where it is.
+
+    The form is given an unsaved record already marked as issued elsewhere, so that the
+    model's own rules for such records (`Report.clean`) check the input too.
+    """
+
+    class Meta:
+        model = Report
+        fields = [
+            "kind",
+            "title",
+            "issued_on_date",
+            "as_of",
+            "issued_by",
+            "addressed_to",
+            "published_url",
+            "document_reference",
+            "full_council_on",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "issued_on_date": forms.DateInput(attrs={"type": "date"}),
+            "as_of": forms.DateInput(attrs={"type": "date"}),
+            "full_council_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {
+            "kind": "Kind of report",
+            "title": "Title",
+            "issued_on_date": "Issued on",
+            "as_of": "As of (optional)",
+            "issued_by": "Issued by",
+            "addressed_to": "Addressed to (optional)",
+            "published_url": "Address where it is published",
+            "document_reference": "Document reference",
+            "full_council_on": "Date Full Council considered it (reports to the Secretary of "
+            "State only)",
+        }
+        help_texts = {
+            "title": "As the document gives it.",
+            "issued_on_date": "The day it was issued. It counts towards the reporting duty "
+            "from that day.",
+            "as_of": "The day it describes things as they stood. Leave empty if that is the "
+            "day it was issued.",
+            "issued_by": "Who issued it, e.g. “Ministerial Envoys”.",
+            "addressed_to": "E.g. “Minister of State”.",
+            "published_url": "A web address starting https://. Give this, a document "
+            "reference, or both.",
+            "document_reference": "What finds the document if it has no web address, e.g. "
+            "“Letter of 21 May 2025 from the Ministerial Envoys”.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["as_of"].required = False
+        self.fields["issued_on_date"].required = True
+        self.fields["issued_by"].required = True
+        self.fields["issued_on_date"].error_messages["required"] = "Enter the date it was issued."
+        self.fields["issued_by"].error_messages["required"] = "Enter who issued it."
+        self.fields["title"].error_messages["required"] = "Enter the report's title."
+        self.fields["kind"].error_messages["required"] = "Choose the kind of report."
+        for name in ("issued_on_date", "as_of", "full_council_on"):
+            self.fields[name].error_messages["invalid"] = "Enter a real date."
+        self.fields["published_url"].error_messages["invalid"] = (
+            "Enter a web address starting https:// or http://."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        issued_on = data.get("issued_on_date")
+        if issued_on and issued_on > timezone.localdate():
+            self.add_error("issued_on_date", "The date it was issued must be today or earlier.")
+        if not data.get("as_of") and "as_of" not in self.errors and issued_on:
+            data["as_of"] = issued_on
+        return data
+
+
+class ReportCorrectionForm(VersionedForm, ReportIssuedElsewhereForm):
+    """A correction to the record of a report issued outside Stocktake, with its reason."""
+
+    reason = forms.CharField(
+        label="Reason for the correction",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown in the record's history beside your correction.",
+        error_messages={"required": "Enter the reason for the correction."},
+    )
+
+    class Meta(ReportIssuedElsewhereForm.Meta):
+        pass

@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models.signals import pre_delete
@@ -27,6 +28,22 @@ BUILD_STALLS_AFTER = datetime.timedelta(minutes=10)
 
 # What may still change on an issued report: who may read it, not what it says.
 CHANGEABLE_WHEN_ISSUED = {"shared_with_officers", "updated"}
+
+# A report issued outside Stocktake is only a record of someone else's document: the
+# improvement team may correct that record (with a reason, audited), never turn it into a
+# report Stocktake builds.
+CORRECTABLE_WHEN_ISSUED_ELSEWHERE = CHANGEABLE_WHEN_ISSUED | {
+    "kind",
+    "title",
+    "as_of",
+    "issued_on_date",
+    "issued_by",
+    "addressed_to",
+    "published_url",
+    "document_reference",
+    "full_council_on",
+    "version",
+}
 
 
 class ReportIssued(Exception):
@@ -88,6 +105,11 @@ class Report(TimestampedModel):
     The facts come from the audited history as of the end of `as_of` (UK time); the narrative
     (foreword, summary, commentary per section, and for stocktakes the Envoys' judgement per
     Best Value theme) is written here. Finalising stores the PDF with its SHA-256.
+
+    A report issued outside Stocktake (before the intervention was tracked here, or produced
+    elsewhere) is recorded as issued from the start (`issued_elsewhere`): who issued it, on
+    what day, and where it is published. It has no PDF or checksum, is never built, edited as
+    a draft or finalised, and discharges a reporting duty exactly as a report issued here does.
     """
 
     intervention = models.ForeignKey(
@@ -150,12 +172,81 @@ class Report(TimestampedModel):
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Raised by each saved edit; refuses stale edits."
     )
+    issued_elsewhere = models.BooleanField(
+        "Issued outside Stocktake",
+        default=False,
+        editable=False,
+        help_text="Recorded as issued elsewhere: Stocktake did not build it and holds no PDF.",
+    )
+    issued_on_date = models.DateField(
+        "Issued on",
+        null=True,
+        blank=True,
+        help_text="For a report issued outside Stocktake: the day it was issued.",
+    )
+    issued_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For a report issued outside Stocktake: who issued it, e.g. “Ministerial "
+        "Envoys”.",
+    )
+    addressed_to = models.CharField(
+        max_length=200, blank=True, help_text="Who it was sent to, e.g. “Minister of State”."
+    )
+    published_url = models.URLField(
+        "Published at",
+        max_length=500,
+        blank=True,
+        help_text="The address where it is published.",
+    )
+    document_reference = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="A reference that finds the document, e.g. the letter's date and sender.",
+    )
     history = History()
 
     objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-as_of", "kind"]
+        constraints = [
+            # Recorded as issued, with a day, and never with a PDF of Stocktake's making.
+            models.CheckConstraint(
+                condition=models.Q(issued_elsewhere=False)
+                | models.Q(
+                    status=ReportStatus.FINAL,
+                    issued_on_date__isnull=False,
+                    finalised_at__isnull=True,
+                    pdf="",
+                    sha256="",
+                ),
+                name="report_issued_elsewhere_is_an_issued_record",
+                violation_error_message="A report issued outside Stocktake is recorded as issued, "
+                "with the day, and has no PDF.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(issued_elsewhere=False)
+                | ~models.Q(published_url="")
+                | ~models.Q(document_reference=""),
+                name="report_issued_elsewhere_says_where_it_is",
+                violation_error_message="Enter the address where it is published, or "
+                "a document reference.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(issued_elsewhere=False)
+                | models.Q(as_of__lte=models.F("issued_on_date")),
+                name="report_issued_elsewhere_as_of_not_after_issue",
+                violation_error_message="The as-of date must be on or before the date "
+                "it was issued.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(issued_elsewhere=True) | models.Q(issued_on_date__isnull=True),
+                name="report_issued_on_date_only_when_issued_elsewhere",
+                violation_error_message="Only a report issued outside Stocktake has a "
+                "recorded issue date.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -167,7 +258,10 @@ class Report(TimestampedModel):
 
     @property
     def issued_on(self) -> datetime.date | None:
-        """The day the report was issued (finalised), in UK time."""
+        """The day the report was issued: finalised here (in UK time), or as recorded for a
+        report issued outside Stocktake."""
+        if self.issued_elsewhere:
+            return self.issued_on_date
         if self.finalised_at is None:
             return None
         return timezone.localdate(self.finalised_at)
@@ -217,6 +311,28 @@ class Report(TimestampedModel):
             .first()
         )
 
+    def clean(self) -> None:
+        """The rules of a record of a report issued outside Stocktake (a report made here
+        has its dates checked by its forms)."""
+        super().clean()
+        if not self.issued_elsewhere:
+            return
+        errors: dict[str, str] = {}
+        if self.issued_on_date is None:
+            errors["issued_on_date"] = "Enter the date it was issued."
+        elif self.as_of and self.as_of > self.issued_on_date:
+            errors["as_of"] = "The as-of date must be on or before the date it was issued."
+        if not self.issued_by.strip():
+            errors["issued_by"] = "Enter who issued it."
+        if not self.published_url and not self.document_reference.strip():
+            errors["published_url"] = (
+                "Enter the address where it is published, or a document reference."
+            )
+        if self.full_council_on and self.kind != ReportKind.SOS:
+            errors["full_council_on"] = "Only reports to the Secretary of State go to Full Council."
+        if errors:
+            raise ValidationError(errors)
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             stored = Report.objects.filter(pk=self.pk).first()
@@ -226,7 +342,12 @@ class Report(TimestampedModel):
                     for field in self._meta.concrete_fields
                     if getattr(stored, field.attname) != getattr(self, field.attname)
                 }
-                if changed - CHANGEABLE_WHEN_ISSUED:
+                allowed = (
+                    CORRECTABLE_WHEN_ISSUED_ELSEWHERE
+                    if stored.issued_elsewhere
+                    else CHANGEABLE_WHEN_ISSUED
+                )
+                if changed - allowed:
                     raise ReportIssued(f"{stored} has been issued and cannot be changed.")
         super().save(*args, **kwargs)
 

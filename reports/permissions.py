@@ -6,6 +6,9 @@
   read an issued report when the improvement team has shared it with officers (one switch on
   the report's page, which may be set after issue: it changes who reads it, not what it says).
 - Nobody changes an issued report (the model refuses; see `Report.save`).
+- The improvement team records reports issued outside Stocktake, and corrects those records
+  (with a reason). Such a record is issued from the start: it is read like any issued report
+  and is never edited as a draft, built or finalised.
 
 Anyone outside the intervention gets 404 before these are asked (`get_intervention`).
 """
@@ -40,6 +43,16 @@ def can_write(user: User, intervention: Intervention, kind: str) -> bool:
 
 def can_edit(user: User, report: Report) -> bool:
     return not report.is_final and can_write(user, report.intervention, report.kind)
+
+
+def can_record_issued_elsewhere(user: User, intervention: Intervention) -> bool:
+    """May record a report that was issued outside Stocktake."""
+    return is_improvement_team_of(user, intervention)
+
+
+def can_correct(user: User, report: Report) -> bool:
+    """May correct the record of a report issued outside Stocktake."""
+    return report.issued_elsewhere and is_improvement_team_of(user, report.intervention)
 
 
 def can_share(user: User, report: Report) -> bool:

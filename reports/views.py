@@ -1,5 +1,6 @@
 """Pages for reports: the register, starting a draft, writing its narrative, previewing,
-building the PDF in the background, issuing it and downloading it.
+building the PDF in the background, issuing it and downloading it; and recording (and
+correcting the record of) a report issued outside Stocktake.
 
 Permission is checked here on the server for every request (`reports.permissions`); someone
 outside the intervention gets 404, as does a reader asking for a report they may not read.
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from interventions.audit import changes
 from interventions.generic import crumbs_for, get_intervention
 from interventions.models import Intervention, Theme
 from interventions.update_views import save_or_explain
@@ -28,8 +30,14 @@ from reports.choices import (
     SECTIONS,
     BuildState,
     ReportKind,
+    ReportStatus,
 )
-from reports.forms import ReportCreateForm, ReportNarrativeForm
+from reports.forms import (
+    ReportCorrectionForm,
+    ReportCreateForm,
+    ReportIssuedElsewhereForm,
+    ReportNarrativeForm,
+)
 from reports.models import Report, ReportIssued
 from reports.tasks import build_report_pdf
 
@@ -75,6 +83,7 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
         "issued": [r for r in reports if r.is_final],
         "drafts": [r for r in reports if not r.is_final],
         "can_create": bool(_kinds_for(request, intervention)),
+        "can_record_issued_elsewhere": can.can_record_issued_elsewhere(request.user, intervention),
         "status_colours": REPORT_STATUS_TAG_COLOURS,
     }
     return render(request, "reports/report_list.html", context)
@@ -110,6 +119,8 @@ def report_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     report = _report(request, slug, pk)
+    if report.issued_elsewhere:
+        return _issued_elsewhere_detail(request, report)
     building = report.is_building
     context = {
         "intervention": report.intervention,
@@ -165,6 +176,9 @@ def report_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def report_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The report's HTML, exactly as the PDF is printed from it."""
     report = _report(request, slug, pk)
+    if report.issued_elsewhere:
+        # Stocktake did not make it: a page built from the record would not be that report.
+        raise Http404("A report issued outside Stocktake has no preview.")
     context = build.report_context(report)
     context["preview_back_url"] = report.get_absolute_url()
     return HttpResponse(build.render_html(report, context))
@@ -253,3 +267,99 @@ def report_share(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     report.save()
     messages.success(request, report._change_reason)  # type: ignore[attr-defined]
     return redirect(report.get_absolute_url())
+
+
+# ------------------------------------------------------------ reports issued outside Stocktake
+
+
+def _record_history(report: Report) -> list[dict]:
+    """The record's history, newest first: when, who, the reason given and what changed."""
+    records = list(report.history.select_related("history_user").order_by("history_id"))
+    entries = []
+    for index, record in enumerate(records):
+        previous = records[index - 1] if index else None
+        user = record.history_user
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": (user.get_full_name() or user.get_username()) if user else "",
+                "reason": record.history_change_reason or "",
+                "changes": [] if previous is None else changes(record, previous),
+                "created": previous is None,
+            }
+        )
+    return entries[::-1]
+
+
+def _issued_elsewhere_detail(request: HttpRequest, report: Report) -> HttpResponse:
+    return render(
+        request,
+        "reports/report_issued_elsewhere.html",
+        {
+            "intervention": report.intervention,
+            "section": "reports",
+            "crumbs": _register_crumbs(report.intervention),
+            "report": report,
+            "can_correct": can.can_correct(request.user, report),
+            "can_share": can.can_share(request.user, report),
+            "history": _record_history(report),
+        },
+    )
+
+
+def report_record_issued(request: HttpRequest, slug: str) -> HttpResponse:
+    """The improvement team records a report that was issued outside Stocktake."""
+    intervention = get_intervention(request, slug)
+    if not can.can_record_issued_elsewhere(request.user, intervention):
+        raise PermissionDenied("Only the improvement team records reports issued elsewhere.")
+    record = Report(intervention=intervention, issued_elsewhere=True, status=ReportStatus.FINAL)
+    form = ReportIssuedElsewhereForm(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        report = form.save(commit=False)
+        report._change_reason = "Recorded as issued outside Stocktake"  # type: ignore[attr-defined]
+        report.save()
+        messages.success(request, f"Recorded: {report.title}")
+        return redirect(report.get_absolute_url())
+    return render(
+        request,
+        "reports/report_record_issued.html",
+        {
+            "intervention": intervention,
+            "section": "reports",
+            "crumbs": _register_crumbs(intervention),
+            "form": form,
+        },
+    )
+
+
+def report_correct(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The improvement team corrects the record of a report issued outside Stocktake, giving
+    a reason; someone else's correction saved meanwhile is shown, not overwritten."""
+    report = _report(request, slug, pk)
+    if not report.issued_elsewhere:
+        raise Http404("Only the record of a report issued outside Stocktake is corrected.")
+    if not can.can_correct(request.user, report):
+        raise PermissionDenied("Only the improvement team corrects this record.")
+    # Validating the form writes the input onto the object: name it as it is stored.
+    crumbs = _register_crumbs(report.intervention, (report.title, report.get_absolute_url()))
+    stored_title = report.title
+    form = ReportCorrectionForm(request.POST or None, instance=report)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        stale = save_or_explain(form, form.cleaned_data["reason"])
+        if stale is None:
+            messages.success(request, "Record corrected.")
+            return redirect(report.get_absolute_url())
+    return render(
+        request,
+        "reports/report_correct.html",
+        {
+            "intervention": report.intervention,
+            "section": "reports",
+            "crumbs": crumbs,
+            "report": report,
+            "stored_title": stored_title,
+            "form": form,
+            "stale": stale,
+        },
+    )

@@ -17,6 +17,7 @@ from boards.models import Board, Recommendation
 from directions.models import Direction
 from interventions.interchange import export_intervention
 from interventions.models import Intervention, Milestone, Person, Programme
+from reports.models import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -30,13 +31,20 @@ def counts(slug: str) -> dict[str, int]:
         "people": Person.objects.filter(intervention__slug=slug).count(),
         "boards": Board.objects.filter(intervention__slug=slug).count(),
         "recommendations": Recommendation.objects.filter(intervention__slug=slug).count(),
+        "reports": Report.objects.filter(intervention__slug=slug).count(),
     }
 
 
 def remove_intervention(slug: str) -> None:
-    """The intervention lost: programmes first, since their aims protect them."""
+    """The intervention lost: programmes first, since their aims protect them.
+
+    Issued reports (here, the one issued outside Stocktake that the file records) are never
+    deleted through the application; a lost database loses them all the same, so their rows
+    go at the SQL level, without the guard."""
     with transaction.atomic():
         intervention = Intervention.objects.get(slug=slug)
+        reports = Report.objects.filter(intervention=intervention)
+        reports._raw_delete(reports.db)
         Programme.objects.filter(intervention=intervention).delete()
         intervention.delete()
 
@@ -50,6 +58,7 @@ def test_an_exported_intervention_is_restored_whole_after_it_is_lost(tmp_path):
     before = counts("tower-hamlets-2025")
     neighbour = counts("tower-hamlets-2014")
     assert before["programmes"] == 11 and before["milestones"] == 40
+    assert before["reports"] == 1
 
     remove_intervention("tower-hamlets-2025")
     assert not Intervention.objects.filter(slug="tower-hamlets-2025").exists()

@@ -25,7 +25,7 @@ from tests.factories import AuthorityFactory
 DATA = Path(settings.BASE_DIR) / "data"
 TOWER_HAMLETS_2025 = DATA / "tower-hamlets-2025.yaml"
 TOWER_HAMLETS_2014 = DATA / "tower-hamlets-2014.yaml"
-DOMAIN_APPS = ("interventions", "directions", "boards")
+DOMAIN_APPS = ("interventions", "directions", "boards", "reports")
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +125,7 @@ def test_export_then_import_into_an_empty_database_then_export_gives_the_same_fi
     assert reread.boards == original.boards
     assert len(reread.direction_sets) == len(original.direction_sets)
     assert len(reread.recommendations) == len(original.recommendations)
+    assert reread.reports_issued == original.reports_issued
 
 
 def test_export_keeps_milestone_dates_exactly_as_written():
@@ -475,6 +476,7 @@ def test_every_imported_row_records_the_file_as_its_change_reason():
             "Meeting",
             "Recommendation",
             "ReportingDuty",
+            "Report",
         ],
         {"Imported from tower-hamlets-2025.yaml"},
     )

@@ -171,6 +171,10 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     "reports:report_download": ("issued_report", (LOGIN, 404, 404, 200, 200, 200, 200, 404)),
     "reports:report_finalise": ("draft_report", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
     "reports:report_share": ("issued_report", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
+    # A report issued outside Stocktake: the improvement team records it and corrects the
+    # record; whoever may read it and is not of the improvement team is refused.
+    "reports:report_record_issued": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "reports:report_correct": ("elsewhere_report", (LOGIN, 404, 404, 200, 403, 403, 200, 404)),
     "boards:recommendation_publish": ("recommendation", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
     # Public pages need no sign-in while switched on; an exempt paper is never public.
     "boards:public_home": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200)),
@@ -307,6 +311,17 @@ def build_world() -> World:
         intervention=intervention, kind="sos", title="First report", as_of=JAN_2025
     )
     report_build.finalise(issued_report, users["improvement_team"])
+    elsewhere_report = Report.objects.create(
+        intervention=intervention,
+        kind="stocktake",
+        title="First stocktake",
+        as_of=JAN_2025,
+        status="final",
+        issued_elsewhere=True,
+        issued_on_date=JAN_2025,
+        issued_by="Ministerial Envoys",
+        document_reference="Letter of 31 January 2025",
+    )
     feed_token = FeedToken.objects.create(user=officer, intervention=intervention)
     ReminderSent.objects.create(
         person=officer_person, sent_on=timezone.localdate(), email="officer@example.org", items=1
@@ -350,6 +365,7 @@ def build_world() -> World:
             "exempt_paper": {"slug": slug, "uuid": exempt_paper.uuid},
             "draft_report": {"slug": slug, "pk": draft_report.pk},
             "issued_report": {"slug": slug, "pk": issued_report.pk},
+            "elsewhere_report": {"slug": slug, "pk": elsewhere_report.pk},
             "deadline_days": {"slug": slug, "days": 30},
             "calendar_month": {"slug": slug, "year": 2025, "month": 7},
             "feed_token": {"slug": slug, "pk": feed_token.pk},
