@@ -20,8 +20,8 @@ class ReportCreateForm(forms.ModelForm):
         fields = ["kind", "title", "as_of", "full_council_on"]
         widgets = {
             "kind": forms.RadioSelect,
-            "as_of": forms.DateInput(attrs={"type": "date"}),
-            "full_council_on": forms.DateInput(attrs={"type": "date"}),
+            "as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "full_council_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         labels = {
             "kind": "Kind of report",
@@ -65,8 +65,8 @@ class ReportNarrativeForm(VersionedForm):
         model = Report
         fields = ["title", "as_of", "full_council_on", "foreword", "summary"]
         widgets = {
-            "as_of": forms.DateInput(attrs={"type": "date"}),
-            "full_council_on": forms.DateInput(attrs={"type": "date"}),
+            "as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "full_council_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "foreword": forms.Textarea(attrs={"rows": 5}),
             "summary": forms.Textarea(attrs={"rows": 8}),
         }
@@ -139,9 +139,9 @@ class ReportIssuedElsewhereForm(forms.ModelForm):
         ]
         widgets = {
             "kind": forms.RadioSelect,
-            "issued_on_date": forms.DateInput(attrs={"type": "date"}),
-            "as_of": forms.DateInput(attrs={"type": "date"}),
-            "full_council_on": forms.DateInput(attrs={"type": "date"}),
+            "issued_on_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "full_council_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         labels = {
             "kind": "Kind of report",
