@@ -16,8 +16,9 @@ from interventions.evidence import accepted_extensions, size_text
 from interventions.evidence_forms import GovukErrorsMixin, GovukRadioSelect
 from interventions.models import Intervention, Milestone, Person, Programme
 from interventions.update_forms import VersionedForm
+from interventions.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 TIME = forms.TimeInput(
     attrs={"type": "time", "class": "govuk-input govuk-input--width-5"}, format="%H:%M"
 )

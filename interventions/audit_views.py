@@ -30,6 +30,7 @@ from interventions import roles
 from interventions.generic import FORMULA_STARTS, BaseTable, crumbs_for, get_intervention
 from interventions.models import Intervention, Milestone, Programme, Theme
 from interventions.timeline import KINDS, Entry, changes_in, timeline_for, user_name
+from interventions.widgets import DateInput
 
 DEFAULT_DAYS = 30
 
@@ -100,13 +101,6 @@ def object_history(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpR
 
 
 # -------------------------------------------------------------------------- what changed
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from interventions.dashboard import dashboard_context
 from interventions.deadlines import STATE_TAG_COLOURS
 from interventions.generic import crumbs_for, get_intervention
+from interventions.widgets import DateInput
 
 
 class AsOfForm(forms.Form):
@@ -17,7 +18,7 @@ class AsOfForm(forms.Form):
         required=False,
         label="Show the dashboard as of",
         help_text="Leave empty for today.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
 

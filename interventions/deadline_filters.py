@@ -13,7 +13,6 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
-from django import forms
 from django.http import HttpResponse
 from django.utils.html import format_html
 
@@ -21,13 +20,7 @@ from interventions.audit_views import csv_safe
 from interventions.deadlines import STATE_TAG_COLOURS, Occurrence, Source, State
 from interventions.generic import BaseFilterSet, BaseTable, DateColumn, person_name, tag_html
 from interventions.models import Person, Theme
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d", attrs={"class": "govuk-input govuk-input--width-10"})
+from interventions.widgets import DateInput
 
 
 def _people(request: Any) -> Any:
@@ -40,7 +33,7 @@ class DeadlineFilterSet(BaseFilterSet):
     as_of = django_filters.DateFilter(
         label="Show states as of",
         method="keep",
-        widget=DateInput(),
+        widget=DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
         help_text="Leave empty for today.",
     )
     state = django_filters.ChoiceFilter(

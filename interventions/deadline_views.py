@@ -46,6 +46,7 @@ from interventions.fuzzy_dates import add_months
 from interventions.generic import crumbs_for, get_intervention, person_name
 from interventions.models import FeedToken, Intervention
 from interventions.permissions import is_improvement_team_of, person_in
+from interventions.widgets import DateInput
 
 WINDOWS = (7, 30, 90)
 
@@ -399,10 +400,7 @@ class VariationForm(forms.ModelForm):
             "directed_by": "For example, the Board or the Secretary of State.",
         }
         widgets = {
-            "effective_from": forms.DateInput(
-                format="%Y-%m-%d",
-                attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
-            ),
+            "effective_from": DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
             "interval_months": forms.NumberInput(
                 attrs={"class": "govuk-input govuk-input--width-3"}
             ),

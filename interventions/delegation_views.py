@@ -16,6 +16,7 @@ from django.utils import timezone
 from interventions import permissions
 from interventions.generic import crumbs_for, get_intervention
 from interventions.models import Delegation, Milestone, Person, Programme
+from interventions.widgets import DateInput
 
 
 class DelegationForm(forms.ModelForm):
@@ -23,8 +24,8 @@ class DelegationForm(forms.ModelForm):
         model = Delegation
         fields = ["person", "milestone", "starts_on", "ends_on", "note"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
         }
         labels = {
             "person": "Who may update it",
@@ -57,7 +58,7 @@ class DelegationForm(forms.ModelForm):
 
 
 class EndDelegationForm(forms.Form):
-    ends_on = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="Last day", widget=DateInput())
 
 
 def _programme(request: HttpRequest, slug: str, number: int) -> Programme:

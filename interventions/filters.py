@@ -17,6 +17,7 @@ from interventions.choices import (
 )
 from interventions.generic import BaseFilterSet
 from interventions.models import Intervention, Milestone, Programme, StrategicAim, Theme
+from interventions.widgets import DateInput
 
 YES_NO = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
 
@@ -30,9 +31,7 @@ def as_of_filter(label: str) -> django_filters.DateFilter:
         method=lambda queryset, name, value: queryset,
         label=label,
         help_text="Leave empty for today.",
-        widget=forms.DateInput(
-            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}
-        ),
+        widget=DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
     )
 
 

@@ -9,6 +9,7 @@ from django import forms
 from interventions.change_control import slips_past_baseline
 from interventions.choices import RAG, RAG_DEFINITIONS, ChangeKind, WorkStatus
 from interventions.models import Milestone, Programme
+from interventions.widgets import DateInput
 
 
 class RagRadios(forms.RadioSelect):
@@ -70,8 +71,8 @@ class MilestoneUpdateForm(VersionedForm):
         ]
         widgets = {
             "rag": RagRadios,
-            "forecast_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "forecast_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "forecast_start": DateInput(),
+            "forecast_end": DateInput(),
             "commentary": forms.Textarea(attrs={"rows": 4}),
             "next_steps": forms.Textarea(attrs={"rows": 3}),
         }

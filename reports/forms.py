@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from interventions.models import Theme
 from interventions.update_forms import VersionedForm
+from interventions.widgets import DateInput
 from reports.choices import SECTIONS, ReportKind
 from reports.models import Report
 
@@ -20,8 +21,8 @@ class ReportCreateForm(forms.ModelForm):
         fields = ["kind", "title", "as_of", "full_council_on"]
         widgets = {
             "kind": forms.RadioSelect,
-            "as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "full_council_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "as_of": DateInput(),
+            "full_council_on": DateInput(),
         }
         labels = {
             "kind": "Kind of report",
@@ -65,8 +66,8 @@ class ReportNarrativeForm(VersionedForm):
         model = Report
         fields = ["title", "as_of", "full_council_on", "foreword", "summary"]
         widgets = {
-            "as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "full_council_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "as_of": DateInput(),
+            "full_council_on": DateInput(),
             "foreword": forms.Textarea(attrs={"rows": 5}),
             "summary": forms.Textarea(attrs={"rows": 8}),
         }
@@ -139,9 +140,9 @@ class ReportIssuedElsewhereForm(forms.ModelForm):
         ]
         widgets = {
             "kind": forms.RadioSelect,
-            "issued_on_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "full_council_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "issued_on_date": DateInput(),
+            "as_of": DateInput(),
+            "full_council_on": DateInput(),
         }
         labels = {
             "kind": "Kind of report",
