@@ -57,13 +57,18 @@ def _secretariat_only(request: HttpRequest, intervention: Intervention) -> None:
         raise PermissionDenied("Only the Board's secretariat (the improvement team) does this.")
 
 
+# How many of the latest changes a board's pages show.
+SHOWN = 20
+
+
 def changes_between(
     intervention: Intervention, since: datetime.date | None, until: datetime.date
 ) -> list[Entry]:
-    """What changed in the intervention from the day after `since` to `until`."""
+    """The latest changes in the intervention from the day after `since` to `until` (the
+    board's pages show these; the "What changed" page lists them all)."""
     if since is None or until <= since:
         return []
-    return changes_in(intervention, since + datetime.timedelta(days=1), until)
+    return changes_in(intervention, since + datetime.timedelta(days=1), until, newest=SHOWN)
 
 
 def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:

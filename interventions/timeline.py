@@ -612,10 +612,14 @@ def changes_in(
     programme: Programme | None = None,
     theme: Any = None,
     kind: str = "",
+    newest: int | None = None,
 ) -> list[Entry]:
     """Every change in the intervention from `start` to `end` (London days, inclusive), newest
     first, narrowed to a person who made it, a programme (and what belongs to it), a Best Value
-    theme (programmes and Directions linked to it, and what belongs to them) and a kind."""
+    theme (programmes and Directions linked to it, and what belongs to them) and a kind.
+
+    `newest` reads only the latest records, for pages that show the most recent few: a long
+    range can hold tens of thousands of records, too many to turn into entries on every view."""
     since = datetime.datetime.combine(start, datetime.time.min, tzinfo=LONDON)
     until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, LONDON)
     narrow = Q()
@@ -637,15 +641,21 @@ def changes_in(
         query = in_intervention(model, intervention) & narrow
         for programmes, directions in scopes:
             query &= belonging_to(model, programmes, directions)
-        rows = list(
+        rows = (
             model.history.filter(query, history_date__gte=since, history_date__lt=until)
             .select_related("history_user")
             .annotate(before_id=_before(model))
         )
+        if newest is not None:
+            rows = rows.order_by("-history_date", "-history_id")[:newest]
+        rows = list(rows)
         records += rows
         wanted = [row.before_id for row in rows if row.before_id and row.history_type != "+"]
         if wanted:
             earlier += model.history.filter(history_id__in=wanted)
+    if newest is not None:
+        records.sort(key=lambda record: record.history_date, reverse=True)
+        records = records[:newest]
     before = {(row.instance_type, row.history_id): row for row in earlier}
     pairs = [(record, before.get((record.instance_type, record.before_id))) for record in records]
     extra = {Programme: {getattr(r, "programme_id", None) for r, _ in pairs}}

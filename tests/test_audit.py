@@ -500,6 +500,19 @@ def test_changes_in_uses_london_days(intervention, milestone, officer):
     assert may == []
 
 
+def test_changes_in_can_read_only_the_newest_records(intervention, milestone, officer):
+    programme = milestone.programme
+    for day, rag in ((2, "amber"), (3, "red"), (4, "green")):
+        at = datetime.datetime(2025, 6, day, 12, tzinfo=UTC)
+        edit(milestone, officer, at=at, rag=rag)
+        edit(programme, officer, at=at + datetime.timedelta(hours=1), rag=rag)
+    june = (datetime.date(2025, 6, 1), datetime.date(2025, 6, 30))
+    everything = changes_in(intervention, *june)
+    newest = changes_in(intervention, *june, newest=3)
+    assert len(everything) == 6
+    assert [entry.when for entry in newest] == [entry.when for entry in everything[:3]]
+
+
 # ------------------------------------------------------------------------ query counts
 
 
