@@ -12,7 +12,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from boards.forms import (
 from boards.models import Action, AgendaItem, Board, Meeting, Paper
 from boards.permissions import is_secretariat_of
 from directions.models import Direction
+from interventions.downloads import stored_file_response
 from interventions.generic import crumbs_for, get_intervention
 from interventions.models import Intervention, Programme
 from interventions.timeline import Entry, changes_in
@@ -308,20 +309,7 @@ def paper_download(request: HttpRequest, slug: str, uuid: str) -> FileResponse:
 
 
 def serve_paper(paper: Paper) -> FileResponse:
-    """The file as a download the browser must not sniff, render inline or run scripts from,
-    and that no cache keeps: a paper may be withdrawn or found exempt later."""
-    try:
-        handle = paper.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=paper.original_name or f"paper-{paper.uuid}",
-        content_type=paper.content_type or "application/octet-stream",
+    """The paper as a safe download (a paper may be withdrawn or found exempt later)."""
+    return stored_file_response(
+        paper.file, paper.original_name or f"paper-{paper.uuid}", paper.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response

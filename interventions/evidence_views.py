@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from interventions import evidence as service
 from interventions import permissions
 from interventions.choices import EvidenceKind
+from interventions.downloads import stored_file_response
 from interventions.evidence_forms import CommentForm, EvidenceForm
 from interventions.generic import crumbs_for, get_intervention
 from interventions.models import Evidence, Intervention, Milestone, Programme
@@ -132,21 +133,9 @@ def evidence_download(request: HttpRequest, slug: str, uuid: str) -> FileRespons
     item = get_object_or_404(
         Evidence.objects.filter(intervention=intervention, kind=EvidenceKind.FILE), uuid=uuid
     )
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=item.original_name or f"evidence-{item.uuid}",
-        content_type=item.content_type or "application/octet-stream",
+    return stored_file_response(
+        item.file, item.original_name or f"evidence-{item.uuid}", item.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
 
 
 def _add_comment(request: HttpRequest, target: Target) -> HttpResponse:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from interventions.audit import changes
+from interventions.downloads import stored_file_response
 from interventions.generic import crumbs_for, get_intervention
 from interventions.models import Intervention, Theme
 from interventions.update_views import save_or_explain
@@ -212,15 +213,7 @@ def report_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     report = _report(request, slug, pk)
     if not report.pdf:
         raise Http404("This report has no PDF yet.")
-    try:
-        handle = report.pdf.open("rb")
-    except FileNotFoundError:
-        raise Http404("The PDF is missing.") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=report.pdf_filename, content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
+    response = stored_file_response(report.pdf, report.pdf_filename, "application/pdf")
     if report.sha256:
         response["X-Checksum-SHA256"] = report.sha256
     return response
