@@ -510,6 +510,30 @@ def deadline_schedules(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "deadlines/deadline_schedules.html", context)
 
 
+def _schedule_name(owner: Direction | ReportingDuty) -> str:
+    if isinstance(owner, Direction):
+        return f"Direction {owner.reference}: {owner.short_title}"
+    return owner.title
+
+
+def _variation_page(
+    request: HttpRequest, intervention: Intervention, form: Any, name: str, title: str
+) -> HttpResponse:
+    """The form that records or corrects a change of a recurring duty's interval."""
+    schedules_url = reverse("interventions:deadline_schedules", kwargs={"slug": intervention.slug})
+    context = _context(
+        request,
+        intervention,
+        title=title,
+        view="schedules",
+        crumbs=_crumbs(intervention, ("Recurring duties", schedules_url)),
+        form=form,
+        name=name,
+        cancel_url=schedules_url,
+    )
+    return render(request, "deadlines/variation_form.html", context)
+
+
 def variation_add(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     """The improvement team records that a recurring duty's interval changes from a date on."""
     intervention = get_intervention(request, slug)
@@ -524,14 +548,13 @@ def variation_add(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRe
             parent__isnull=True,
             deadline_kind=DeadlineKind.RECURRING,
         )
-        name = f"Direction {owner.reference}: {owner.short_title}"
     elif kind == "duty":
         owner = get_object_or_404(
             ReportingDuty, pk=pk, intervention=intervention, direction__isnull=True
         )
-        name = owner.title
     else:
         raise Http404("No such schedule.")
+    name = _schedule_name(owner)
     form = VariationForm(request.POST or None, owner=owner)
     if request.method == "POST" and form.is_valid():
         variation = form.save(commit=False)
@@ -546,18 +569,7 @@ def variation_add(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRe
             request, f"The interval of {name} now changes on {variation.effective_from:%-d %B %Y}."
         )
         return redirect("interventions:deadline_schedules", slug=slug)
-    schedules_url = reverse("interventions:deadline_schedules", kwargs={"slug": slug})
-    context = _context(
-        request,
-        intervention,
-        title="Change the interval",
-        view="schedules",
-        crumbs=_crumbs(intervention, ("Recurring duties", schedules_url)),
-        form=form,
-        name=name,
-        cancel_url=schedules_url,
-    )
-    return render(request, "deadlines/variation_form.html", context)
+    return _variation_page(request, intervention, form, name, "Change the interval")
 
 
 def variation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -572,11 +584,7 @@ def variation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     owner = variation.direction or variation.duty
     assert owner is not None  # a variation belongs to exactly one schedule (a constraint)
-    name = (
-        f"Direction {owner.reference}: {owner.short_title}"
-        if isinstance(owner, Direction)
-        else owner.title
-    )
+    name = _schedule_name(owner)
     form = VariationForm(request.POST or None, instance=variation, owner=owner)
     if request.method == "POST" and form.is_valid():
         variation = form.save(commit=False)
@@ -584,15 +592,4 @@ def variation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         variation.save()
         messages.success(request, f"The change of interval of {name} was corrected.")
         return redirect("interventions:deadline_schedules", slug=slug)
-    schedules_url = reverse("interventions:deadline_schedules", kwargs={"slug": slug})
-    context = _context(
-        request,
-        intervention,
-        title="Correct a change of interval",
-        view="schedules",
-        crumbs=_crumbs(intervention, ("Recurring duties", schedules_url)),
-        form=form,
-        name=name,
-        cancel_url=schedules_url,
-    )
-    return render(request, "deadlines/variation_form.html", context)
+    return _variation_page(request, intervention, form, name, "Correct a change of interval")
