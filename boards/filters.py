@@ -5,8 +5,8 @@ from django.db.models import QuerySet
 
 from boards.choices import BoardKind, RecommendationSource, RecommendationStatus
 from boards.models import Board, Recommendation, response_overdue
-from interventions.filters import YES_NO, as_of, as_of_filter
-from interventions.generic import BaseFilterSet
+from interventions.kit.lists import BaseFilterSet
+from interventions.plan.filters import YES_NO, as_of, as_of_filter
 
 
 class BoardFilterSet(BaseFilterSet):

@@ -12,11 +12,10 @@ from django.utils import timezone
 from boards.choices import ActionStatus, AttendanceStatus, MeetingStatus, RecommendationStatus
 from boards.models import Action, AgendaItem, Meeting, Paper, Recommendation
 from directions.models import Direction
-from interventions.evidence import accepted_extensions, size_text
-from interventions.evidence_forms import GovukErrorsMixin, GovukRadioSelect
+from interventions.evidence.services import accepted_extensions, size_text
+from interventions.kit.forms import GovukErrorsMixin, VersionedForm
+from interventions.kit.widgets import DateInput, GovukRadioSelect
 from interventions.models import Intervention, Milestone, Person, Programme
-from interventions.update_forms import VersionedForm
-from interventions.widgets import DateInput
 
 DATE = DateInput()
 TIME = forms.TimeInput(

@@ -7,8 +7,6 @@ downloaded through a view that checks the reader can see the intervention.
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -31,11 +29,10 @@ from boards.forms import (
 from boards.models import Action, AgendaItem, Board, Meeting, Paper
 from boards.permissions import is_secretariat_of
 from directions.models import Direction
-from interventions.downloads import stored_file_response
-from interventions.generic import crumbs_for, get_intervention
+from interventions.kit.downloads import stored_file_response
+from interventions.kit.lists import crumbs_for, get_intervention
+from interventions.kit.saving import save_or_explain
 from interventions.models import Intervention, Programme
-from interventions.timeline import Entry, changes_in
-from interventions.update_views import save_or_explain
 
 
 def _board_crumbs(intervention: Intervention, board: Board) -> list[tuple[str, str]]:
@@ -56,20 +53,6 @@ def _meeting(request: HttpRequest, slug: str, pk: int) -> tuple[Intervention, Me
 def _secretariat_only(request: HttpRequest, intervention: Intervention) -> None:
     if not is_secretariat_of(request.user, intervention):
         raise PermissionDenied("Only the Board's secretariat (the improvement team) does this.")
-
-
-# How many of the latest changes a board's pages show.
-SHOWN = 20
-
-
-def changes_between(
-    intervention: Intervention, since: datetime.date | None, until: datetime.date
-) -> list[Entry]:
-    """The latest changes in the intervention from the day after `since` to `until` (the
-    board's pages show these; the "What changed" page lists them all)."""
-    if since is None or until <= since:
-        return []
-    return changes_in(intervention, since + datetime.timedelta(days=1), until, newest=SHOWN)
 
 
 def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -95,11 +78,7 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "carried": list(Action.objects.carried_to(meeting).select_related("owner", "meeting")),
         "recommendations": list(meeting.recommendations.select_related("owner")),
         "previous": previous,
-        "changes": changes_between(
-            intervention, previous.date if previous else None, min(meeting.date, today)
-        ),
-        "changes_from": previous.date + datetime.timedelta(days=1) if previous else None,
-        "changes_to": min(meeting.date, today),
+        "changes_until": min(meeting.date, today),
         "can_run": is_secretariat_of(request.user, intervention),
         "today": today,
     }

@@ -20,9 +20,9 @@ from boards.choices import (
     RecommendationSource,
     RecommendationStatus,
 )
-from interventions.fuzzy_dates import add_months
+from interventions.dates.fuzzy import add_months
 from interventions.models.base import History, TimestampedModel
-from interventions.models.updates import evidence_storage
+from interventions.models.evidence import evidence_storage
 
 VERSION_HELP = "Raised by each saved edit; refuses stale edits."
 
@@ -474,7 +474,7 @@ class Recommendation(TimestampedModel):
         """Record (or correct) the council's response. It stays unpublished until
         `publish_response`; correcting a published response unpublishes it, so that nothing
         the public has not been shown as published is presented as such."""
-        from interventions.services import save_versioned
+        from interventions.kit.saving import save_versioned
 
         self.response = response
         self.status = status
@@ -484,7 +484,7 @@ class Recommendation(TimestampedModel):
 
     def publish_response(self, *, on: datetime.date, version: int) -> None:
         """Publish the recorded response: from now on the public pages show it."""
-        from interventions.services import save_versioned
+        from interventions.kit.saving import save_versioned
 
         if not self.response.strip() or self.responded_on is None:
             raise ValueError("Record the council's response before publishing it.")

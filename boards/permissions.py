@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from interventions import roles
-from interventions.permissions import has_role, is_improvement_team_of
+from interventions.access import roles
+from interventions.access.permissions import has_role, is_improvement_team_of
 
 if TYPE_CHECKING:
     from boards.models import Recommendation
+    from interventions.access.permissions import User
     from interventions.models import Intervention
-    from interventions.permissions import User
 
 
 def is_secretariat_of(user: User, intervention: Intervention) -> bool:

@@ -19,11 +19,10 @@ from boards import services
 from boards.forms import NewRecommendationForm, PublishForm, RecommendationForm, ResponseForm
 from boards.models import Recommendation
 from boards.permissions import can_respond_to, is_secretariat_of
-from interventions.generic import crumbs_for, get_intervention
+from interventions.kit.lists import crumbs_for, get_intervention
+from interventions.kit.saving import StaleEdit, save_or_explain
 from interventions.models import Intervention
 from interventions.models.base import create_with_links
-from interventions.services import StaleEdit
-from interventions.update_views import save_or_explain
 
 
 def _crumbs(intervention: Intervention, *more: tuple[str, str]) -> list[tuple[str, str]]:

@@ -15,8 +15,8 @@ from django.db import transaction
 from boards.choices import BoardKind, MeetingKind, MeetingStatus
 from boards.models import AgendaItem, Attendance, Board, Meeting, Paper
 from interventions.choices import ResponseDueRule
-from interventions.evidence import check_upload
-from interventions.working_days import add_working_days
+from interventions.dates.working_days import add_working_days
+from interventions.evidence.services import check_upload
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

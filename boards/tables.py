@@ -7,7 +7,7 @@ from django.utils.html import format_html
 
 from boards.choices import MEETING_STATUS_TAG_COLOURS, RECOMMENDATION_STATUS_TAG_COLOURS
 from boards.models import Board, BoardMembership, Meeting, Recommendation
-from interventions.generic import (
+from interventions.kit.lists import (
     BaseTable,
     DateColumn,
     NumericColumn,

@@ -12,14 +12,12 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from boards.filters import BoardFilterSet, RecommendationFilterSet
-from boards.meeting_views import changes_between
 from boards.models import Board, Recommendation
 from boards.permissions import can_respond_to, is_secretariat_of
 from boards.tables import BoardTable, MeetingTable, MembershipTable, RecommendationTable
 from directions.models import Direction
-from interventions.generic import ObjectListView, crumbs_for, get_intervention
+from interventions.kit.lists import ObjectListView, crumbs_for, get_intervention
 from interventions.models import Milestone, Programme
-from interventions.timeline import recent_history
 
 
 def held_on(day: datetime.date, prefix: str = "") -> Q:
@@ -90,11 +88,7 @@ def board_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         "meetings": meetings,
         "composition": board.composition(today),
         "last_meeting": last_meeting,
-        "changes": changes_between(
-            intervention, last_meeting.date if last_meeting else None, today
-        ),
-        "changes_from": last_meeting.date + datetime.timedelta(days=1) if last_meeting else None,
-        "changes_to": today,
+        "changes_until": today,
         "next_date": board.next_meeting_date(),
         "can_run": is_secretariat_of(request.user, intervention),
     }
@@ -128,6 +122,5 @@ def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespo
         "today": today,
         "can_edit": is_secretariat_of(request.user, intervention),
         "can_respond": can_respond_to(request.user, recommendation),
-        **recent_history(recommendation, slug),
     }
     return render(request, "boards/recommendation_detail.html", context)

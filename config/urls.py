@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views as service_views
-from interventions.accessibility_views import accessibility_statement
+from config.accessibility import accessibility_statement
 
 urlpatterns = [
     path("login/", service_views.SignInView.as_view(), name="login"),

@@ -49,3 +49,11 @@ DIRECTION_STATUS_TAG_COLOURS = {
     DirectionStatus.SUPERSEDED: "orange",
     DirectionStatus.EXPIRED: "grey",
 }
+
+
+class ReportKind(models.TextChoices):
+    """The reports the Directions and the Board's terms of reference call for."""
+
+    BOARD = "board", "Delivery report to the Board"
+    SOS = "sos", "Report to the Secretary of State"
+    STOCKTAKE = "stocktake", "Envoys' stocktake"

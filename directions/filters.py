@@ -4,7 +4,7 @@ import django_filters
 
 from directions.choices import Compliance, DeadlineKind, DirectionStatus
 from directions.models import Direction, DirectionSet
-from interventions.generic import BaseFilterSet
+from interventions.kit.lists import BaseFilterSet
 from interventions.models import Theme
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from directions.models import Direction
-from interventions.update_forms import VersionedForm
+from interventions.kit.forms import VersionedForm
 
 
 class ComplianceForm(VersionedForm):

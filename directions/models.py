@@ -8,12 +8,11 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricForeignKey
 
-from directions.choices import Compliance, DeadlineKind, DirectionStatus
+from directions.choices import Compliance, DeadlineKind, DirectionStatus, ReportKind
 from interventions.choices import DatePrecision
-from interventions.fuzzy_dates import add_months
+from interventions.dates.fuzzy import add_months
 from interventions.models.base import History, TimestampedModel
 from interventions.models.intervention import as_precise
-from reports.choices import ReportKind
 
 
 class DirectionSetQuerySet(models.QuerySet):

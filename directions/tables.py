@@ -6,7 +6,7 @@ from django.utils.html import format_html, format_html_join
 
 from directions.choices import COMPLIANCE_TAG_COLOURS, DIRECTION_STATUS_TAG_COLOURS, DeadlineKind
 from directions.models import Direction
-from interventions.generic import DATE_FORMAT, BaseTable, TagColumn, TitleColumn
+from interventions.kit.lists import DATE_FORMAT, BaseTable, TagColumn, TitleColumn
 
 
 class DirectionTable(BaseTable):

@@ -14,18 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from boards.models import Recommendation
 from directions.choices import DeadlineKind
 from directions.filters import DirectionFilterSet
 from directions.forms import ComplianceForm
 from directions.models import Direction
 from directions.tables import DirectionTable
-from interventions import permissions
-from interventions.deadlines import occurrence_dates, period_end
-from interventions.generic import DATE_FORMAT, ObjectListView, crumbs_for, get_intervention
+from interventions.access import permissions
+from interventions.dates.schedules import occurrence_dates, period_end
+from interventions.kit.lists import DATE_FORMAT, ObjectListView, crumbs_for, get_intervention
+from interventions.kit.saving import save_or_explain
 from interventions.models import Programme
-from interventions.timeline import recent_history
-from interventions.update_views import save_or_explain
 
 
 def in_reading_order(queryset: QuerySet[Direction]) -> QuerySet[Direction]:
@@ -113,6 +111,7 @@ def explain_deadline(direction: Direction, today: datetime.date) -> list[str]:
 
 
 def direction_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    recommendations = Direction.recommendations.rel.related_model._default_manager.all()
     intervention = get_intervention(request, slug)
     direction = get_object_or_404(
         Direction.objects.for_list().prefetch_related(
@@ -120,9 +119,10 @@ def direction_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "variations",
             Prefetch("items", Direction.objects.select_related("parent").order_by("position")),
             Prefetch("programmes", Programme.objects.select_related("intervention")),
+            # Recommendations are the Board's (a layer above): reached through the relation.
             Prefetch(
                 "recommendations",
-                Recommendation.objects.select_related("intervention").order_by("made_on"),
+                recommendations.select_related("intervention").order_by("made_on"),
             ),
         ),
         direction_set__intervention=intervention,
@@ -141,7 +141,6 @@ def direction_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "direction": direction,
         "can_record_compliance": permissions.is_improvement_team_of(request.user, intervention),
         "deadline_explained": explain_deadline(direction, timezone.localdate()),
-        **recent_history(direction, slug),
     }
     return render(request, "directions/direction_detail.html", context)
 

@@ -19,7 +19,7 @@ from interventions.models import (
     StrategicAim,
     Theme,
 )
-from interventions.models.deadlines import FeedToken, ReminderSent
+from interventions.models.calendar_feeds import FeedToken, ReminderSent
 
 
 @admin.register(Theme)

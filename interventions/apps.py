@@ -12,6 +12,6 @@ class InterventionsConfig(AppConfig):
 
 
 def _sync_groups(**kwargs: object) -> None:
-    from interventions.roles import sync_groups
+    from interventions.access.roles import sync_groups
 
     sync_groups()

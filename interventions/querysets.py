@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -82,3 +82,19 @@ class AppointmentQuerySet(models.QuerySet):
             models.Q(starts_on__isnull=True) | models.Q(starts_on__lte=on),
             models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on),
         )
+
+
+def schedule_of(milestone: Any, on: datetime.date) -> MilestoneSchedule:
+    """Where a milestone (or a history record of one) stands against its dates on `on`: the
+    same rule as `MilestoneQuerySet.with_schedule`, for rows already in memory."""
+    if milestone.status == WorkStatus.COMPLETE:
+        return MilestoneSchedule.COMPLETE
+    if milestone.status == WorkStatus.CANCELLED:
+        return MilestoneSchedule.CANCELLED
+    due = milestone.forecast_end or milestone.baseline_end
+    if due is not None and due < on:
+        return MilestoneSchedule.OVERDUE
+    forecast, baseline = milestone.forecast_end, milestone.baseline_end
+    if forecast and baseline and forecast > baseline:
+        return MilestoneSchedule.SLIPPED
+    return MilestoneSchedule.ON_TRACK

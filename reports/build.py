@@ -28,19 +28,16 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from boards.choices import BoardKind, MeetingStatus
-from directions.choices import Compliance
-from interventions.charts import Chart
+from directions.charts import directions_by_compliance_chart
+from directions.choices import Compliance, ReportKind
 from interventions.choices import RAG, Phase, WorkStatus
-from interventions.dashboard import (
-    directions_by_compliance_chart,
-    milestones_by_schedule_chart,
-    programmes_by_rag_chart,
-    schedule_of,
-)
-from interventions.fuzzy_dates import add_months
-from interventions.generic import DATE_FORMAT
+from interventions.dates.fuzzy import add_months
+from interventions.kit.charts import Chart
+from interventions.kit.lists import DATE_FORMAT
+from interventions.plan.charts import milestones_by_schedule_chart, programmes_by_rag_chart
+from interventions.querysets import schedule_of
 from reports import snapshot as snapshots
-from reports.choices import SECTIONS, BuildState, ReportKind, ReportStatus
+from reports.choices import SECTIONS, BuildState, ReportStatus
 from reports.models import Report, ReportIssued
 
 Progress = Callable[[int, str], None]
@@ -75,7 +72,7 @@ def report_context(report: Report) -> dict[str, Any]:
     """Everything a report's template shows: the snapshot at its as-of date, the movement
     since the previous report of its kind, and the narrative written for it.
 
-    `charts` are the summary's charts (`interventions.charts`, drawn by the dashboard's own
+    `charts` are the summary's charts (`interventions.kit.charts`, drawn by the dashboard's own
     functions from the snapshot's counts), each shown as an image with its text alternative
     and then its data table (reports/pdf/_figures.html); the report to the Secretary of State
     adds `directions_chart` to its section on the Directions."""

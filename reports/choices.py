@@ -2,13 +2,7 @@
 
 from django.db import models
 
-
-class ReportKind(models.TextChoices):
-    """The reports the Directions and the Board's terms of reference call for."""
-
-    BOARD = "board", "Delivery report to the Board"
-    SOS = "sos", "Report to the Secretary of State"
-    STOCKTAKE = "stocktake", "Envoys' stocktake"
+from directions.choices import ReportKind  # named with the Directions that call for them
 
 
 class ReportStatus(models.TextChoices):

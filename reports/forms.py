@@ -8,10 +8,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from directions.choices import ReportKind
+from interventions.kit.forms import VersionedForm
+from interventions.kit.widgets import DateInput
 from interventions.models import Theme
-from interventions.update_forms import VersionedForm
-from interventions.widgets import DateInput
-from reports.choices import SECTIONS, ReportKind
+from reports.choices import SECTIONS
 from reports.models import Report
 
 

@@ -18,9 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
+from directions.choices import ReportKind
+from interventions.dates.periods import ReportingPeriod
 from interventions.models.base import History, TimestampedModel
-from interventions.periods import ReportingPeriod
-from reports.choices import BuildState, ReportKind, ReportStatus
+from reports.choices import BuildState, ReportStatus
 
 # A build of even the largest report takes well under a minute; one still unfinished after
 # this long has lost its worker, and may be started again.

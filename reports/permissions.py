@@ -19,15 +19,16 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from interventions import roles
-from interventions.permissions import has_role, is_improvement_team_of, person_in
+from directions.choices import ReportKind
+from interventions.access import roles
+from interventions.access.permissions import has_role, is_improvement_team_of, person_in
 from interventions.querysets import sees_everything
-from reports.choices import ReportKind, ReportStatus
+from reports.choices import ReportStatus
 from reports.models import Report, ReportQuerySet
 
 if TYPE_CHECKING:
+    from interventions.access.permissions import User
     from interventions.models import Intervention
-    from interventions.permissions import User
 
 
 def _envoy_of(user: User, intervention: Intervention) -> bool:

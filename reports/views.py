@@ -18,11 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from interventions.audit import changes
-from interventions.downloads import stored_file_response
-from interventions.generic import crumbs_for, get_intervention
+from directions.choices import ReportKind
+from interventions.kit.changes import changes
+from interventions.kit.downloads import stored_file_response
+from interventions.kit.lists import crumbs_for, get_intervention
+from interventions.kit.saving import save_or_explain
 from interventions.models import Intervention, Theme
-from interventions.update_views import save_or_explain
 from reports import build
 from reports import permissions as can
 from reports.choices import (
@@ -30,7 +31,6 @@ from reports.choices import (
     REPORT_STATUS_TAG_COLOURS,
     SECTIONS,
     BuildState,
-    ReportKind,
     ReportStatus,
 )
 from reports.forms import (

@@ -2,7 +2,7 @@
 
 import pytest
 
-from interventions import roles
+from interventions.access import roles
 from tests.factories import InterventionFactory, PersonFactory, UserFactory
 
 

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from interventions.audit_views import csv_safe
+from interventions.history.timeline import changes_in, timeline_for
+from interventions.kit.exports import spreadsheet_safe
 from interventions.models import Theme
-from interventions.timeline import changes_in, timeline_for
 from tests.conftest import PERSONAS
 from tests.factories import (
     ChangeRequestFactory,
@@ -455,7 +455,7 @@ def test_the_csv_export_is_not_paginated(client, intervention, officer, mileston
     ],
 )
 def test_csv_cells_that_look_like_formulas_are_prefixed(value, safe):
-    assert csv_safe(value) == safe
+    assert spreadsheet_safe(value) == safe
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

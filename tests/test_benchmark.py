@@ -3,9 +3,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from interventions import synthetic
+from interventions.access.permissions import can_update_programme
+from interventions.management.benchmarking import synthetic
 from interventions.models import Intervention, Milestone
-from interventions.permissions import can_update_programme
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import pikepdf
 import pytest
 import weasyprint
 
-from interventions.charts import (
+from interventions.choices import RAG
+from interventions.kit.charts import (
     RAG_CHART_COLOURS,
     Bar,
     BarChart,
@@ -16,7 +17,6 @@ from interventions.charts import (
     StackedBarChart,
     StackedColumnChart,
 )
-from interventions.choices import RAG
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 
-from interventions.evidence import evidence_context
+from interventions.evidence.services import evidence_context
 from interventions.models import Comment
 from tests.factories import CommentFactory, MilestoneFactory, ProgrammeFactory, UserFactory
 

@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directions.models import ReportingDuty
-from interventions import roles
+from interventions.access import roles
 from interventions.choices import MilestoneSchedule
-from interventions.dashboard import rag_trend, schedule_of
-from interventions.deadline_filters import PER_PAGE
-from interventions.deadlines import State
+from interventions.dashboard.figures import rag_trend
+from interventions.deadlines.engine import State
+from interventions.deadlines.filters import PER_PAGE
 from interventions.models import Intervention, Milestone, Programme, Theme
+from interventions.querysets import schedule_of
 from tests.deadline_factories import (
     IntervalVariationFactory,
     ReportFactory,

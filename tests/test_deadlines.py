@@ -17,15 +17,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from directions.choices import DeadlineKind, DirectionStatus
-from interventions.deadlines import (
+from interventions.dates.fuzzy import add_months
+from interventions.dates.schedules import occurrence_dates
+from interventions.deadlines.engine import (
     Source,
     State,
     deadlines_for,
     next_due,
-    occurrence_dates,
     state_of,
 )
-from interventions.fuzzy_dates import add_months
 from interventions.models import Intervention, Theme
 from tests.deadline_factories import (
     IntervalVariationFactory,
@@ -463,7 +463,7 @@ def test_the_command_refuses_an_unknown_slug_and_a_bad_date(tower_hamlets):
 
 
 def test_reporting_duties_go_out_and_come_back_with_the_intervention(tower_hamlets):
-    from interventions.interchange import export_intervention
+    from interventions.interchange.files import export_intervention
 
     exported = yaml.safe_load(export_intervention(tower_hamlets))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from interventions import schema
+from interventions.interchange import schema
 
 DOC = (Path(__file__).resolve().parents[1] / "docs" / "data-format.md").read_text()
 

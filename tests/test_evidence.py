@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from interventions import evidence as service
+from interventions.evidence import services as service
 from interventions.models import Evidence, Person
 from tests.factories import (
     CommentFactory,

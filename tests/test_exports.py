@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from interventions.generic import spreadsheet_safe
+from interventions.kit.exports import cell_text, spreadsheet_safe
 from tests.factories import (
     DirectionFactory,
     DirectionSetFactory,
@@ -124,9 +124,9 @@ def test_only_text_that_could_start_a_formula_is_changed():
     assert spreadsheet_safe("Governance") == "Governance"
     assert spreadsheet_safe("A-level = fine") == "A-level = fine"
     assert spreadsheet_safe(3) == 3
-    assert spreadsheet_safe('<strong class="govuk-tag">Red</strong>') == "Red"
-    assert spreadsheet_safe("<b>=1</b>") == "'=1"
-    assert spreadsheet_safe("Tom &amp; Jerry") == "Tom & Jerry"
+    assert spreadsheet_safe(cell_text('<strong class="govuk-tag">Red</strong>')) == "Red"
+    assert spreadsheet_safe(cell_text("<b>=1</b>")) == "'=1"
+    assert spreadsheet_safe(cell_text("Tom &amp; Jerry")) == "Tom & Jerry"
 
 
 def test_the_page_links_to_exports_of_its_current_filters(

@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 
-from interventions.fuzzy_dates import Period, add_months, parse_period
+from interventions.dates.fuzzy import Period, add_months, parse_period
 
 
 def day(text: str) -> datetime.date:

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from boards.models import Recommendation
-from interventions import roles
+from interventions.access import roles
 from interventions.models import Appointment, Intervention, Milestone, Programme
 from tests.factories import (
     AppointmentFactory,

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from interventions import roles
-from interventions.periods import ReportingPeriod
-from interventions.work import my_work
+from interventions.access import roles
+from interventions.dates.periods import ReportingPeriod
+from interventions.work.items import my_work
 from tests.factories import (
     DelegationFactory,
     InterventionFactory,

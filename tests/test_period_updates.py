@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interventions.choices import RAG_DEFINITIONS
+from interventions.dates.periods import ReportingPeriod
+from interventions.kit.saving import StaleEdit
 from interventions.models import ProgrammeUpdate
-from interventions.periods import ReportingPeriod
-from interventions.services import StaleEdit
-from interventions.work import (
+from interventions.work.items import (
     open_periods,
     period_from_slug,
     period_slug,

@@ -41,11 +41,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from directions.models import IntervalVariation
-from interventions import evidence as evidence_service
-from interventions import roles
+from interventions.access import roles
+from interventions.dates.periods import ReportingPeriod
+from interventions.evidence import services as evidence_service
 from interventions.models import FeedToken, Programme, ReminderSent
-from interventions.periods import ReportingPeriod
-from interventions.work import period_slug
+from interventions.work.items import period_slug
 from reports import build as report_build
 from reports.models import Report
 from tests.deadline_factories import IntervalVariationFactory, ReportingDutyFactory

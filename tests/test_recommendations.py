@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from boards.models import Recommendation
 from boards.services import default_response_due
+from interventions.kit.saving import StaleEdit
 from interventions.models import Person
-from interventions.services import StaleEdit
 from tests.factories import (
     BoardFactory,
     MeetingFactory,

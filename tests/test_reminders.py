@@ -112,7 +112,7 @@ def test_a_failed_email_is_not_recorded_as_sent_and_the_run_fails(owner, monkeyp
     def fail(*args, **kwargs):
         raise ConnectionRefusedError("no mail server")
 
-    monkeypatch.setattr("interventions.reminders.send_mail", fail)
+    monkeypatch.setattr("interventions.deadlines.reminders.send_mail", fail)
 
     with pytest.raises(CommandError, match="1 reminder\\(s\\) could not be sent"):
         send("--date", "2025-06-01")

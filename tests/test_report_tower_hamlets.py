@@ -18,9 +18,9 @@ from pypdf import PdfReader
 
 from directions.choices import Compliance
 from directions.models import Direction
-from interventions import roles
+from interventions.access import roles
 from interventions.choices import RAG
-from interventions.dashboard import dashboard_context
+from interventions.dashboard.figures import dashboard_context
 from interventions.models import Intervention, Milestone, Programme
 from reports.build import report_context
 from reports.choices import ReportStatus

@@ -20,9 +20,9 @@ from pypdf import PdfReader
 
 from boards.choices import RecommendationStatus
 from interventions.choices import RAG, WorkStatus
+from interventions.management.benchmarking.report_builds import time_builds
 from interventions.models import Theme
 from reports import build, snapshot
-from reports.benchmark import time_builds
 from reports.choices import BuildState, ReportStatus
 from reports.models import Report, ReportIssued
 from tests.factories import (

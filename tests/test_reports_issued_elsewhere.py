@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from interventions.deadlines import State, deadlines_for
-from interventions.interchange import (
+from interventions.deadlines.engine import State, deadlines_for
+from interventions.interchange.files import (
     ImportFailed,
     export_intervention,
     import_intervention,

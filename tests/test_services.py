@@ -2,9 +2,9 @@
 
 import pytest
 
-from interventions.audit import changes
+from interventions.kit.changes import changes
+from interventions.kit.saving import StaleEdit, save_versioned
 from interventions.models import Milestone
-from interventions.services import StaleEdit, save_versioned
 from tests.factories import MilestoneFactory
 
 pytestmark = pytest.mark.django_db

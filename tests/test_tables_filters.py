@@ -13,9 +13,9 @@ from directions.models import Direction
 from directions.tables import DirectionTable
 from directions.views import in_reading_order
 from interventions.choices import RAG, RAG_TAG_COLOURS
-from interventions.filters import MilestoneFilterSet, ProgrammeFilterSet
 from interventions.models import Milestone, Programme, Theme
-from interventions.tables import ProgrammeTable
+from interventions.plan.filters import MilestoneFilterSet, ProgrammeFilterSet
+from interventions.plan.tables import ProgrammeTable
 from tests.factories import (
     DirectionFactory,
     DirectionSetFactory,

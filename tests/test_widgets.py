@@ -3,7 +3,7 @@
 import datetime
 from pathlib import Path
 
-from interventions.widgets import DateInput
+from interventions.kit.widgets import DateInput
 
 ROOT = Path(__file__).resolve().parent.parent
 

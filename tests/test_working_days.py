@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from interventions.working_days import add_working_days, is_working_day, working_days_between
+from interventions.dates.working_days import add_working_days, is_working_day, working_days_between
 
 D = datetime.date
 

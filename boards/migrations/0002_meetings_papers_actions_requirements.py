@@ -2,7 +2,7 @@
 
 import boards.models
 import django.db.models.deletion
-import interventions.models.updates
+import interventions.models.evidence
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -350,7 +350,7 @@ class Migration(migrations.Migration):
                 ('updated', models.DateTimeField(auto_now=True)),
                 ('uuid', models.UUIDField(editable=False, unique=True)),
                 ('title', models.CharField(max_length=200)),
-                ('file', models.FileField(storage=interventions.models.updates.EvidenceStorage(), upload_to=boards.models.paper_path)),
+                ('file', models.FileField(storage=interventions.models.evidence.EvidenceStorage(), upload_to=boards.models.paper_path)),
                 ('original_name', models.CharField(blank=True, max_length=255)),
                 ('content_type', models.CharField(blank=True, max_length=100)),
                 ('size', models.PositiveBigIntegerField(blank=True, null=True)),

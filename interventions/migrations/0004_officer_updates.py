@@ -2,7 +2,7 @@
 
 import datetime
 import django.db.models.deletion
-import interventions.models.updates
+import interventions.models.evidence
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -279,7 +279,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('file', 'Uploaded file'), ('link', 'Link')], max_length=10)),
                 ('title', models.CharField(max_length=200)),
                 ('url', models.URLField(blank=True, max_length=500)),
-                ('file', models.FileField(blank=True, storage=interventions.models.updates.EvidenceStorage(), upload_to=interventions.models.updates.evidence_path)),
+                ('file', models.FileField(blank=True, storage=interventions.models.evidence.EvidenceStorage(), upload_to=interventions.models.evidence.evidence_path)),
                 ('original_name', models.CharField(blank=True, max_length=255)),
                 ('content_type', models.CharField(blank=True, max_length=100)),
                 ('size', models.PositiveBigIntegerField(blank=True, null=True)),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import interventions.models.deadlines
+import interventions.models.calendar_feeds
 from django.conf import settings
 from django.db import migrations, models
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('created', models.DateTimeField(auto_now_add=True)),
                 ('updated', models.DateTimeField(auto_now=True)),
                 ('mine_only', models.BooleanField(default=False, help_text='Only the deadlines the user is responsible for.')),
-                ('token', models.CharField(default=interventions.models.deadlines.new_token, editable=False, max_length=64, unique=True)),
+                ('token', models.CharField(default=interventions.models.calendar_feeds.new_token, editable=False, max_length=64, unique=True)),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
                 ('intervention', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feed_tokens', to='interventions.intervention')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feed_tokens', to=settings.AUTH_USER_MODEL)),

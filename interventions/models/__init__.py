@@ -1,14 +1,12 @@
-from interventions.models.deadlines import FeedToken, ReminderSent
+from interventions.models.calendar_feeds import FeedToken, ReminderSent
+from interventions.models.change_requests import ChangeRequest
+from interventions.models.comments import Comment
+from interventions.models.delegations import Delegation
+from interventions.models.evidence import Evidence
 from interventions.models.intervention import Authority, Intervention, Theme
 from interventions.models.people import Appointment, Person
+from interventions.models.period_updates import ProgrammeUpdate
 from interventions.models.plan import Milestone, Plan, Programme, StrategicAim
-from interventions.models.updates import (
-    ChangeRequest,
-    Comment,
-    Delegation,
-    Evidence,
-    ProgrammeUpdate,
-)
 
 __all__ = [
     "ChangeRequest",

@@ -14,7 +14,7 @@ from interventions.choices import (
     InterventionStatus,
     ResponseDueRule,
 )
-from interventions.fuzzy_dates import add_months
+from interventions.dates.fuzzy import add_months
 from interventions.models.base import History, TimestampedModel
 from interventions.querysets import InterventionQuerySet
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricForeignKey
 
 from interventions.choices import RAG, Phase, WorkStatus
-from interventions.fuzzy_dates import parse_period
+from interventions.dates.fuzzy import parse_period
 from interventions.models.base import History, TimestampedModel
 from interventions.querysets import MilestoneQuerySet, ProgrammeQuerySet
 

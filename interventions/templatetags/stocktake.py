@@ -18,7 +18,7 @@ from interventions.choices import (
     RAG_TAG_COLOURS,
     WORK_STATUS_TAG_COLOURS,
 )
-from interventions.generic import person_name, tag_html
+from interventions.kit.lists import person_name, tag_html
 
 register = template.Library()
 

@@ -22,9 +22,9 @@ from django.test import Client
 
 from boards.models import Board, Recommendation
 from directions.models import Direction
-from interventions import change_control, roles
+from interventions.access import roles
 from interventions.choices import ChangeKind
-from interventions.interchange import import_intervention, read
+from interventions.interchange.files import import_intervention, read
 from interventions.models import (
     ChangeRequest,
     Intervention,
@@ -34,6 +34,7 @@ from interventions.models import (
     Theme,
 )
 from interventions.themes import BEST_VALUE_THEMES
+from interventions.updates import change_control
 from tests.factories import UserFactory
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))

@@ -121,7 +121,7 @@ class Command(BaseCommand):
 
 def build(command: Command, options: dict[str, Any]) -> None:
     """Build synthetic data in this process's database (run inside a throwaway one)."""
-    from interventions import synthetic
+    from interventions.management.benchmarking import synthetic
     from interventions.models import Intervention
 
     if Intervention.objects.exists():
@@ -143,7 +143,7 @@ def build(command: Command, options: dict[str, Any]) -> None:
 
 def reset_password(command: Command, options: dict[str, Any]) -> None:
     """Give the benchmark user of an earlier build this run's password."""
-    from interventions import synthetic
+    from interventions.management.benchmarking import synthetic
 
     synthetic.benchmark_user(USERNAME, os.environ["BENCHMARK_PASSWORD"])
 
@@ -289,8 +289,8 @@ def reports(command: Command, options: dict[str, Any]) -> None:
 
 def time_reports(command: Command, options: dict[str, Any]) -> None:
     """Time each kind of report build in this process (run inside a throwaway database)."""
+    from interventions.management.benchmarking.report_builds import time_builds
     from interventions.models import Intervention
-    from reports.benchmark import time_builds
 
     intervention = Intervention.objects.get(slug=SLUG)
     results = {kind: [total, alone] for kind, total, alone in time_builds(intervention)}

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from interventions import roles
+from interventions.access import roles
 from interventions.models import Intervention, Person
 
 DEMO_USERS = [

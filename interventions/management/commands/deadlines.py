@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interventions.deadline_filters import parse_date, write_csv
-from interventions.deadlines import deadlines_for
+from interventions.deadlines.engine import deadlines_for
+from interventions.deadlines.filters import parse_date, write_csv
 from interventions.models import Intervention
 
 

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from interventions.deadline_filters import parse_date
-from interventions.reminders import send_reminders
+from interventions.deadlines.filters import parse_date
+from interventions.deadlines.reminders import send_reminders
 
 
 class Command(BaseCommand):

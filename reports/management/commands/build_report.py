@@ -15,9 +15,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from directions.choices import ReportKind
 from interventions.models import Intervention
 from reports.build import build_pdf
-from reports.choices import ReportKind
 from reports.models import Report
 
 DEFAULT_TITLES = {

@@ -1,0 +1,126 @@
+"""Who may change what, checked on the server for every change.
+
+- An administrator may change anything.
+- The improvement team may update everything in the interventions they are named in, decide
+  change requests and delegate.
+- A council officer may update the programmes they sponsor or are SRO of, and what has been
+  delegated to them (a whole programme or one milestone), while the delegation lasts.
+- Envoys and Board members read everything in their intervention and may comment or
+  challenge; so may anyone else who can see it.
+- Nobody edits or deletes history, comments or decided change requests.
+
+Seeing an intervention at all is `Intervention.objects.visible_to(user)`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from interventions.access import roles
+from interventions.models import Intervention, Milestone, Person, Programme
+from interventions.querysets import sees_everything
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    User = AbstractBaseUser | AnonymousUser
+
+
+def _role_names(user: User) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_stocktake_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._stocktake_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def has_role(user: User, role: str) -> bool:
+    return role in _role_names(user)
+
+
+def person_in(user: User, intervention: Intervention) -> Person | None:
+    """The user's person record in the intervention, if they are named in it."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(intervention=intervention, user=user).first()
+
+
+def is_improvement_team_of(user: User, intervention: Intervention) -> bool:
+    if sees_everything(user):
+        return True
+    return has_role(user, roles.IMPROVEMENT_TEAM) and person_in(user, intervention) is not None
+
+
+def _delegated(on: datetime.date) -> Q:
+    return Q(delegations__starts_on__lte=on) & (
+        Q(delegations__ends_on__isnull=True) | Q(delegations__ends_on__gte=on)
+    )
+
+
+def programmes_editable_by(user: User, on: datetime.date | None = None) -> QuerySet[Programme]:
+    """Every programme the user may update (status, RAG, period updates, evidence)."""
+    on = on or timezone.localdate()
+    programmes = Programme.objects.all()
+    if not user.is_authenticated:
+        return programmes.none()
+    if sees_everything(user):
+        return programmes
+    mine = Q(intervention__people__user=user)
+    if has_role(user, roles.IMPROVEMENT_TEAM):
+        return programmes.filter(mine).distinct()
+    if has_role(user, roles.COUNCIL_OFFICER):
+        owned = Q(sponsor__user=user) | Q(sro__user=user)
+        delegated = _delegated(on) & Q(
+            delegations__person__user=user, delegations__milestone__isnull=True
+        )
+        return programmes.filter(owned | delegated).distinct()
+    return programmes.none()
+
+
+def milestones_editable_by(user: User, on: datetime.date | None = None) -> QuerySet[Milestone]:
+    """Every milestone the user may update: those of their programmes, and those delegated."""
+    on = on or timezone.localdate()
+    programmes = programmes_editable_by(user, on)
+    milestones = Milestone.objects.filter(programme__in=programmes.values("pk"))
+    if has_role(user, roles.COUNCIL_OFFICER) and not sees_everything(user):
+        delegated = Milestone.objects.filter(_delegated(on), delegations__person__user=user).values(
+            "pk"
+        )
+        milestones = Milestone.objects.filter(
+            Q(programme__in=programmes.values("pk")) | Q(pk__in=delegated)
+        )
+    return milestones
+
+
+def can_update_programme(user: User, programme: Programme) -> bool:
+    return programmes_editable_by(user).filter(pk=programme.pk).exists()
+
+
+def can_update_milestone(user: User, milestone: Milestone) -> bool:
+    return milestones_editable_by(user).filter(pk=milestone.pk).exists()
+
+
+def can_decide_changes(user: User, intervention: Intervention) -> bool:
+    """Approving or rejecting change requests is the improvement team's."""
+    return is_improvement_team_of(user, intervention)
+
+
+def can_delegate(user: User, programme: Programme) -> bool:
+    """The improvement team, and the programme's own sponsor and SRO, may delegate it."""
+    if is_improvement_team_of(user, programme.intervention):
+        return True
+    return has_role(user, roles.COUNCIL_OFFICER) and user.pk in {
+        getattr(programme.sponsor, "user_id", None),
+        getattr(programme.sro, "user_id", None),
+    }
+
+
+def can_comment(user: User, intervention: Intervention) -> bool:
+    """Anyone who can see an intervention may comment on or challenge its plan."""
+    return Intervention.objects.visible_to(user).filter(pk=intervention.pk).exists()

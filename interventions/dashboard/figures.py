@@ -1,0 +1,318 @@
+"""The intervention dashboard: where the intervention stands on a day, and how it has moved.
+
+Every figure comes with the address of the list page that shows the rows it counts, built
+from the same filters that list page applies, so the figure and the page always agree. Each
+part is one or two aggregate queries, whatever the size of the intervention; the deadlines
+part runs the deadline engine, whose queries do not grow with the data either.
+
+The charts are drawn by `*_chart` functions from plain counts, so that a PDF report, which
+counts the rows of its as-of snapshot rather than today's, draws the same chart
+(`reports.build`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from boards.choices import BoardKind, MeetingStatus
+from boards.models import Meeting, Recommendation, response_overdue
+from directions.charts import directions_by_compliance_chart
+from directions.models import Direction
+from interventions.choices import RAG
+from interventions.deadlines.engine import (
+    OPEN_STATES,
+    Occurrence,
+    Source,
+    State,
+    deadlines_for,
+    next_due,
+)
+from interventions.deadlines.filters import PER_PAGE as DEADLINES_PER_PAGE
+from interventions.kit.charts import (
+    BLUE,
+    Bar,
+    BarChart,
+    StackedBarChart,
+    StackedColumnChart,
+)
+from interventions.kit.lists import DATE_FORMAT
+from interventions.models import Intervention, Milestone, Programme, Theme
+from interventions.plan.charts import (
+    milestones_by_schedule_chart,
+    programmes_by_rag_chart,
+    rag_series,
+)
+
+TREND_MONTHS = 12
+
+
+@dataclass
+class Links:
+    """Addresses of an intervention's list pages, filtered; `on` is added unless it is today."""
+
+    slug: str
+    on: datetime.date
+    today: datetime.date
+
+    def url(self, name: str, dated: bool = False, **params: object) -> str:
+        if dated and self.on != self.today:
+            params["on"] = self.on.isoformat()
+        base = reverse(name, kwargs={"slug": self.slug})
+        return f"{base}?{urlencode(params)}" if params else base
+
+
+def directions_part(intervention: Intervention, links: Links) -> dict[str, object]:
+    directions = Direction.objects.for_intervention(intervention)
+    totals = directions.aggregate(
+        directions=Count("pk", filter=Q(parent__isnull=True)),
+        items=Count("pk", filter=Q(parent__isnull=False)),
+    )
+    counts = dict(directions.order_by().values_list("compliance").annotate(n=Count("pk")))
+    chart = directions_by_compliance_chart(
+        counts, lambda value: links.url("directions:direction_list", compliance=value)
+    )
+    return {"totals": totals, "chart": chart}
+
+
+def programmes_by_rag(intervention: Intervention, links: Links) -> BarChart:
+    programmes = Programme.objects.filter(intervention=intervention)
+    counts = dict(programmes.order_by().values_list("rag").annotate(n=Count("pk")))
+    return programmes_by_rag_chart(
+        counts, url_for=lambda value: links.url("interventions:programme_list", rag=value)
+    )
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _months_to(on: datetime.date, first: datetime.date) -> list[datetime.date]:
+    """The first days of the months from `first`'s to `on`'s, at most the last twelve."""
+    months, month = [], on.replace(day=1)
+    while month >= first.replace(day=1) and len(months) < TREND_MONTHS:
+        months.append(month)
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return months[::-1]
+
+
+def rag_trend(intervention: Intervention, on: datetime.date) -> StackedColumnChart:
+    """How many programmes stood at each RAG at the end of each month, from their history.
+
+    The last column is the day `on` itself. Months before anything was recorded are left out:
+    the record cannot say what it did not hold.
+    """
+    day_after = _start_of(on + datetime.timedelta(days=1))
+    records = list(
+        Programme.history.filter(intervention_id=intervention.pk, history_date__lt=day_after)
+        .order_by("history_date", "history_id")
+        .values_list("id", "rag", "history_type", "history_date")
+    )
+    title = "Programmes by RAG, month by month"
+    if not records:
+        return StackedColumnChart(
+            title,
+            unit="programmes",
+            category_heading="Month",
+            description="No programme had been recorded by then.",
+            series=rag_series(),
+        )
+    first = timezone.localdate(records[0][3])
+    months = _months_to(on, first)
+    categories, values = [], []
+    rags: dict[int, str] = {}
+    position = 0
+    for month in months:
+        next_month = (month + datetime.timedelta(days=32)).replace(day=1)
+        cutoff = min(_start_of(next_month), day_after)
+        while position < len(records) and records[position][3] < cutoff:
+            pk, rag, kind, _ = records[position]
+            if kind == "-":
+                rags.pop(pk, None)
+            else:
+                rags[pk] = rag
+            position += 1
+        counts = Counter(rags.values())
+        categories.append(format_date(month, "M Y"))
+        values.append([counts.get(rag.value, 0) for rag in RAG])
+    return StackedColumnChart(
+        title,
+        unit="programmes",
+        category_heading="Month",
+        description=(
+            "Each column counts the programmes at each RAG at the end of the month; the last "
+            f"column is {format_date(on, DATE_FORMAT)}. The record begins on "
+            f"{format_date(first, DATE_FORMAT)}."
+        ),
+        categories=categories,
+        series=rag_series(),
+        values=values,
+    )
+
+
+def milestones_by_schedule(intervention: Intervention, on: datetime.date, links: Links) -> BarChart:
+    milestones = Milestone.objects.filter(programme__intervention=intervention).with_schedule(on)
+    counts = dict(milestones.order_by().values_list("schedule").annotate(n=Count("pk")))
+    return milestones_by_schedule_chart(
+        counts,
+        on,
+        lambda value: links.url("interventions:milestone_list", dated=True, schedule=value),
+    )
+
+
+def recommendations_part(
+    intervention: Intervention, on: datetime.date, links: Links
+) -> dict[str, object]:
+    unanswered = Q(responded_on__isnull=True)
+    counts = Recommendation.objects.filter(intervention=intervention).aggregate(
+        awaiting=Count("pk", filter=unanswered),
+        overdue=Count("pk", filter=response_overdue(on)),
+    )
+    return {
+        **counts,
+        "awaiting_url": links.url("boards:recommendation_list", answered="false"),
+        "overdue_url": links.url("boards:recommendation_list", dated=True, overdue="true"),
+    }
+
+
+def next_board_meeting(intervention: Intervention, on: datetime.date) -> Meeting | None:
+    """The next meeting of the Transformation and Assurance Board on or after `on`."""
+    return (
+        Meeting.objects.filter(
+            board__intervention=intervention,
+            board__kind=BoardKind.TRANSFORMATION_ASSURANCE,
+            date__gte=on,
+        )
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("board")
+        .order_by("date")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class DueReport:
+    """A reporting deadline on the dashboard, with the address of the deadline list's page
+    (filtered to reports) that shows its row."""
+
+    occurrence: Occurrence
+    url: str
+
+
+def deadlines_part(
+    intervention: Intervention, on: datetime.date, today: datetime.date
+) -> dict[str, object]:
+    """The next reporting deadline open on `on` (with any other report due the same day) and
+    how many deadlines had been missed by then, each linking to the deadline pages."""
+    items = deadlines_for(intervention, on)
+    as_of = {} if on == today else {"as_of": on.isoformat()}
+    reports = [item for item in items if item.source == Source.REPORT]
+    first = next_due(reports)
+    # The deadline list keeps the engine's order (by due date), so a row's place among the
+    # reports gives its page.
+    due = [
+        DueReport(
+            item,
+            _deadline_url(
+                intervention,
+                "interventions:deadline_list",
+                source=Source.REPORT.value,
+                **as_of,
+                page=index // DEADLINES_PER_PAGE + 1,
+            ),
+        )
+        for index, item in enumerate(reports)
+        # Two duties can fall due the same day (a Board and a Secretary of State report).
+        if first is not None and item.due == first.due and item.state in OPEN_STATES
+    ]
+    return {
+        "next_reports": due,
+        "next_report_due": first.due if first else None,
+        "reports_url": _deadline_url(
+            intervention, "interventions:deadline_list", source=Source.REPORT.value, **as_of
+        ),
+        "overdue": sum(1 for item in items if item.state == State.MISSED),
+        "overdue_url": _deadline_url(intervention, "interventions:deadline_overdue", **as_of),
+    }
+
+
+def _deadline_url(intervention: Intervention, name: str, **params: object) -> str:
+    if params.get("page") == 1:
+        del params["page"]
+    base = reverse(name, kwargs={"slug": intervention.slug})
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def themes_part(intervention: Intervention, links: Links) -> dict[str, object]:
+    themes = list(Theme.objects.all())
+    programme_counts = {
+        (theme_id, rag): n
+        for theme_id, rag, n in Programme.themes.through.objects.filter(
+            programme__intervention=intervention
+        )
+        .values_list("theme_id", "programme__rag")
+        .annotate(n=Count("programme_id"))
+    }
+    direction_counts = dict(
+        Direction.themes.through.objects.filter(direction__direction_set__intervention=intervention)
+        .values_list("theme_id")
+        .annotate(n=Count("direction_id"))
+    )
+    programmes = StackedBarChart(
+        "Programmes by Best Value theme and RAG",
+        unit="programmes",
+        category_heading="Best Value theme",
+        description="A programme serving several themes is counted under each.",
+        categories=[theme.name for theme in themes],
+        series=rag_series(),
+        values=[
+            [programme_counts.get((theme.pk, rag.value), 0) for rag in RAG] for theme in themes
+        ],
+        urls=[
+            [
+                links.url("interventions:programme_list", theme=theme.pk, rag=rag.value)
+                for rag in RAG
+            ]
+            for theme in themes
+        ],
+        total_urls=[links.url("interventions:programme_list", theme=theme.pk) for theme in themes],
+    )
+    directions = BarChart(
+        "Directions and sub-items by Best Value theme",
+        unit="Directions and sub-items",
+        category_heading="Best Value theme",
+        description="A Direction mapped to several themes is counted under each.",
+        bars=[
+            Bar(
+                theme.name,
+                direction_counts.get(theme.pk, 0),
+                BLUE,
+                links.url("directions:direction_list", theme=theme.pk),
+            )
+            for theme in themes
+        ],
+    )
+    return {"programmes": programmes, "directions": directions}
+
+
+def dashboard_context(intervention: Intervention, on: datetime.date) -> dict[str, object]:
+    """Everything the dashboard shows for the day `on`."""
+    today = timezone.localdate()
+    links = Links(intervention.slug, on, today)
+    return {
+        "directions": directions_part(intervention, links),
+        "programmes_by_rag": programmes_by_rag(intervention, links),
+        "rag_trend": rag_trend(intervention, on),
+        "milestones": milestones_by_schedule(intervention, on, links),
+        "recommendations": recommendations_part(intervention, on, links),
+        "next_meeting": next_board_meeting(intervention, on),
+        "deadlines": deadlines_part(intervention, on, today),
+        "themes": themes_part(intervention, links),
+    }

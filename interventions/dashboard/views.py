@@ -1,0 +1,115 @@
+"""Where an intervention stands: its home page, with figures that lead to the pages behind
+them, and the dashboard an Envoy opens first."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Count, Q, QuerySet
+from django.db.models.enums import ChoicesType
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from boards.choices import RecommendationStatus
+from boards.models import Board, Meeting, Recommendation
+from directions.choices import Compliance
+from directions.models import Direction
+from interventions.choices import RAG, Phase, WorkStatus
+from interventions.dashboard.figures import dashboard_context
+from interventions.deadlines.engine import STATE_TAG_COLOURS
+from interventions.kit.lists import crumbs_for, get_intervention
+from interventions.kit.widgets import DateInput
+from interventions.models import Appointment, Milestone, Programme
+
+
+def count_by(queryset: QuerySet, field: str, choices: ChoicesType, url: str) -> list[dict]:
+    """How many rows have each value of a choice field, each with a link to those rows."""
+    counts = dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
+    return [
+        {
+            "value": choice.value,
+            "label": choice.label,
+            "count": counts.get(choice.value, 0),
+            "url": f"{url}?{field}={choice.value}",
+        }
+        for choice in choices
+    ]
+
+
+def intervention_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The intervention's home: what it is, and figures that lead to the pages behind them."""
+    intervention = get_intervention(request, slug)
+    today = timezone.localdate()
+
+    directions = Direction.objects.for_intervention(intervention)
+    direction_totals = directions.aggregate(
+        directions=Count("pk", filter=Q(parent__isnull=True)),
+        items=Count("pk", filter=Q(parent__isnull=False)),
+    )
+    programmes = Programme.objects.filter(intervention=intervention)
+    milestones = Milestone.objects.filter(programme__intervention=intervention)
+    recommendations = Recommendation.objects.filter(intervention=intervention).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status=RecommendationStatus.OPEN)),
+        answered=Count("pk", filter=Q(responded_on__isnull=False)),
+    )
+    meetings = Meeting.objects.filter(board__intervention=intervention).select_related("board")
+    people_now = (
+        Appointment.objects.filter(person__intervention=intervention)
+        .current(today)
+        .select_related("person", "theme")
+    )
+
+    def url(name: str) -> str:
+        return reverse(name, kwargs={"slug": slug})
+
+    directions_url = url("directions:direction_list")
+    programmes_url = url("interventions:programme_list")
+    milestones_url = url("interventions:milestone_list")
+    context = {
+        "intervention": intervention,
+        "section": "overview",
+        "crumbs": crumbs_for(None),
+        "today": today,
+        "direction_totals": direction_totals,
+        "directions_by_compliance": count_by(directions, "compliance", Compliance, directions_url),
+        "programme_total": programmes.count(),
+        "programmes_by_rag": count_by(programmes, "rag", RAG, programmes_url),
+        "programmes_by_phase": count_by(programmes, "phase", Phase, programmes_url),
+        "milestone_total": milestones.count(),
+        "milestones_by_status": count_by(milestones, "status", WorkStatus, milestones_url),
+        "recommendations": recommendations,
+        "boards": Board.objects.filter(intervention=intervention),
+        "recent_meetings": list(meetings.filter(date__lt=today).order_by("-date")[:3]),
+        "next_meetings": list(meetings.filter(date__gte=today).order_by("date")[:3]),
+        "people_now": people_now,
+    }
+    return render(request, "interventions/intervention_detail.html", context)
+
+
+class AsOfForm(forms.Form):
+    on = forms.DateField(
+        required=False,
+        label="Show the dashboard as of",
+        help_text="Leave empty for today.",
+        widget=DateInput(),
+    )
+
+
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    intervention = get_intervention(request, slug)
+    today = timezone.localdate()
+    form = AsOfForm(request.GET or None)
+    on = (form.cleaned_data.get("on") if form.is_valid() else None) or today
+    context = {
+        "intervention": intervention,
+        "section": "dashboard",
+        "crumbs": crumbs_for(intervention),
+        "form": form,
+        "on": on,
+        "today": today,
+        "tag_colours": STATE_TAG_COLOURS,
+        **dashboard_context(intervention, on),
+    }
+    return render(request, "interventions/dashboard.html", context)

@@ -1,0 +1,169 @@
+"""The filters of the deadline pages, and the table and CSV they show the occurrences in.
+
+Occurrences are computed (`interventions.deadlines.engine`), not rows of a table, so the filterset
+narrows a list rather than a queryset: each filter's method takes and returns a list.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+import django_filters
+import django_tables2 as tables
+from django.http import HttpResponse
+from django.utils.html import format_html
+
+from interventions.deadlines.engine import STATE_TAG_COLOURS, Occurrence, Source, State
+from interventions.kit.exports import spreadsheet_safe
+from interventions.kit.lists import BaseFilterSet, BaseTable, DateColumn, person_name, tag_html
+from interventions.kit.widgets import DateInput
+from interventions.models import Person, Theme
+
+
+def _people(request: Any) -> Any:
+    return Person.objects.filter(intervention=request.intervention)
+
+
+class DeadlineFilterSet(BaseFilterSet):
+    """State, kind, person responsible and theme; and the date the states are shown as of."""
+
+    as_of = django_filters.DateFilter(
+        label="Show states as of",
+        method="keep",
+        widget=DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        help_text="Leave empty for today.",
+    )
+    state = django_filters.ChoiceFilter(
+        label="State", choices=State.choices, method="by_state", empty_label="Any"
+    )
+    source = django_filters.ChoiceFilter(
+        label="Kind", choices=Source.choices, method="by_source", empty_label="Any"
+    )
+    person = django_filters.ModelChoiceFilter(
+        label="Person responsible", queryset=_people, method="by_person"
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label="Best Value theme", queryset=Theme.objects.all(), method="by_theme"
+    )
+
+    class Meta:
+        model = Person  # required by django-filter; the rows are occurrences, not people
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, *, items: list[Occurrence], request: Any = None) -> None:
+        super().__init__(data, Person.objects.none(), request=request)
+        self.queryset = items  # type: ignore[assignment]
+
+    @property
+    def qs(self) -> list[Occurrence]:  # type: ignore[override]
+        if not hasattr(self, "_qs"):
+            items = list(self.queryset)
+            if self.is_bound and self.form.is_valid():
+                items = self.filter_queryset(items)
+            self._qs = items
+        return self._qs
+
+    def filter_queryset(self, queryset: list[Occurrence]) -> list[Occurrence]:  # type: ignore[override]
+        for name, value in self.form.cleaned_data.items():
+            if value not in (None, ""):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def keep(self, items: list[Occurrence], name: str, value: object) -> list[Occurrence]:
+        return items  # read by the view, which computes the states as of this date
+
+    def by_state(self, items: list[Occurrence], name: str, value: str) -> list[Occurrence]:
+        return [item for item in items if item.state == value]
+
+    def by_source(self, items: list[Occurrence], name: str, value: str) -> list[Occurrence]:
+        return [item for item in items if item.source == value]
+
+    def by_person(self, items: list[Occurrence], name: str, value: Person) -> list[Occurrence]:
+        return [item for item in items if item.responsible and item.responsible.pk == value.pk]
+
+    def by_theme(self, items: list[Occurrence], name: str, value: Theme) -> list[Occurrence]:
+        return [item for item in items if any(theme.pk == value.pk for theme in item.themes)]
+
+
+# Rows on each page of a deadline list.
+PER_PAGE = 50
+
+
+class DeadlineTable(BaseTable):
+    due = DateColumn(verbose_name="Due")
+    what = tables.Column(verbose_name="What", attrs={"td": {"class": "app-table__cell--title"}})
+    reference = tables.Column(verbose_name="Source")
+    state = tables.Column(verbose_name="State", order_by=("state",))
+    responsible = tables.Column(
+        verbose_name="Responsible", accessor="responsible", order_by=("responsible.name",)
+    )
+    themes = tables.Column(verbose_name="Themes", accessor="theme_names", orderable=False)
+    satisfied_on = DateColumn(verbose_name="Met on")
+
+    class Meta(BaseTable.Meta):
+        empty_text = "No deadlines match."
+        order_by = ("due",)
+
+    def render_what(self, value: str, record: Occurrence) -> str:
+        return format_html('<a class="govuk-link" href="{}">{}</a>', record.url, value)
+
+    def render_state(self, value: str, record: Occurrence) -> str:
+        return tag_html(record.state, STATE_TAG_COLOURS, label=record.state.label)
+
+    def render_responsible(self, value: Person) -> str:
+        return person_name(value)
+
+
+CSV_HEADER = [
+    "Due",
+    "What",
+    "Kind",
+    "Source",
+    "State",
+    "Met on",
+    "Met by",
+    "Responsible",
+    "Themes",
+    "Link",
+]
+
+
+def occurrence_row(item: Occurrence, base_url: str = "") -> list[str]:
+    return [
+        item.due.isoformat(),
+        item.what,
+        item.source.label,
+        item.reference,
+        item.state.label,
+        item.satisfied_on.isoformat() if item.satisfied_on else "",
+        item.satisfied_by,
+        person_name(item.responsible),
+        item.theme_names,
+        f"{base_url}{item.url}",
+    ]
+
+
+def write_csv(stream: Any, items: Iterable[Occurrence], base_url: str = "") -> None:
+    """Occurrences as CSV; a cell that starts like a formula is kept as text."""
+    writer = csv.writer(stream)
+    writer.writerow(CSV_HEADER)
+    for item in items:
+        writer.writerow([spreadsheet_safe(cell) for cell in occurrence_row(item, base_url)])
+
+
+def csv_response(items: Iterable[Occurrence], filename: str, base_url: str = "") -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    write_csv(response, items, base_url)
+    return response
+
+
+def parse_date(text: str) -> datetime.date:
+    """A YYYY-MM-DD date, or ValueError saying what was expected."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date: expected YYYY-MM-DD, e.g. 2025-07-22") from None

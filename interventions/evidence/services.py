@@ -1,0 +1,297 @@
+"""Evidence and challenge: the files and links behind a reported status, and the comments and
+challenges of Envoys, Board members and officers.
+
+Uploads are checked here, not in the browser: the extension must be one we accept, the content
+must really be of that kind (its first bytes, never the browser's content type), and the size
+must be within `settings.EVIDENCE_MAX_BYTES`. The stored name is the evidence's uuid under its
+intervention's folder in `settings.EVIDENCE_ROOT`; the uploaded name is only kept, cleaned, to
+show and to name the download.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import unicodedata
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.text import Truncator
+
+from interventions.access import permissions
+from interventions.choices import EvidenceKind
+from interventions.evidence.forms import CommentForm
+from interventions.models import Comment, Evidence, Milestone, Programme
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.core.files.uploadedfile import UploadedFile
+    from django.http import HttpRequest
+
+# The first bytes each kind of file starts with. Office Open XML and OpenDocument files are
+# ZIP archives.
+PDF = b"%PDF-"
+PNG = b"\x89PNG\r\n\x1a\n"
+JPEG = b"\xff\xd8\xff"
+ZIP = b"PK\x03\x04"
+SIGNATURES: dict[str, bytes] = {
+    ".pdf": PDF,
+    ".png": PNG,
+    ".jpg": JPEG,
+    ".jpeg": JPEG,
+    ".docx": ZIP,
+    ".xlsx": ZIP,
+    ".pptx": ZIP,
+    ".odt": ZIP,
+    ".ods": ZIP,
+}
+# Plain text kinds have no signature: they must decode as UTF-8 and hold no NUL bytes.
+TEXT_EXTENSIONS = {".csv", ".txt"}
+
+# history_change_reason is a CharField(max_length=100).
+REASON_MAX_LENGTH = 100
+
+
+def size_text(size: int) -> str:
+    """A size as people read it: "20.0 MB" (with an ordinary space, for messages)."""
+    return filesizeformat(size).replace("\xa0", " ")
+
+
+def accepted_extensions() -> list[str]:
+    return sorted(settings.EVIDENCE_TYPES)
+
+
+def clean_filename(name: str) -> str:
+    """The uploaded name made safe to show and to offer as a download name: its last path
+    part only, without control characters or anything a header or a shell would treat
+    specially. It never decides where the file is stored."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r"[<>:\"|?*;'`$%]", "_", name).strip(" ").rstrip(".")
+    if name.startswith("."):  # no hidden files, and ".pdf" keeps its extension
+        name = f"evidence{name}"
+    if len(name) > 200:
+        stem, ext = os.path.splitext(name)
+        name = stem[: 200 - len(ext)] + ext
+    return name
+
+
+def _extension(name: str) -> str:
+    return os.path.splitext(name)[1].lower()
+
+
+def _is_utf8_text(upload: UploadedFile) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    upload.seek(0)
+    try:
+        for chunk in upload.chunks():
+            if b"\x00" in chunk:
+                return False
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    finally:
+        upload.seek(0)
+    return True
+
+
+def _starts_with(upload: UploadedFile, signature: bytes) -> bool:
+    upload.seek(0)
+    head = upload.read(len(signature))
+    upload.seek(0)
+    return head == signature
+
+
+def check_upload(upload: UploadedFile) -> tuple[str, str]:
+    """The cleaned original name and the content type to store, or a ValidationError on the
+    `file` field that says what is wrong."""
+    name = clean_filename(upload.name or "")
+    extension = _extension(name)
+    types = settings.EVIDENCE_TYPES
+    if extension not in types:
+        raise ValidationError(
+            {
+                "file": "The selected file must be a "
+                + ", ".join(ext.lstrip(".").upper() for ext in accepted_extensions()[:-1])
+                + " or "
+                + accepted_extensions()[-1].lstrip(".").upper()
+            },
+            code="extension",
+        )
+    if not upload.size:
+        raise ValidationError({"file": "The selected file is empty"}, code="empty")
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            {"file": f"The selected file must be {size_text(limit)} or smaller"},
+            code="too_large",
+        )
+    kind = extension.lstrip(".").upper()
+    if extension in TEXT_EXTENSIONS:
+        matches = _is_utf8_text(upload)
+    else:
+        matches = _starts_with(upload, SIGNATURES[extension])
+    if not matches:
+        raise ValidationError(
+            {"file": f"The selected file is not really a {kind} file: its content does not match"},
+            code="content",
+        )
+    return name or f"evidence{extension}", types[extension]
+
+
+def check_url(url: str) -> str:
+    """Links must be web addresses (http or https), never javascript:, data: or file:."""
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError(
+            {"url": "Enter a web address that starts with http:// or https://"}, code="url"
+        ) from None
+    return url
+
+
+def _reason(title: str) -> str:
+    return Truncator(f"Evidence added: {title}").chars(REASON_MAX_LENGTH)
+
+
+def _check_scope(programme: Programme, milestone: Milestone | None) -> None:
+    if milestone is not None and milestone.programme_id != programme.pk:
+        raise ValueError("The milestone is not part of the programme.")
+
+
+def add_file(
+    *,
+    programme: Programme,
+    title: str,
+    upload: UploadedFile,
+    by: AbstractBaseUser,
+    milestone: Milestone | None = None,
+) -> Evidence:
+    """Check an upload and store it as evidence. Nothing is written if a check fails."""
+    _check_scope(programme, milestone)
+    original_name, content_type = check_upload(upload)
+    evidence = Evidence(
+        intervention_id=programme.intervention_id,
+        programme=programme,
+        milestone=milestone,
+        uuid=uuid.uuid4(),
+        kind=EvidenceKind.FILE,
+        title=title,
+        original_name=original_name,
+        content_type=content_type,
+        size=upload.size,
+        added_by=by,
+    )
+    evidence._change_reason = _reason(title)  # type: ignore[attr-defined]
+    upload.seek(0)
+    # upload_to names the file "<intervention>/<uuid>"; the uploaded name plays no part.
+    evidence.file.save("upload", upload, save=False)
+    try:
+        with transaction.atomic():
+            evidence.save()
+    except BaseException:
+        evidence.file.storage.delete(evidence.file.name)
+        raise
+    return evidence
+
+
+def add_link(
+    *,
+    programme: Programme,
+    title: str,
+    url: str,
+    by: AbstractBaseUser,
+    milestone: Milestone | None = None,
+) -> Evidence:
+    """Record a link (to a published paper, a SharePoint page…) as evidence."""
+    _check_scope(programme, milestone)
+    evidence = Evidence(
+        intervention_id=programme.intervention_id,
+        programme=programme,
+        milestone=milestone,
+        uuid=uuid.uuid4(),
+        kind=EvidenceKind.LINK,
+        title=title,
+        url=check_url(url),
+        added_by=by,
+    )
+    evidence._change_reason = _reason(title)  # type: ignore[attr-defined]
+    evidence.save()
+    return evidence
+
+
+def add_comment(
+    *,
+    programme: Programme,
+    kind: str,
+    text: str,
+    by: AbstractBaseUser,
+    milestone: Milestone | None = None,
+) -> Comment:
+    """Record a challenge or comment. Comments are part of the record: never edited."""
+    _check_scope(programme, milestone)
+    comment = Comment(programme=programme, milestone=milestone, kind=kind, text=text, author=by)
+    comment._change_reason = f"{comment.get_kind_display()} added"  # type: ignore[attr-defined]
+    comment.save()
+    return comment
+
+
+def _urls(programme: Programme, milestone: Milestone | None) -> tuple[str, str]:
+    slug = programme.intervention.slug
+    if milestone is None:
+        kwargs: dict[str, Any] = {"slug": slug, "number": programme.number}
+        return (
+            reverse("interventions:programme_evidence_add", kwargs=kwargs),
+            reverse("interventions:programme_comment_add", kwargs=kwargs),
+        )
+    kwargs = {"slug": slug, "pk": milestone.pk}
+    return (
+        reverse("interventions:milestone_evidence_add", kwargs=kwargs),
+        reverse("interventions:milestone_comment_add", kwargs=kwargs),
+    )
+
+
+def evidence_context(
+    request: HttpRequest, programme: Programme, milestone: Milestone | None = None
+) -> dict[str, Any]:
+    """What `includes/evidence_list.html` and `includes/comments.html` need on a programme's
+    page (its own and its milestones' evidence and comments) or a milestone's page.
+
+    Queries: the evidence (with who added it and its milestone), the comments (with their
+    authors and milestones), whether the user may update, and whether they may comment.
+    `programme.intervention` should already be loaded (the detail views select it).
+    """
+    evidence = Evidence.objects.filter(programme=programme).select_related(
+        "added_by", "milestone__programme"
+    )
+    comments = Comment.objects.filter(programme=programme).select_related(
+        "author", "milestone__programme"
+    )
+    if milestone is not None:
+        evidence = evidence.filter(milestone=milestone)
+        comments = comments.filter(milestone=milestone)
+        can_update = permissions.can_update_milestone(request.user, milestone)
+    else:
+        can_update = permissions.can_update_programme(request.user, programme)
+    can_comment = permissions.can_comment(request.user, programme.intervention)
+    evidence_add_url, comment_add_url = _urls(programme, milestone)
+    return {
+        "evidence": list(evidence),
+        "comments": list(comments.order_by("created", "pk")),
+        "evidence_on_milestone": milestone is not None,
+        "can_update": can_update,
+        "can_comment": can_comment,
+        "evidence_add_url": evidence_add_url,
+        "comment_add_url": comment_add_url,
+        "comment_form": CommentForm() if can_comment else None,
+    }

@@ -1,0 +1,33 @@
+"""URLs of the evidence pages, in the interventions namespace."""
+
+from django.urls import path
+
+from interventions.evidence import views as evidence_views
+
+urlpatterns = [
+    path(
+        "i/<slug:slug>/programmes/<int:number>/evidence/add/",
+        evidence_views.programme_evidence_add,
+        name="programme_evidence_add",
+    ),
+    path(
+        "i/<slug:slug>/milestones/<int:pk>/evidence/add/",
+        evidence_views.milestone_evidence_add,
+        name="milestone_evidence_add",
+    ),
+    path(
+        "i/<slug:slug>/evidence/<uuid:uuid>/",
+        evidence_views.evidence_download,
+        name="evidence_download",
+    ),
+    path(
+        "i/<slug:slug>/programmes/<int:number>/comments/add/",
+        evidence_views.programme_comment_add,
+        name="programme_comment_add",
+    ),
+    path(
+        "i/<slug:slug>/milestones/<int:pk>/comments/add/",
+        evidence_views.milestone_comment_add,
+        name="milestone_comment_add",
+    ),
+]

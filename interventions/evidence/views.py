@@ -1,0 +1,173 @@
+"""Pages for evidence and challenge: add evidence, download it, add a challenge or comment.
+
+Who may do what is decided on the server (`interventions.access.permissions`): adding evidence needs
+the right to update the programme or milestone; downloading and commenting need only the right
+to see the intervention. Someone outside the intervention gets 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from interventions.access import permissions
+from interventions.choices import EvidenceKind
+from interventions.evidence import services as service
+from interventions.evidence.forms import CommentForm, EvidenceForm
+from interventions.kit.downloads import stored_file_response
+from interventions.kit.lists import crumbs_for, get_intervention
+from interventions.models import Evidence, Intervention, Milestone, Programme
+
+
+@dataclass
+class Target:
+    """The programme, or the milestone of a programme, that evidence or a comment is about."""
+
+    intervention: Intervention
+    programme: Programme
+    milestone: Milestone | None = None
+
+    @property
+    def page_url(self) -> str:
+        return (self.milestone or self.programme).get_absolute_url()
+
+    @property
+    def label(self) -> str:
+        if self.milestone is not None:
+            return f"Milestone {self.milestone.label}"
+        return f"Programme {self.programme.number}"
+
+    @property
+    def section(self) -> str:
+        return "milestones" if self.milestone is not None else "programmes"
+
+    def crumbs(self) -> list[tuple[str, str]]:
+        slug = self.intervention.slug
+        if self.milestone is not None:
+            listing = ("Milestones", reverse("interventions:milestone_list", kwargs={"slug": slug}))
+        else:
+            listing = ("Programmes", reverse("interventions:programme_list", kwargs={"slug": slug}))
+        return crumbs_for(self.intervention, listing, (self.label, self.page_url))
+
+    def may_update(self, request: HttpRequest) -> bool:
+        if self.milestone is not None:
+            return permissions.can_update_milestone(request.user, self.milestone)
+        return permissions.can_update_programme(request.user, self.programme)
+
+
+def programme_target(request: HttpRequest, slug: str, number: int) -> Target:
+    intervention = get_intervention(request, slug)
+    programme = get_object_or_404(
+        Programme.objects.select_related("intervention"), intervention=intervention, number=number
+    )
+    return Target(intervention, programme)
+
+
+def milestone_target(request: HttpRequest, slug: str, pk: int) -> Target:
+    intervention = get_intervention(request, slug)
+    milestone = get_object_or_404(
+        Milestone.objects.select_related("programme__intervention"),
+        programme__intervention=intervention,
+        pk=pk,
+    )
+    return Target(intervention, milestone.programme, milestone)
+
+
+def _add_evidence(request: HttpRequest, target: Target) -> HttpResponse:
+    if not target.may_update(request):
+        raise PermissionDenied
+    form_kwargs = {
+        "accepted": service.accepted_extensions(),
+        "max_size": service.size_text(settings.EVIDENCE_MAX_BYTES),
+    }
+    if request.method == "POST":
+        form = EvidenceForm(request.POST, request.FILES, **form_kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            scope = {"programme": target.programme, "milestone": target.milestone}
+            try:
+                if data["kind"] == EvidenceKind.FILE:
+                    item = service.add_file(
+                        **scope, title=data["title"], upload=data["file"], by=request.user
+                    )
+                else:
+                    item = service.add_link(
+                        **scope, title=data["title"], url=data["url"], by=request.user
+                    )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Evidence added: {item.title}")
+                return redirect(f"{target.page_url}#evidence")
+    else:
+        form = EvidenceForm(**form_kwargs)
+    context = {
+        "intervention": target.intervention,
+        "section": target.section,
+        "crumbs": target.crumbs(),
+        "target": target,
+        "form": form,
+    }
+    return render(request, "evidence/evidence_add.html", context)
+
+
+def programme_evidence_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    return _add_evidence(request, programme_target(request, slug, number))
+
+
+def milestone_evidence_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _add_evidence(request, milestone_target(request, slug, pk))
+
+
+def evidence_download(request: HttpRequest, slug: str, uuid: str) -> FileResponse:
+    """An uploaded file, to anyone who can see its intervention, as a download that the
+    browser must not sniff, render inline or run scripts from. Links have no download."""
+    intervention = get_intervention(request, slug)
+    item = get_object_or_404(
+        Evidence.objects.filter(intervention=intervention, kind=EvidenceKind.FILE), uuid=uuid
+    )
+    return stored_file_response(
+        item.file, item.original_name or f"evidence-{item.uuid}", item.content_type
+    )
+
+
+def _add_comment(request: HttpRequest, target: Target) -> HttpResponse:
+    if not permissions.can_comment(request.user, target.intervention):
+        raise Http404
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        comment = service.add_comment(
+            programme=target.programme,
+            milestone=target.milestone,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+            by=request.user,
+        )
+        messages.success(request, f"{comment.get_kind_display()} added")
+        return redirect(f"{target.page_url}#comments")
+    context = {
+        "intervention": target.intervention,
+        "section": target.section,
+        "crumbs": target.crumbs(),
+        "target": target,
+        "comment_form": form,
+        "comment_add_url": request.path,
+    }
+    return render(request, "evidence/comment_add.html", context)
+
+
+@require_POST
+def programme_comment_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    return _add_comment(request, programme_target(request, slug, number))
+
+
+@require_POST
+def milestone_comment_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _add_comment(request, milestone_target(request, slug, pk))

@@ -1,0 +1,249 @@
+"""Pages of the audit trail: an object's history, and what changed in an intervention.
+
+The entries come from `interventions.history.timeline`; these views only find the intervention (who
+may see it is `get_intervention`'s decision), read the filters and render or export.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections.abc import Iterable
+from types import SimpleNamespace
+from typing import Any
+
+import django_tables2 as tables
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django_tables2 import RequestConfig
+
+from boards.models import Recommendation
+from directions.models import Direction
+from interventions.access import roles
+from interventions.history.timeline import KINDS, Entry, changes_in, timeline_for, user_name
+from interventions.kit.exports import spreadsheet_safe
+from interventions.kit.lists import BaseTable, crumbs_for, get_intervention
+from interventions.kit.widgets import DateInput
+from interventions.models import Intervention, Milestone, Programme, Theme
+
+DEFAULT_DAYS = 30
+
+
+# ------------------------------------------------------------------------ object history
+
+# kind in the URL: (queryset, lookup of its intervention, section, list name, list URL name)
+HISTORY_KINDS: dict[str, tuple[Any, str, str, str, str]] = {
+    "programme": (
+        Programme.objects.select_related("intervention"),
+        "intervention",
+        "programmes",
+        "Programmes",
+        "interventions:programme_list",
+    ),
+    "milestone": (
+        Milestone.objects.for_list(),
+        "programme__intervention",
+        "milestones",
+        "Milestones",
+        "interventions:milestone_list",
+    ),
+    "direction": (
+        Direction.objects.for_list(),
+        "direction_set__intervention",
+        "directions",
+        "Directions",
+        "directions:direction_list",
+    ),
+    "recommendation": (
+        Recommendation.objects.select_related("intervention"),
+        "intervention",
+        "recommendations",
+        "Recommendations",
+        "boards:recommendation_list",
+    ),
+}
+
+
+def history_url(obj: Model, slug: str) -> str:
+    """The history page of a programme, milestone, Direction or recommendation."""
+    kind = type(obj).__name__.lower()
+    kwargs = {"slug": slug, "kind": kind, "pk": obj.pk}
+    return reverse("interventions:object_history", kwargs=kwargs)
+
+
+def object_history(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
+    """Every change to one object, newest first (for a programme, with its period updates)."""
+    intervention = get_intervention(request, slug)
+    if kind not in HISTORY_KINDS:
+        raise Http404("No history of that kind of thing.")
+    queryset, lookup, section, list_name, list_url = HISTORY_KINDS[kind]
+    obj = get_object_or_404(queryset, **{lookup: intervention, "pk": pk})
+    crumbs = crumbs_for(
+        intervention,
+        (list_name, reverse(list_url, kwargs={"slug": slug})),
+        (str(obj), obj.get_absolute_url()),
+    )
+    context = {
+        "intervention": intervention,
+        "section": section,
+        "crumbs": crumbs,
+        "object": obj,
+        "kind": kind,
+        "timeline": timeline_for(obj, slug),
+    }
+    return render(request, "audit/object_history.html", context)
+
+
+# -------------------------------------------------------------------------- what changed
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return user_name(obj)
+
+
+class WhatChangedForm(forms.Form):
+    """The date range and filters of the "What changed" page."""
+
+    from_date = forms.DateField(label="From", widget=DateInput())
+    to_date = forms.DateField(label="To", widget=DateInput())
+    programme = forms.ModelChoiceField(
+        queryset=Programme.objects.none(), required=False, empty_label="Any"
+    )
+    person = PersonChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="Anyone",
+        label="Changed by",
+    )
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.all(), required=False, empty_label="Any", label="Best Value theme"
+    )
+    kind = forms.ChoiceField(choices=[("", "Any"), *KINDS], required=False, label="Kind of change")
+
+    def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.filter(intervention=intervention)
+        self.fields["person"].queryset = people_who_may_change(intervention)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("from_date"), data.get("to_date")
+        if start and end and start > end:
+            self.add_error("to_date", "The end of the range must be on or after its start")
+        return data
+
+
+def people_who_may_change(intervention: Intervention) -> QuerySet:
+    """Users named in the intervention, and administrators (who may change anything)."""
+    User = get_user_model()
+    return (
+        User.objects.filter(
+            Q(people__intervention=intervention)
+            | Q(is_superuser=True)
+            | Q(groups__name=roles.ADMINISTRATOR)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class ChangeTable(BaseTable):
+    """One row per history record: when, who, what, the change and the reason."""
+
+    when = tables.Column(verbose_name="When", accessor="local_when")
+    who = tables.Column(verbose_name="Who")
+    subject = tables.Column(verbose_name="What", attrs={"td": {"class": "app-table__cell--title"}})
+    title = tables.Column(verbose_name="Change")
+    reason = tables.Column(verbose_name="Reason", default="")
+
+    class Meta(BaseTable.Meta):
+        orderable = False
+        empty_text = "Nothing matching these filters changed in these dates."
+
+    def render_when(self, value: datetime.datetime) -> str:
+        return format_html(
+            '<time datetime="{}">{} {}</time>',
+            value.isoformat(),
+            value.day,
+            value.strftime("%b %Y %H:%M"),
+        )
+
+    def render_subject(self, value: str, record: Entry) -> str:
+        if not record.url:
+            return value
+        return format_html('<a class="govuk-link" href="{}">{}</a>', record.url, value)
+
+    def render_title(self, record: Entry) -> str:
+        return render_to_string("audit/change_cell.html", {"entry": record})
+
+
+def export_csv(entries: Iterable[Entry], filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(["When", "Who", "What", "Change", "Reason"])
+    for entry in entries:
+        when = entry.local_when.strftime("%Y-%m-%d %H:%M")
+        row = [when, entry.who, entry.subject, entry.summary, entry.reason]
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+    return response
+
+
+def whats_changed(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every change in the intervention in a date range (the last 30 days unless chosen),
+    newest first, narrowed by programme, person, theme and kind; `?_export=csv` downloads
+    exactly the rows shown."""
+    intervention = get_intervention(request, slug)
+    today = timezone.localdate()
+    data = {
+        "from_date": (today - datetime.timedelta(days=DEFAULT_DAYS)).isoformat(),
+        "to_date": today.isoformat(),
+    }
+    data.update({key: value for key, value in request.GET.items() if value})
+    form = WhatChangedForm(data, intervention=intervention)
+    entries: list[Entry] = []
+    if form.is_valid():
+        chosen = form.cleaned_data
+        entries = changes_in(
+            intervention,
+            chosen["from_date"],
+            chosen["to_date"],
+            user=chosen["person"],
+            programme=chosen["programme"],
+            theme=chosen["theme"],
+            kind=chosen["kind"],
+        )
+        if request.GET.get("_export") == "csv":
+            name = f"{slug}-changes-{chosen['from_date']}-to-{chosen['to_date']}.csv"
+            return export_csv(entries, name)
+
+    table = ChangeTable(entries)
+    table.caption = "Changes"
+    table.caption_hidden = True
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["_export"] = "csv"
+    context = {
+        "intervention": intervention,
+        "section": "changes",
+        "crumbs": crumbs_for(intervention),
+        "title": "What changed",
+        "filter": SimpleNamespace(form=form),
+        "form": form,
+        "filters_applied": any(
+            request.GET.get(name) for name in ("programme", "person", "theme", "kind")
+        ),
+        "range": (form.cleaned_data if form.is_valid() else {}),
+        "table": table,
+        "export_url": f"{request.path}?{query.urlencode()}",
+    }
+    return render(request, "audit/whats_changed.html", context)

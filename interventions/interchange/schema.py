@@ -1,0 +1,533 @@
+"""The intervention file format: one YAML document holds one whole intervention.
+
+The classes below are the single definition of the format. Import validates a file against
+them; export builds them from the database and dumps them, so what is exported is always
+importable. docs/data-format.md describes every field (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from boards.choices import (
+    BoardKind,
+    BoardRole,
+    MeetingKind,
+    MeetingStatus,
+    RecommendationSource,
+    RecommendationStatus,
+)
+from directions.choices import Compliance, DeadlineKind, DirectionStatus, ReportKind
+from interventions.choices import (
+    RAG,
+    AuthorityKind,
+    DatePrecision,
+    InterventionModel,
+    InterventionStatus,
+    Phase,
+    Role,
+    WorkStatus,
+)
+from interventions.themes import THEME_SLUGS
+
+FORMAT_NAME = "stocktake-intervention"
+FORMAT_VERSION = 1
+
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+Slug = Key
+Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+Required = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ThemeSlug = Literal[THEME_SLUGS]  # type: ignore[valid-type]
+
+
+def choice(enum: type) -> object:
+    """A Literal of a TextChoices' stored values, so that errors list what is allowed."""
+    return Literal[tuple(enum.values)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AuthorityIn(Strict):
+    slug: Slug = Field(description="Short unique name used in addresses, e.g. `tower-hamlets`.")
+    name: Required = Field(description="Full name, e.g. `London Borough of Tower Hamlets`.")
+    kind: choice(AuthorityKind) = Field(  # type: ignore[valid-type]
+        description="Kind of council.",
+    )
+
+
+class InterventionIn(Strict):
+    slug: Slug = Field(description="Unique name of the intervention, e.g. `tower-hamlets-2025`.")
+    title: Required = Field(description="Title shown on every page.")
+    model: choice(InterventionModel) = Field(  # type: ignore[valid-type]
+        description="Ministerial Envoys (advise, monitor) or Commissioners (take over functions).",
+    )
+    legal_basis: Text = Field(
+        "", description="The statutory power, e.g. `Local Government Act 1999, s.15(5)`."
+    )
+    directions_date: datetime.date = Field(
+        description="Date the Directions were made: the start of the intervention."
+    )
+    directions_date_precision: choice(DatePrecision) = Field(  # type: ignore[valid-type]
+        "day",
+        description="`day`, or `month`/`year` when the record gives no more: the date is then "
+        "the first day of that month or year.",
+    )
+    duration_months: int | None = Field(None, ge=1, le=240, description="Initial period in months.")
+    end_date: datetime.date | None = Field(
+        None, description="Date it ended or is due to end, when known."
+    )
+    end_date_precision: choice(DatePrecision) = Field(  # type: ignore[valid-type]
+        "day", description="As `directions_date_precision`, for `end_date`."
+    )
+    status: choice(InterventionStatus) = Field(description="Proposed, active, extended or closed.")  # type: ignore[valid-type]
+    summary: Text = Field("", description="A paragraph on why the intervention exists.")
+    source: Text = Field("", description="Seed document(s) the facts come from.")
+
+    @model_validator(mode="after")
+    def end_after_start(self) -> InterventionIn:
+        if self.end_date and self.end_date < self.directions_date:
+            raise ValueError("end_date must not be before directions_date")
+        return self
+
+
+class PersonIn(Strict):
+    key: Key = Field(
+        description="Unique key in this file, used to refer to the person, e.g. `stephen-halsey`."
+    )
+    name: Text = Field("", description="Full name. Empty for a post not yet filled.")
+    post: Text = Field("", description="Job title or position, e.g. `Chief Executive`.")
+    organisation: Text = Field(
+        "", description="Employer or body, e.g. `London Borough of Tower Hamlets`, `MHCLG`."
+    )
+    political_group: Text = Field("", description="For a councillor: political group.")
+
+    @model_validator(mode="after")
+    def named_or_post(self) -> PersonIn:
+        if not self.name and not self.post:
+            raise ValueError("a person needs a name or a post")
+        return self
+
+
+class AppointmentIn(Strict):
+    person: Key = Field(description="Key of a person in `people`.")
+    role: choice(Role) = Field(description="The role held.")  # type: ignore[valid-type]
+    theme: ThemeSlug | None = Field(None, description="For a Board Lead: the Best Value theme led.")
+    title: Text = Field("", description="The role as written, e.g. `TAB Lead for Governance`.")
+    starts_on: datetime.date | None = Field(None, description="First day in the role, when known.")
+    ends_on: datetime.date | None = Field(
+        None, description="Last day in the role; empty while it continues."
+    )
+    interim: bool = Field(False, description="True for an interim or acting appointment.")
+    source: Text = Field("", description="Seed document the appointment comes from.")
+
+    @model_validator(mode="after")
+    def ordered(self) -> AppointmentIn:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValueError("ends_on must not be before starts_on")
+        return self
+
+
+class DeadlineIn(Strict):
+    kind: choice(DeadlineKind) = Field(description="relative, recurring, event, standing or fixed.")  # type: ignore[valid-type]
+    as_written: Text = Field("", description="The deadline in the Direction's own words.")
+    months: int | None = Field(
+        None, ge=0, le=120, description="relative: calendar months after the Directions date."
+    )
+    days: int | None = Field(
+        None,
+        ge=0,
+        le=3650,
+        description="relative: days after the Directions date (added to months).",
+    )
+    interval_months: int | None = Field(
+        None, ge=1, le=60, description="recurring: months between occurrences."
+    )
+    first_due: datetime.date | None = Field(
+        None,
+        description="recurring: first occurrence, when not one interval after the Directions date.",
+    )
+    due_on: datetime.date | None = Field(None, description="fixed: the date.")
+    event: Text = Field(
+        "", description="event: what triggers the duty, e.g. `a Board recommendation`."
+    )
+    varied: list[IntervalVariationIn] = Field(
+        default_factory=list, description="recurring: later changes of interval."
+    )
+
+    @model_validator(mode="after")
+    def fields_fit_kind(self) -> DeadlineIn:
+        needs = {
+            "relative": ("months",),
+            "recurring": ("interval_months",),
+            "fixed": ("due_on",),
+            "event": ("event",),
+            "standing": (),
+        }[self.kind]
+        for name in needs:
+            if getattr(self, name) in (None, ""):
+                raise ValueError(f"a {self.kind} deadline needs {name}")
+        if self.kind != "recurring" and self.varied:
+            raise ValueError("only a recurring deadline can be varied")
+        return self
+
+
+class IntervalVariationIn(Strict):
+    effective_from: datetime.date = Field(description="First date the new interval applies.")
+    interval_months: int = Field(ge=1, le=60, description="The new interval in months.")
+    directed_by: Text = Field(
+        "", description="Who varied it, e.g. `the Board`, `the Secretary of State`."
+    )
+    note: Text = Field("", description="Why, or where it was decided.")
+
+
+class DirectionItemIn(Strict):
+    ref: Annotated[str, StringConstraints(pattern=r"^[ivx]+$")] = Field(
+        description="Roman numeral of the sub-item, e.g. `iii`."
+    )
+    text: Required = Field(description="Text of the sub-item.")
+    short_title: Text = Field("", description="A few words that name it.")
+    themes: list[ThemeSlug] = Field(
+        default_factory=list, description="Best Value themes, when not the same as its Direction's."
+    )
+    programmes: list[int] = Field(
+        default_factory=list, description="Numbers of the programmes that deliver this sub-item."
+    )
+    compliance: choice(Compliance) = Field(
+        "not_assessed", description="Compliance status of the sub-item."
+    )  # type: ignore[valid-type]
+    evidence: Text = Field("", description="Evidence notes for the sub-item.")
+
+
+class DirectionIn(Strict):
+    ref: Annotated[str, StringConstraints(pattern=r"^[a-z]{1,2}$")] = Field(
+        description="Letter of the Direction, e.g. `e`."
+    )
+    short_title: Required = Field(
+        description="A few words that name it, e.g. `Continuous Improvement Plan`."
+    )
+    text: Required = Field(description="Full text as made.")
+    themes: list[ThemeSlug] = Field(
+        default_factory=list, description="Best Value themes it addresses."
+    )
+    deadline: DeadlineIn = Field(description="When it must be done.")
+    compliance: choice(Compliance) = Field("not_assessed", description="Compliance status.")  # type: ignore[valid-type]
+    evidence: Text = Field("", description="Evidence notes for the compliance status.")
+    programmes: list[int] = Field(
+        default_factory=list, description="Numbers of the programmes that deliver it."
+    )
+    status: choice(DirectionStatus) = Field(
+        "in_force", description="In force, revoked, superseded …"
+    )  # type: ignore[valid-type]
+    status_changed_on: datetime.date | None = Field(
+        None, description="When it was revoked, superseded or expired."
+    )
+    superseded_by: Text = Field(
+        "", description="`SET/REF` of the Direction that replaced it, e.g. `2026-revised/c`."
+    )
+    items: list[DirectionItemIn] = Field(default_factory=list, description="Sub-items i, ii, iii …")
+
+
+class DirectionSetIn(Strict):
+    key: Key = Field(description="Unique key in this file, e.g. `2025-directions`.")
+    title: Required = Field(description="Title of the set of Directions.")
+    made_on: datetime.date = Field(
+        description="The date of these Directions: relative deadlines count from it."
+    )
+    made_on_precision: choice(DatePrecision) = Field(  # type: ignore[valid-type]
+        "day", description="As `intervention.directions_date_precision`, for `made_on`."
+    )
+    proposed_on: datetime.date | None = Field(
+        None, description="Date the Directions were proposed."
+    )
+    representations_by: datetime.date | None = Field(
+        None, description="Closing date for the council's representations."
+    )
+    status: choice(DirectionStatus) = Field("in_force", description="Status of the whole set.")  # type: ignore[valid-type]
+    superseded_by: Key | None = Field(None, description="Key of the later set that replaced it.")
+    source: Text = Field("", description="Seed document.")
+    directions: list[DirectionIn] = Field(
+        default_factory=list, description="The Directions, a, b, c …"
+    )
+
+
+class Tracked(Strict):
+    """Fields of everything whose delivery is tracked (programmes and milestones)."""
+
+    status: choice(WorkStatus) = Field(
+        "not_started", description="Not started, in progress, complete …"
+    )  # type: ignore[valid-type]
+    rag: choice(RAG) = Field(
+        "not_started", description="Red, amber, green, complete or not started."
+    )  # type: ignore[valid-type]
+
+
+class MilestoneIn(Tracked):
+    number: Text = Field(
+        "", description="Number as written, e.g. `2.1`; empty when the plan gives none."
+    )
+    title: Required = Field(description="The key activity.")
+    steps: Text = Field("", description="Sub-steps as written (a., b., …), one per line.")
+    start: Text = Field(
+        "",
+        description="Start as written: `Jan 2025`, `Ongoing`, `TBC`, `Autumn 2025`, `when in post`",
+    )
+    end: Text = Field("", description="End as written; empty when the plan gives none.")
+    baseline_end: datetime.date | None = Field(
+        None, description="Agreed end date; defaults to the last day of `end`."
+    )
+    forecast_end: datetime.date | None = Field(None, description="Current forecast end date.")
+    actual_end: datetime.date | None = Field(None, description="Date it was completed.")
+    percent_complete: int = Field(0, ge=0, le=100, description="0 to 100.")
+
+
+class ProgrammeIn(Tracked):
+    number: int = Field(ge=1, le=999, description="Programme number, unique in the plan.")
+    title: Required = Field(description="Programme title.")
+    purpose: Text = Field("", description="Purpose and description.")
+    required_by_directions: bool = Field(False, description="True when the Directions require it.")
+    phase: choice(Phase) = Field(
+        "discovery", description="Discovery, design, mobilisation, delivery or closed."
+    )  # type: ignore[valid-type]
+    sponsor: Key | None = Field(None, description="Key of the Senior Sponsor in `people`.")
+    sro: Key | None = Field(None, description="Key of the Senior Responsible Officer in `people`.")
+    lead_member: Key | None = Field(
+        None, description="Key of the lead member (a councillor) in `people`."
+    )
+    themes: list[ThemeSlug] = Field(
+        default_factory=list, description="Best Value themes it addresses."
+    )
+    milestones: list[MilestoneIn] = Field(
+        default_factory=list, description="Key activities, in plan order."
+    )
+
+
+class AimIn(Strict):
+    number: int = Field(ge=1, le=99, description="Aim number.")
+    title: Required = Field(description="Aim as written.")
+    outcomes: Text = Field("", description="Outcomes sought, one per line.")
+    programmes: list[ProgrammeIn] = Field(
+        default_factory=list, description="Programmes under this aim."
+    )
+
+
+class PlanIn(Strict):
+    title: Required = Field(description="Title of the plan, e.g. `Continuous Improvement Plan`.")
+    mission: Text = Field("", description="The plan's mission statement.")
+    agreed_on: datetime.date | None = Field(None, description="Date the Board agreed it.")
+    source: Text = Field("", description="Seed document.")
+    aims: list[AimIn] = Field(
+        default_factory=list, description="Strategic aims with their programmes."
+    )
+
+
+class MembershipIn(Strict):
+    person: Key = Field(description="Key of a person in `people`.")
+    role: choice(BoardRole) = Field(description="Role on the board.")  # type: ignore[valid-type]
+    theme: ThemeSlug | None = Field(None, description="For a theme lead: the theme.")
+    title: Text = Field("", description="Role as written, e.g. `Governance Lead`.")
+    opposition: bool = Field(
+        False, description="For a councillor: true when their group is in opposition."
+    )
+    starts_on: datetime.date | None = Field(
+        None, description="First day of membership, when known."
+    )
+    ends_on: datetime.date | None = Field(None, description="Last day; empty while it continues.")
+
+
+class MeetingIn(Strict):
+    date: datetime.date = Field(description="Date of the meeting.")
+    title: Text = Field("", description="Title, e.g. `Inaugural meeting`.")
+    kind: choice(MeetingKind) = Field("formal", description="Workshop, formal or informal.")  # type: ignore[valid-type]
+    status: choice(MeetingStatus) = Field(
+        "scheduled", description="Scheduled, held, minutes approved or cancelled."
+    )  # type: ignore[valid-type]
+    published: bool = Field(False, description="True when its papers are published.")
+    summary: Text = Field("", description="What it did or decided.")
+    source: Text = Field("", description="Seed document.")
+
+
+class RequirementIn(Strict):
+    description: Required = Field(description="The requirement as written.")
+    direction: Text | None = Field(
+        None, description="The Direction requiring it, as `SET/REF` (e.g. `2025-directions/a.iv`)."
+    )
+    role: choice(BoardRole) = Field(description="Role a member must hold to meet it.")  # type: ignore[valid-type]
+    theme: ThemeSlug | None = Field(None, description="For a theme lead: the theme.")
+    post: Text = Field("", description="The member's post must be this, e.g. `Mayor`.")
+    opposition: bool = Field(False, description="True when only opposition councillors count.")
+    minimum: int = Field(1, ge=1, le=50, description="How many members it needs.")
+
+
+class BoardIn(Strict):
+    key: Key = Field(description="Unique key in this file, e.g. `tab`.")
+    name: Required = Field(description="Name of the board.")
+    kind: choice(BoardKind) = Field(description="Kind of board.")  # type: ignore[valid-type]
+    purpose: Text = Field("", description="What it is for.")
+    cadence_months: int | None = Field(None, ge=1, le=12, description="Months between meetings.")
+    cadence_review_on: datetime.date | None = Field(
+        None, description="When the cadence is to be reviewed."
+    )
+    requirements: list[RequirementIn] = Field(
+        default_factory=list, description="Membership the Directions require."
+    )
+    members: list[MembershipIn] = Field(default_factory=list, description="Dated memberships.")
+    meetings: list[MeetingIn] = Field(default_factory=list, description="Meetings, oldest first.")
+
+
+class MeetingRef(Strict):
+    board: Key = Field(description="Key of the board.")
+    date: datetime.date = Field(description="Date of the meeting.")
+
+
+class RecommendationIn(Strict):
+    reference: Annotated[
+        str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9./-]*$", max_length=40)
+    ] = Field(
+        description="Reference unique in the intervention, e.g. `EY-1`, `ENV-2025-05-1`.",
+    )
+    source: choice(RecommendationSource) = Field(description="Who made it.")  # type: ignore[valid-type]
+    meeting: MeetingRef | None = Field(None, description="For a board recommendation: the meeting.")
+    source_document: Text = Field("", description="The document it is in.")
+    title: Required = Field(description="A few words that name it.")
+    text: Required = Field(description="Full text.")
+    made_on: datetime.date = Field(description="Date it was made.")
+    response_due: datetime.date | None = Field(None, description="Date a response is due.")
+    owner: Key | None = Field(None, description="Key of the person who owns the response.")
+    response: Text = Field("", description="The council's response.")
+    responded_on: datetime.date | None = Field(None, description="Date of the response.")
+    published_on: datetime.date | None = Field(None, description="Date the response was published.")
+    status: choice(RecommendationStatus) = Field("open", description="Open, accepted, … closed.")  # type: ignore[valid-type]
+    directions: list[Text] = Field(
+        default_factory=list,
+        description="Directions it relates to, as `SET/REF` (e.g. `2025-directions/e`).",
+    )
+    programmes: list[int] = Field(
+        default_factory=list, description="Numbers of programmes it relates to."
+    )
+    milestones: list[Annotated[str, StringConstraints(pattern=r"^[0-9]{1,3}/[0-9]{1,3}$")]] = Field(
+        default_factory=list,
+        description="Key activities it relates to, as `PROGRAMME/POSITION` (`8/3`: the third "
+        "of programme 8's milestones in this file).",
+    )
+
+    @model_validator(mode="after")
+    def response_dates(self) -> RecommendationIn:
+        if self.responded_on and self.responded_on < self.made_on:
+            raise ValueError("responded_on must not be before made_on")
+        if self.published_on and not self.responded_on:
+            raise ValueError("published_on needs responded_on: only a response can be published")
+        return self
+
+
+class ReportingDutyIn(Strict):
+    report: choice(ReportKind) = Field(  # type: ignore[valid-type]
+        description="The kind of issued report that discharges it: board, sos or stocktake."
+    )
+    title: Required = Field(description="What the duty is, e.g. `Envoys' stocktake report`.")
+    direction: Text = Field(
+        "", description="`SET/REF` of the recurring Direction whose schedule it follows."
+    )
+    first_due_months: int | None = Field(
+        None,
+        ge=0,
+        le=120,
+        description="Without a Direction: months after the Directions date it is first due.",
+    )
+    interval_months: int | None = Field(
+        None,
+        ge=1,
+        le=60,
+        description="Without a Direction: months between occurrences; leave out until agreed.",
+    )
+    as_written: Text = Field("", description="The duty in its source's own words.")
+    responsible: Key | None = Field(None, description="Key of the person who delivers it.")
+    varied: list[IntervalVariationIn] = Field(
+        default_factory=list, description="Without a Direction: later changes of interval."
+    )
+
+    @model_validator(mode="after")
+    def one_schedule(self) -> ReportingDutyIn:
+        if self.direction:
+            if self.first_due_months is not None or self.interval_months or self.varied:
+                raise ValueError(
+                    "a duty that follows a Direction takes its schedule from it: leave out "
+                    "first_due_months, interval_months and varied"
+                )
+        elif self.first_due_months is None:
+            raise ValueError("a duty without a direction needs first_due_months")
+        return self
+
+
+class ReportIssuedIn(Strict):
+    kind: choice(ReportKind) = Field(  # type: ignore[valid-type]
+        description="The kind of report: board, sos or stocktake."
+    )
+    title: Required = Field(description="Title as the document gives it.")
+    issued_on: datetime.date = Field(
+        description="The day it was issued: it discharges a reporting duty from then."
+    )
+    as_of: datetime.date | None = Field(
+        None,
+        description="The day it describes things as they stood; leave out when it is `issued_on`.",
+    )
+    issued_by: Required = Field(description="Who issued it, e.g. `Ministerial Envoys`.")
+    addressed_to: Text = Field("", description="Who it was sent to, e.g. `Minister of State`.")
+    published_url: Annotated[
+        str, StringConstraints(strip_whitespace=True, pattern=r"^(https?://\S+)?$")
+    ] = Field("", description="Web address where it is published (`https://…`).")
+    document_reference: Text = Field(
+        "",
+        description="What finds the document, e.g. the letter's date and sender; needed when "
+        "there is no `published_url`.",
+    )
+    full_council_on: datetime.date | None = Field(
+        None, description="For a report to the Secretary of State: when Full Council considered it."
+    )
+
+    @model_validator(mode="after")
+    def recorded_whole(self) -> ReportIssuedIn:
+        if self.as_of and self.as_of > self.issued_on:
+            raise ValueError("as_of must not be after issued_on")
+        if not self.published_url and not self.document_reference:
+            raise ValueError("a report issued elsewhere needs published_url or document_reference")
+        if self.full_council_on and self.kind != ReportKind.SOS:
+            raise ValueError("only a report to the Secretary of State (sos) has full_council_on")
+        return self
+
+
+class InterventionFile(Strict):
+    format: Literal["stocktake-intervention"] = Field(
+        description="Always `stocktake-intervention`."
+    )
+    version: Literal[1] = Field(description="Format version, now `1`.")
+    authority: AuthorityIn
+    intervention: InterventionIn
+    people: list[PersonIn] = Field(default_factory=list, description="Everyone named in the file.")
+    appointments: list[AppointmentIn] = Field(
+        default_factory=list, description="Dated roles in the intervention."
+    )
+    direction_sets: list[DirectionSetIn] = Field(
+        default_factory=list, description="Sets of Directions, oldest first."
+    )
+    plan: PlanIn | None = Field(None, description="The improvement plan.")
+    boards: list[BoardIn] = Field(
+        default_factory=list, description="Boards, with members and meetings."
+    )
+    recommendations: list[RecommendationIn] = Field(
+        default_factory=list, description="Recommendations from every source."
+    )
+    reporting_duties: list[ReportingDutyIn] = Field(
+        default_factory=list, description="Recurring duties to report, and what discharges them."
+    )
+    reports_issued: list[ReportIssuedIn] = Field(
+        default_factory=list,
+        description="Reports issued outside Stocktake (no PDF is held), oldest first.",
+    )
+
+
+DeadlineIn.model_rebuild()

@@ -1,0 +1,222 @@
+"""The shared base of every list page: one base table, one base filterset, one list view.
+
+A list page is then a few declarative lines in its app's `views.py`: a queryset, a filterset,
+a table and a title. Pages inside an intervention find it with `get_intervention`, which is
+the one place that decides who may see it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import slugify
+from django_filters.views import FilterView
+from django_tables2.export import ExportMixin
+from django_tables2.utils import A
+from django_tables2.views import SingleTableMixin
+
+from interventions.kit.exports import SafeTableExport
+from interventions.models import Intervention, Person
+
+DATE_FORMAT = "j M Y"  # 22 Jan 2025
+
+
+def get_intervention(request: HttpRequest, slug: str) -> Intervention:
+    """The intervention named in the URL, or 404 if this user may not see it."""
+    return get_object_or_404(
+        Intervention.objects.visible_to(request.user).select_related("authority"), slug=slug
+    )
+
+
+def crumbs_for(intervention: Intervention | None, *more: tuple[str, str]) -> list[tuple[str, str]]:
+    """Breadcrumbs to a page: the interventions, the intervention, then `more` (label, url)."""
+    crumbs = [("Interventions", reverse("interventions:intervention_list"))]
+    if intervention is not None:
+        crumbs.append((intervention.title, intervention.get_absolute_url()))
+    return [*crumbs, *more]
+
+
+def tag_html(value: str, colours: dict[Any, str], label: str | None = None) -> str:
+    """A GOV.UK tag for a choice: its label as a word, its colour as a class."""
+    if label is None:
+        choices = type(next(iter(colours))) if colours else None
+        try:
+            label = choices(value).label if choices else str(value)
+        except ValueError:
+            label = str(value)
+    colour = colours.get(value, "grey")
+    if not colour:  # the default GOV.UK tag (blue) has no modifier class
+        return format_html('<strong class="govuk-tag">{}</strong>', label)
+    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, label)
+
+
+def person_name(person: Person | None) -> str:
+    """A person as a list shows them: their name, or the post while it is unfilled."""
+    if person is None:
+        return ""
+    return person.name or f"{person.post} (vacant)"
+
+
+class TagColumn(tables.Column):
+    """A choice shown as a GOV.UK tag (word and colour)."""
+
+    def __init__(self, colours: dict[Any, str], **kwargs: Any) -> None:
+        self.colours = colours
+        super().__init__(**kwargs)
+
+    def render(self, value: str, record: Model, bound_column: tables.columns.BoundColumn) -> str:
+        # `value` is already the display label; the colour needs the stored value.
+        return tag_html(A(bound_column.accessor).resolve(record), self.colours, label=value)
+
+
+class TitleColumn(tables.Column):
+    """The row's name, linking to its page; wide enough to read."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("linkify", True)
+        kwargs.setdefault(
+            "attrs", {"a": {"class": "govuk-link"}, "td": {"class": "app-table__cell--title"}}
+        )
+        super().__init__(**kwargs)
+
+
+class DateColumn(tables.DateColumn):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("format", DATE_FORMAT)
+        super().__init__(**kwargs)
+
+    def value(self, value: datetime.date) -> datetime.date:
+        # Exports keep the date itself: a date cell in XLSX, ISO 8601 in CSV.
+        return value
+
+
+class PersonColumn(tables.Column):
+    def render(self, value: Person) -> str:
+        return person_name(value)
+
+
+class NumericColumn(tables.Column):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "attrs",
+            {
+                "th": {"class": "govuk-table__header--numeric"},
+                "td": {"class": "govuk-table__cell--numeric"},
+            },
+        )
+        super().__init__(**kwargs)
+
+
+class YesNoColumn(tables.Column):
+    def render(self, value: bool) -> str:
+        return "Yes" if value else "No"
+
+    def value(self, value: bool) -> str:
+        return "Yes" if value else "No"
+
+
+class BaseTable(tables.Table):
+    """GOV.UK table classes come from includes/table.html; rows are plain."""
+
+    class Meta:
+        template_name = "includes/table.html"
+        attrs = {"class": "govuk-table app-table"}
+        empty_text = "There is nothing to show here yet."
+        per_page = 50
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    """A filterset for one intervention's rows: choice lists only offer that intervention's.
+
+    Filters whose choices belong to an intervention define `queryset` as a callable taking the
+    request; the list view puts the intervention on the request before the form is built.
+    """
+
+    @property
+    def form(self) -> forms.Form:
+        form = super().form
+        for field in form.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "govuk-select")
+                if hasattr(field, "empty_label"):
+                    field.empty_label = "Any"
+            elif isinstance(field.widget, forms.TextInput):
+                field.widget.attrs.setdefault("class", "govuk-input")
+        return form
+
+
+class ObjectListView(ExportMixin, SingleTableMixin, FilterView):
+    """One list page: a table of `queryset`, narrowed by `filterset_class`.
+
+    `?_export=csv` or `?_export=xlsx` with the page's own filters and sort order downloads
+    exactly the rows the filters select (every page of them).
+
+    Subclasses set `queryset`, `filterset_class`, `table_class`, `title` and, for pages inside
+    an intervention, `intervention_field` (the lookup from the row to its intervention) and
+    `section` (the service navigation item that is current).
+    """
+
+    template_name = "generic/object_list.html"
+    title = ""
+    item_name = ""  # how to count the rows: "Directions and sub-items"; else the title
+    intro = ""
+    section = ""
+    intervention_field: str | None = None
+    intervention: Intervention | None = None
+    export_class = SafeTableExport
+    export_formats = SafeTableExport.EXPORT_FORMATS
+
+    def get_export_filename(self, export_format: str) -> str:
+        parts = [self.intervention.slug if self.intervention else "", slugify(self.title)]
+        parts.append(timezone.localdate().isoformat())
+        return "-".join(part for part in parts if part) + f".{export_format}"
+
+    def get_dataset_kwargs(self) -> dict[str, str]:
+        # An XLSX sheet's name is at most 31 characters.
+        return {"title": self.title[:31] or "Export"}
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if self.intervention_field is not None:
+            self.intervention = get_intervention(request, kwargs["slug"])
+            # Read by filters whose choices must stay within this intervention.
+            request.intervention = self.intervention  # type: ignore[attr-defined]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        queryset = super().get_queryset()
+        if self.intervention_field is not None:
+            queryset = queryset.filter(**{self.intervention_field: self.intervention})
+        return queryset
+
+    def get_table(self, **kwargs: Any) -> tables.Table:
+        table = super().get_table(**kwargs)
+        table.caption = self.title
+        # The page's heading already names the list.
+        table.caption_hidden = True
+        return table
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        filterset = context.get("filter")
+        context.update(
+            title=self.title,
+            item_name=self.item_name or self.title.lower(),
+            intro=self.intro,
+            section=self.section,
+            intervention=self.intervention,
+            crumbs=crumbs_for(self.intervention) if self.intervention else [],
+            filters_applied=bool(
+                filterset and any(filterset.data.get(name) for name in filterset.filters)
+            ),
+        )
+        return context

@@ -1,0 +1,63 @@
+"""Saving changes that people make, so that none is lost and each is explained."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+
+from interventions.kit.changes import FieldChange, changes
+
+if TYPE_CHECKING:
+    from interventions.kit.forms import VersionedForm
+
+
+class StaleEdit(Exception):
+    """Someone else saved the row after the form was opened; this edit was not saved."""
+
+    def __init__(self, current: models.Model, their_changes: list[FieldChange]) -> None:
+        self.current = current
+        self.their_changes = their_changes
+        super().__init__(f"{current} was changed by someone else after you opened it.")
+
+
+def save_versioned(obj: Any, expected_version: int, *, reason: str = "") -> None:
+    """Save an edit only if nobody has saved the row since the form showed `expected_version`.
+
+    Raises StaleEdit, saying what the other person changed, and saves nothing. The row's
+    version goes up by one with each saved edit.
+    """
+    model = type(obj)
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=obj.pk)
+        if current.version != expected_version:
+            raise StaleEdit(current, changes_since(current, expected_version))
+        obj.version = expected_version + 1
+        if reason:
+            obj._change_reason = reason
+        obj.save()
+
+
+def changes_since(obj: Any, version: int) -> list[FieldChange]:
+    """What was changed in the row after the given version was saved, field by field."""
+    records = list(obj.history.order_by("history_id"))
+    seen = next((r for r in reversed(records) if r.version == version), None)
+    latest = records[-1] if records else None
+    if latest is None or seen is None or latest is seen:
+        return []
+    return changes(latest, seen)
+
+
+def save_or_explain(form: VersionedForm, reason: str) -> StaleEdit | None:
+    """Save the form's object unless someone else saved it since the form was opened.
+
+    On a stale edit nothing is saved; the form keeps the user's input but moves on to the
+    current version, so that saving again, after reading what changed, applies their edit.
+    """
+    try:
+        save_versioned(form.save(commit=False), form.cleaned_data["version"], reason=reason)
+    except StaleEdit as stale:
+        form.data = form.data.copy()
+        form.data["version"] = str(stale.current.version)
+        return stale
+    return None

@@ -1,0 +1,34 @@
+"""Timing report builds, for the benchmark command: how long each kind takes in full, next
+to how long WeasyPrint alone takes on the same HTML."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from directions.choices import ReportKind
+from interventions.models import Intervention
+from reports.build import timed_build
+from reports.models import Report
+
+
+def time_builds(
+    intervention: Intervention, as_of: datetime.date | None = None
+) -> list[tuple[str, float, float]]:
+    """(kind, seconds for the whole build, seconds WeasyPrint alone takes) for each kind of
+    report, as of `as_of` (today by default). Nothing is saved."""
+    as_of = as_of or timezone.localdate()
+    results = []
+    with transaction.atomic():
+        for kind in ReportKind.values:
+            report = Report(
+                intervention=intervention, kind=kind, title=f"Benchmark {kind}", as_of=as_of
+            )
+            report.previous = report.find_previous()
+            report.save()
+            total, weasyprint_only = timed_build(report)
+            results.append((kind, total, weasyprint_only))
+        transaction.set_rollback(True)
+    return results

@@ -1,0 +1,67 @@
+"""Charts of the plan: programmes by RAG and milestones against their dates.
+
+Drawn from plain counts, so that the dashboard (today's rows) and a PDF report (the rows of its
+as-of snapshot) draw the same chart.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+
+from django.utils.dateformat import format as format_date
+
+from interventions.choices import RAG, MilestoneSchedule
+from interventions.kit.charts import RAG_CHART_COLOURS, Bar, BarChart, Series, UrlFor, no_url
+from interventions.kit.lists import DATE_FORMAT
+
+SCHEDULE_COLOURS = {
+    MilestoneSchedule.COMPLETE: RAG_CHART_COLOURS[RAG.COMPLETE],
+    MilestoneSchedule.ON_TRACK: RAG_CHART_COLOURS[RAG.GREEN],
+    MilestoneSchedule.SLIPPED: RAG_CHART_COLOURS[RAG.AMBER],
+    MilestoneSchedule.OVERDUE: RAG_CHART_COLOURS[RAG.RED],
+    MilestoneSchedule.CANCELLED: RAG_CHART_COLOURS[RAG.NOT_STARTED],
+}
+
+
+def rag_series() -> list[Series]:
+    return [Series(rag.label, RAG_CHART_COLOURS[rag]) for rag in RAG]
+
+
+def programmes_by_rag_chart(
+    counts: Mapping[str, int], *, when: str = "now", url_for: UrlFor = no_url
+) -> BarChart:
+    """Programmes by RAG; `counts` by `RAG` value, `when` ends the title ("now", "on 1 May")."""
+    return BarChart(
+        f"Programmes by RAG {when}",
+        unit="programmes",
+        category_heading="RAG",
+        bars=[
+            Bar(rag.label, counts.get(rag.value, 0), RAG_CHART_COLOURS[rag], url_for(rag.value))
+            for rag in RAG
+        ],
+    )
+
+
+def milestones_by_schedule_chart(
+    counts: Mapping[str, int], on: datetime.date, url_for: UrlFor = no_url
+) -> BarChart:
+    """Milestones against their dates on `on`; `counts` by `MilestoneSchedule` value."""
+    return BarChart(
+        f"Milestones against their dates on {format_date(on, DATE_FORMAT)}",
+        unit="milestones",
+        category_heading="Against its dates",
+        description=(
+            "Overdue: past the forecast end (or the baseline end when there is no forecast) "
+            "and not complete. Slipped: the forecast end is later than the baseline end."
+        ),
+        bars=[
+            Bar(
+                state.label,
+                counts.get(state.value, 0),
+                SCHEDULE_COLOURS[state],
+                url_for(state.value),
+            )
+            for state in MilestoneSchedule
+        ],
+    )

@@ -1,0 +1,93 @@
+"""Filters of the intervention list, programmes and milestones."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from interventions.choices import (
+    RAG,
+    InterventionModel,
+    InterventionStatus,
+    MilestoneSchedule,
+    Phase,
+    WorkStatus,
+)
+from interventions.kit.lists import BaseFilterSet
+from interventions.kit.widgets import DateInput
+from interventions.models import Intervention, Milestone, Programme, StrategicAim, Theme
+
+YES_NO = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
+
+
+def as_of_filter(label: str) -> django_filters.DateFilter:
+    """The day a date-dependent filter ("overdue") is worked out for; empty means today.
+
+    It narrows nothing by itself: the filters that depend on it read it.
+    """
+    return django_filters.DateFilter(
+        method=lambda queryset, name, value: queryset,
+        label=label,
+        help_text="Leave empty for today.",
+        widget=DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+    )
+
+
+def as_of(filterset: django_filters.FilterSet) -> datetime.date:
+    return filterset.form.cleaned_data.get("on") or timezone.localdate()
+
+
+def aims(request):
+    return StrategicAim.objects.filter(intervention=request.intervention)
+
+
+def programmes(request):
+    return Programme.objects.filter(intervention=request.intervention)
+
+
+class InterventionFilterSet(BaseFilterSet):
+    model = django_filters.ChoiceFilter(choices=InterventionModel.choices, empty_label="Any")
+    status = django_filters.ChoiceFilter(choices=InterventionStatus.choices, empty_label="Any")
+
+    class Meta:
+        model = Intervention
+        fields = ["model", "status"]
+
+
+class ProgrammeFilterSet(BaseFilterSet):
+    aim = django_filters.ModelChoiceFilter(queryset=aims)
+    phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label="Any")
+    rag = django_filters.ChoiceFilter(choices=RAG.choices, empty_label="Any", label="RAG")
+    status = django_filters.ChoiceFilter(choices=WorkStatus.choices, empty_label="Any")
+    theme = django_filters.ModelChoiceFilter(
+        field_name="themes", queryset=Theme.objects.all(), label="Best Value theme"
+    )
+    required = django_filters.BooleanFilter(
+        field_name="required_by_directions", label="Required by Directions", widget=YES_NO
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["aim", "phase", "rag", "status", "theme", "required"]
+
+
+class MilestoneFilterSet(BaseFilterSet):
+    programme = django_filters.ModelChoiceFilter(queryset=programmes)
+    status = django_filters.ChoiceFilter(choices=WorkStatus.choices, empty_label="Any")
+    rag = django_filters.ChoiceFilter(choices=RAG.choices, empty_label="Any", label="RAG")
+    schedule = django_filters.ChoiceFilter(
+        choices=MilestoneSchedule.choices,
+        empty_label="Any",
+        label="Against its dates",
+        method="filter_schedule",
+    )
+    on = as_of_filter("Dates as of")
+
+    class Meta:
+        model = Milestone
+        fields = ["programme", "status", "rag", "schedule", "on"]
+
+    def filter_schedule(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.with_schedule(as_of(self)).filter(schedule=value)

@@ -1,0 +1,45 @@
+"""The audit trail inside other pages: a detail page's History section, and a board's list of
+what changed since its last meeting.
+
+They are template tags so that a domain's pages show its history without the domain importing
+the history package, which reads every domain (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import template
+from django.db import models
+
+from interventions.history.timeline import changes_in, recent_history
+from interventions.models import Intervention
+
+register = template.Library()
+
+# How many of the latest changes a board's pages show.
+SHOWN = 20
+
+
+@register.inclusion_tag("includes/history_section.html")
+def history_section(obj: models.Model, intervention: Intervention) -> dict[str, Any]:
+    """The History section of a programme, milestone, Direction or recommendation page."""
+    return recent_history(obj, intervention.slug)
+
+
+@register.inclusion_tag("boards/changes_since.html")
+def changes_since(
+    intervention: Intervention, since: datetime.date | None, until: datetime.date
+) -> dict[str, Any]:
+    """The latest changes in the intervention from the day after `since` to `until` (the
+    board's pages show these; the "What changed" page lists them all)."""
+    changes = []
+    if since and until > since:
+        changes = changes_in(intervention, since + datetime.timedelta(days=1), until, newest=SHOWN)
+    return {
+        "intervention": intervention,
+        "changes": changes,
+        "changes_from": since + datetime.timedelta(days=1) if since else None,
+        "changes_to": until,
+    }

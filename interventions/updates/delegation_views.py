@@ -1,0 +1,149 @@
+"""Delegating a programme, or one of its milestones, to someone who may then update it."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from interventions.access import permissions
+from interventions.kit.lists import crumbs_for, get_intervention
+from interventions.kit.widgets import DateInput
+from interventions.models import Delegation, Milestone, Person, Programme
+
+
+class DelegationForm(forms.ModelForm):
+    class Meta:
+        model = Delegation
+        fields = ["person", "milestone", "starts_on", "ends_on", "note"]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+        }
+        labels = {
+            "person": "Who may update it",
+            "milestone": "Only this milestone (optional)",
+            "starts_on": "From",
+            "ends_on": "Until (optional)",
+            "note": "Note (optional)",
+        }
+        help_texts = {
+            "person": "People named in this intervention who can sign in.",
+            "milestone": "Leave empty to delegate the whole programme.",
+            "ends_on": "The last day they may update it. Leave empty until you end it.",
+        }
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(
+            intervention=programme.intervention, user__isnull=False
+        ).order_by("name")
+        self.fields["milestone"].queryset = Milestone.objects.filter(programme=programme)
+        self.fields["milestone"].empty_label = "The whole programme"
+        self.fields["starts_on"].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The last day must be on or after the first.")
+        return data
+
+
+class EndDelegationForm(forms.Form):
+    ends_on = forms.DateField(label="Last day", widget=DateInput())
+
+
+def _programme(request: HttpRequest, slug: str, number: int) -> Programme:
+    intervention = get_intervention(request, slug)
+    return get_object_or_404(
+        Programme.objects.select_related("intervention", "sponsor", "sro"),
+        intervention=intervention,
+        number=number,
+    )
+
+
+def programme_delegations(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    programme = _programme(request, slug, number)
+    may_delegate = permissions.can_delegate(request.user, programme)
+    form = DelegationForm(request.POST or None, programme=programme) if may_delegate else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("Only the improvement team, sponsor and SRO delegate.")
+        if form.is_valid():
+            delegation = form.save(commit=False)
+            delegation.programme = programme
+            delegation.granted_by = request.user
+            delegation._change_reason = "Delegated"
+            delegation.save()
+            messages.success(
+                request, f"{delegation.person} may now update {delegation.milestone or programme}."
+            )
+            return redirect(request.path)
+    today = timezone.localdate()
+    delegations = programme.delegations.select_related("person", "milestone", "granted_by")
+    return render(
+        request,
+        "updates/delegations.html",
+        {
+            "intervention": programme.intervention,
+            "section": "programmes",
+            "crumbs": crumbs_for(
+                programme.intervention, (str(programme), programme.get_absolute_url())
+            ),
+            "programme": programme,
+            "delegations": [(d, _is_current(d, today)) for d in delegations],
+            "form": form,
+            "may_delegate": may_delegate,
+            "today": today,
+        },
+    )
+
+
+def end_delegation(request: HttpRequest, slug: str, number: int, pk: int) -> HttpResponse:
+    programme = _programme(request, slug, number)
+    if not permissions.can_delegate(request.user, programme):
+        raise PermissionDenied("Only the improvement team, sponsor and SRO end delegations.")
+    delegation = get_object_or_404(Delegation, programme=programme, pk=pk)
+    form = EndDelegationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ends_on = form.cleaned_data["ends_on"]
+        if ends_on < delegation.starts_on:
+            form.add_error("ends_on", "The last day must be on or after the first.")
+        else:
+            delegation.ends_on = ends_on
+            delegation._change_reason = "Delegation ended"
+            delegation.save()
+            messages.success(
+                request, f"The delegation to {delegation.person} ends on {ends_on:%-d %b %Y}."
+            )
+            return redirect(
+                reverse("interventions:programme_delegations", args=[slug, programme.number])
+            )
+    if not form.is_bound:
+        form = EndDelegationForm(initial={"ends_on": timezone.localdate()})
+    return render(
+        request,
+        "updates/end_delegation.html",
+        {
+            "intervention": programme.intervention,
+            "section": "programmes",
+            "crumbs": crumbs_for(
+                programme.intervention, (str(programme), programme.get_absolute_url())
+            ),
+            "programme": programme,
+            "delegation": delegation,
+            "form": form,
+        },
+    )
+
+
+def _is_current(delegation: Delegation, on: datetime.date) -> bool:
+    return delegation.starts_on <= on and (delegation.ends_on is None or on <= delegation.ends_on)

@@ -1,0 +1,159 @@
+"""Forms officers use to keep programmes and milestones up to date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from interventions.choices import RAG, RAG_DEFINITIONS, ChangeKind, WorkStatus
+from interventions.kit.forms import VersionedForm
+from interventions.kit.widgets import DateInput
+from interventions.models import Milestone, Programme
+from interventions.updates.change_control import slips_past_baseline
+
+
+class RagRadios(forms.RadioSelect):
+    """RAG as radios; the template shows each choice's definition beside it."""
+
+    definitions = RAG_DEFINITIONS
+
+
+class ProgrammeStatusForm(VersionedForm):
+    reason = forms.CharField(
+        label="Reason for the change (optional)",
+        required=False,
+        max_length=500,
+        help_text="Shown in the programme's history beside your change.",
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["status", "phase", "rag"]
+        widgets = {"rag": RagRadios}
+        labels = {"rag": "RAG"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rag"].choices = RAG.choices
+
+
+class MilestoneUpdateForm(VersionedForm):
+    reason = forms.CharField(
+        label="Reason for the change",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when the forecast end moves past the baseline end: that goes to the "
+        "improvement team to approve. Otherwise optional; shown in the history.",
+    )
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "status",
+            "rag",
+            "percent_complete",
+            "forecast_start",
+            "forecast_end",
+            "commentary",
+            "next_steps",
+        ]
+        widgets = {
+            "rag": RagRadios,
+            "forecast_start": DateInput(),
+            "forecast_end": DateInput(),
+            "commentary": forms.Textarea(attrs={"rows": 4}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "rag": "RAG",
+            "percent_complete": "Percent complete",
+            "commentary": "Commentary for this period",
+        }
+        help_texts = {
+            "percent_complete": "A whole number from 0 to 100.",
+            "forecast_end": "When you now expect it to finish.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rag"].choices = RAG.choices
+        # Closing a milestone early is a change request, not a status.
+        self.fields["status"].choices = [
+            choice for choice in WorkStatus.choices if choice[0] != WorkStatus.CANCELLED
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("forecast_start"), data.get("forecast_end")
+        if start and end and end < start:
+            self.add_error("forecast_end", "The forecast end must be on or after the start.")
+        if data.get("status") == WorkStatus.COMPLETE and data.get("percent_complete") != 100:
+            self.add_error("percent_complete", "A complete milestone is 100% complete.")
+        if self.slips and not data.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                "Say why the forecast end moves past the baseline end "
+                f"({self.instance.baseline_end:%-d %b %Y}).",
+            )
+        return data
+
+    @property
+    def slips(self) -> bool:
+        """Whether the submitted forecast end is past the milestone's baseline end."""
+        forecast = self.cleaned_data.get("forecast_end") if hasattr(self, "cleaned_data") else None
+        return slips_past_baseline(self.instance, forecast)
+
+
+class ChangeRequestForm(forms.Form):
+    """A change of scope, or closing the milestone early (slips come from the update form)."""
+
+    kind = forms.ChoiceField(
+        label="What do you want to change?",
+        choices=[
+            (ChangeKind.SCOPE, "Change the scope: the title or the steps"),
+            (ChangeKind.CLOSE_EARLY, "Close it early, without completing it"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    proposed_title = forms.CharField(
+        label="New title", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    proposed_steps = forms.CharField(
+        label="New steps",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One step per line.",
+    )
+    reason = forms.CharField(
+        label="Why is the change needed?", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == ChangeKind.SCOPE and not (
+            data.get("proposed_title", "").strip() or data.get("proposed_steps", "").strip()
+        ):
+            self.add_error("proposed_title", "Give the new title, the new steps, or both.")
+        return data
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("approve", "Approve"), ("reject", "Reject")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed to reject: say why.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("note", "").strip():
+            self.add_error("note", "Say why the request is rejected.")
+        return data

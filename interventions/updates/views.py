@@ -1,0 +1,260 @@
+"""Pages where officers update programmes and milestones, and the improvement team decides
+change requests. Permission is checked here, on the server, for every request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+import django_tables2 as tables
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from interventions.access import permissions
+from interventions.choices import CHANGE_STATUS_TAG_COLOURS, ChangeKind, ChangeStatus
+from interventions.kit.lists import (
+    BaseFilterSet,
+    BaseTable,
+    DateColumn,
+    ObjectListView,
+    TagColumn,
+    crumbs_for,
+    get_intervention,
+)
+from interventions.kit.saving import save_or_explain
+from interventions.models import ChangeRequest, Intervention, Milestone, Programme
+from interventions.updates import change_control
+from interventions.updates.forms import (
+    ChangeRequestForm,
+    DecisionForm,
+    MilestoneUpdateForm,
+    ProgrammeStatusForm,
+)
+
+
+def _programme(intervention: Intervention, number: int) -> Programme:
+    return get_object_or_404(
+        Programme.objects.select_related("intervention", "sponsor", "sro"),
+        intervention=intervention,
+        number=number,
+    )
+
+
+def _milestone(intervention: Intervention, pk: int) -> Milestone:
+    return get_object_or_404(
+        Milestone.objects.select_related("programme__intervention"),
+        programme__intervention=intervention,
+        pk=pk,
+    )
+
+
+def programme_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    intervention = get_intervention(request, slug)
+    programme = _programme(intervention, number)
+    if not permissions.can_update_programme(request.user, programme):
+        raise PermissionDenied("You cannot update this programme.")
+    form = ProgrammeStatusForm(request.POST or None, instance=programme)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        stale = save_or_explain(form, form.cleaned_data["reason"])
+        if stale is None:
+            messages.success(request, f"Programme {programme.number} updated.")
+            return redirect(programme.get_absolute_url())
+    return render(
+        request,
+        "updates/programme_edit.html",
+        {
+            "intervention": intervention,
+            "section": "programmes",
+            "crumbs": crumbs_for(intervention, (str(programme), programme.get_absolute_url())),
+            "programme": programme,
+            "form": form,
+            "stale": stale,
+        },
+    )
+
+
+def milestone_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    intervention = get_intervention(request, slug)
+    milestone = _milestone(intervention, pk)
+    if not permissions.can_update_milestone(request.user, milestone):
+        raise PermissionDenied("You cannot update this milestone.")
+    baseline_end = milestone.baseline_end  # before the form writes to the instance
+    form = MilestoneUpdateForm(request.POST or None, instance=milestone)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"].strip()
+        slips = form.slips
+        stale = save_or_explain(form, reason)
+        if stale is None:
+            if slips:
+                change_control.request_change(
+                    milestone,
+                    kind=ChangeKind.END_DATE,
+                    reason=reason,
+                    by=request.user,
+                    proposed_end=form.cleaned_data["forecast_end"],
+                )
+                messages.success(
+                    request,
+                    "Milestone updated. Moving the end past the baseline "
+                    f"({baseline_end:%-d %b %Y}) now waits for the improvement team's approval.",
+                )
+            else:
+                messages.success(request, "Milestone updated.")
+            return redirect(milestone.get_absolute_url())
+    return render(
+        request,
+        "updates/milestone_edit.html",
+        {
+            "intervention": intervention,
+            "section": "milestones",
+            "crumbs": crumbs_for(
+                intervention,
+                (str(milestone.programme), milestone.programme.get_absolute_url()),
+                (f"Milestone {milestone.label}", milestone.get_absolute_url()),
+            ),
+            "milestone": milestone,
+            "baseline_end": baseline_end,
+            "form": form,
+            "stale": stale,
+        },
+    )
+
+
+def change_request_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    intervention = get_intervention(request, slug)
+    milestone = _milestone(intervention, pk)
+    if not permissions.can_update_milestone(request.user, milestone):
+        raise PermissionDenied("You cannot change this milestone.")
+    form = ChangeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        change_control.request_change(
+            milestone,
+            kind=data["kind"],
+            reason=data["reason"],
+            by=request.user,
+            proposed_title=data["proposed_title"],
+            proposed_steps=data["proposed_steps"],
+        )
+        messages.success(request, "Change requested. The improvement team will decide on it.")
+        return redirect(milestone.get_absolute_url())
+    return render(
+        request,
+        "updates/change_request_form.html",
+        {
+            "intervention": intervention,
+            "section": "milestones",
+            "crumbs": crumbs_for(
+                intervention, (f"Milestone {milestone.label}", milestone.get_absolute_url())
+            ),
+            "milestone": milestone,
+            "form": form,
+        },
+    )
+
+
+def change_request_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    intervention = get_intervention(request, slug)
+    change = get_object_or_404(
+        ChangeRequest.objects.select_related(
+            "milestone__programme__intervention", "requested_by", "decided_by"
+        ),
+        milestone__programme__intervention=intervention,
+        pk=pk,
+    )
+    may_decide = permissions.can_decide_changes(request.user, intervention)
+    form = DecisionForm(request.POST or None) if may_decide else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("Only the improvement team decides change requests.")
+        if form.is_valid():
+            decide = (
+                change_control.approve
+                if form.cleaned_data["decision"] == "approve"
+                else change_control.reject
+            )
+            try:
+                decide(change, by=request.user, note=form.cleaned_data["note"])
+            except change_control.ChangeRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                change.refresh_from_db()
+                messages.success(request, f"Change request {change.get_status_display().lower()}.")
+            return redirect(
+                reverse(
+                    "interventions:change_request_detail", kwargs={"slug": slug, "pk": change.pk}
+                )
+            )
+    return render(
+        request,
+        "updates/change_request_detail.html",
+        {
+            "intervention": intervention,
+            "section": "milestones",
+            "crumbs": crumbs_for(
+                intervention,
+                ("Change requests", reverse("interventions:change_request_list", args=[slug])),
+            ),
+            "change": change,
+            "milestone": change.milestone,
+            "form": form if change.status == ChangeStatus.PENDING else None,
+        },
+    )
+
+
+class ChangeRequestFilterSet(BaseFilterSet):
+    status = django_filters.ChoiceFilter(choices=ChangeStatus.choices, empty_label="Any")
+    kind = django_filters.ChoiceFilter(
+        choices=ChangeKind.choices, empty_label="Any", label="Kind of change"
+    )
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["status", "kind"]
+
+
+class ChangeRequestTable(BaseTable):
+    created = DateColumn(verbose_name="Requested")
+    milestone = tables.Column(linkify=lambda record: record.milestone.get_absolute_url())
+    kind = tables.Column(verbose_name="Change")
+    reason = tables.Column(orderable=False)
+    status = TagColumn(colours=CHANGE_STATUS_TAG_COLOURS)
+    decide = tables.Column(
+        empty_values=(),
+        orderable=False,
+        verbose_name="",
+        linkify=lambda record: reverse(
+            "interventions:change_request_detail",
+            args=[record.milestone.programme.intervention.slug, record.pk],
+        ),
+    )
+
+    class Meta(BaseTable.Meta):
+        model = ChangeRequest
+        fields = ["created", "milestone", "kind", "reason", "status", "decide"]
+        empty_text = "There are no change requests."
+
+    def render_decide(self, record: ChangeRequest) -> str:
+        return "Decide" if record.status == ChangeStatus.PENDING else "View"
+
+
+class ChangeRequestListView(ObjectListView):
+    queryset = ChangeRequest.objects.select_related("milestone__programme__intervention")
+    intervention_field = "milestone__programme__intervention"
+    filterset_class = ChangeRequestFilterSet
+    table_class = ChangeRequestTable
+    title = "Change requests"
+    section = "milestones"
+    intro = "Changes to agreed milestones, waiting for the improvement team or decided."
+
+    def get_filterset_kwargs(self, filterset_class: Any) -> dict[str, Any]:
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if kwargs["data"] is None or not kwargs["data"]:
+            # Pending first: what needs a decision is what people come here for.
+            kwargs["data"] = {"status": ChangeStatus.PENDING}
+        return kwargs

@@ -1,0 +1,322 @@
+"""An officer's own work across interventions, and each programme's period updates.
+
+Permission is checked here, on the server: a user who may not update a programme gets 403,
+and a programme of an intervention they cannot see is not found (404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_tables2 as tables
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from interventions.access import permissions
+from interventions.choices import RAG_TAG_COLOURS, WORK_STATUS_TAG_COLOURS
+from interventions.dates.periods import ReportingPeriod
+from interventions.kit.lists import (
+    BaseTable,
+    DateColumn,
+    TagColumn,
+    crumbs_for,
+    get_intervention,
+    person_name,
+    tag_html,
+)
+from interventions.kit.saving import StaleEdit
+from interventions.models import Intervention, Milestone, Programme, ProgrammeUpdate
+from interventions.work.forms import ProgrammeUpdateForm
+from interventions.work.items import (
+    InterventionWork,
+    my_work,
+    open_periods,
+    period_from_slug,
+    period_slug,
+    save_period_update,
+    update_edit_url,
+    updates_url,
+    writable_change,
+)
+
+# Tables of My work
+
+
+def action_link(url: str, text: str, described: str) -> SafeString:
+    """A row's action link; its accessible name says which row ("Update milestone 7.3").
+
+    An aria-label rather than GOV.UK's visually hidden span: inside a table that scrolls
+    sideways, the absolutely positioned span widens the whole page on a phone.
+    """
+    return format_html(
+        '<a class="govuk-link" href="{}" aria-label="{} {}">{}</a>', url, text, described, text
+    )
+
+
+def title_cell(url: str, title: str, detail: SafeString | str) -> SafeString:
+    """A row's name as a link, with a line of detail under it."""
+    return format_html(
+        '<a class="govuk-link" href="{}">{}</a>'
+        '<div class="govuk-hint govuk-!-font-size-16 govuk-!-margin-top-1 '
+        'govuk-!-margin-bottom-0">{}</div>',
+        url,
+        title,
+        detail,
+    )
+
+
+class MyMilestoneTable(BaseTable):
+    """Milestones to act on. Three columns, so that the table fits a phone."""
+
+    milestone = tables.Column(empty_values=(), verbose_name="Milestone")
+    due = DateColumn(verbose_name="Due")
+    action = tables.Column(empty_values=(), verbose_name="", orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = Milestone
+        fields = ["milestone", "due", "action"]
+        orderable = False
+
+    def render_milestone(self, record: Milestone) -> SafeString:
+        detail = format_html(
+            "Programme {} &middot; {}",
+            record.programme.number,
+            tag_html(record.status, WORK_STATUS_TAG_COLOURS),
+        )
+        return title_cell(record.get_absolute_url(), f"{record.label} {record.title}", detail)
+
+    def render_action(self, record: Milestone) -> SafeString:
+        url = reverse(
+            "interventions:milestone_edit",
+            kwargs={"slug": record.programme.intervention.slug, "pk": record.pk},
+        )
+        return action_link(url, "Update", f"milestone {record.label}")
+
+
+def latest_update(record: Programme) -> str:
+    if record.latest_period_start is None:
+        return "None yet"
+    return ReportingPeriod(record.latest_period_start).label
+
+
+class NeedsUpdateTable(BaseTable):
+    programme = tables.Column(empty_values=(), verbose_name="Programme")
+    latest = tables.Column(empty_values=(), verbose_name="Latest update")
+    action = tables.Column(empty_values=(), verbose_name="", orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = Programme
+        fields = ["programme", "latest", "action"]
+        orderable = False
+
+    def __init__(self, *args: Any, period: ReportingPeriod, **kwargs: Any) -> None:
+        self.period = period
+        super().__init__(*args, **kwargs)
+
+    def render_programme(self, record: Programme) -> SafeString:
+        sro = person_name(record.sro) or "none named"
+        return title_cell(record.get_absolute_url(), str(record), f"SRO: {sro}")
+
+    def render_latest(self, record: Programme) -> str:
+        return latest_update(record)
+
+    def render_action(self, record: Programme) -> SafeString:
+        return action_link(
+            update_edit_url(record, self.period), "Write the update", f"for {record}"
+        )
+
+
+class MyProgrammeTable(BaseTable):
+    programme = tables.Column(
+        empty_values=(),
+        verbose_name="Programme",
+        linkify=lambda record: record.get_absolute_url(),
+        attrs={"a": {"class": "govuk-link"}},
+    )
+    rag = TagColumn(colours=RAG_TAG_COLOURS, verbose_name="RAG")
+    latest = tables.Column(empty_values=(), verbose_name="Latest update")
+    updates = tables.Column(empty_values=(), verbose_name="", orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = Programme
+        fields = ["programme", "rag", "latest", "updates"]
+        orderable = False
+
+    def render_programme(self, record: Programme) -> str:
+        return str(record)
+
+    def render_latest(self, record: Programme) -> str:
+        return latest_update(record)
+
+    def render_updates(self, record: Programme) -> SafeString:
+        return action_link(updates_url(record), "Updates", f"for {record}")
+
+
+def work_tables(work: InterventionWork, period: ReportingPeriod) -> dict[str, BaseTable]:
+    return {
+        "needs_update": NeedsUpdateTable(
+            work.needs_update,
+            period=period,
+            empty_text=f"Every programme has its update for {period.label}.",
+        ),
+        "overdue": MyMilestoneTable(work.overdue, empty_text="Nothing is overdue."),
+        "due_soon": MyMilestoneTable(
+            work.due_soon, empty_text="Nothing is due in the next 30 days."
+        ),
+        "programmes": MyProgrammeTable(
+            work.programmes, empty_text="You may update single milestones only."
+        ),
+    }
+
+
+def my_work_page(request: HttpRequest) -> HttpResponse:
+    """What the signed-in user should do next, across all their interventions."""
+    work = my_work(request.user, timezone.localdate())
+    sections = []
+    for group in work.interventions:
+        group_tables = work_tables(group, work.period)
+        for name, table in group_tables.items():
+            table.caption = {
+                "needs_update": f"Needs an update for {work.period.label}",
+                "overdue": "Overdue",
+                "due_soon": "Due in the next 30 days",
+                "programmes": "Your programmes",
+            }[name]
+        sections.append({"work": group, **group_tables})
+    return render(
+        request,
+        "work/my_work.html",
+        {"work": work, "sections": sections, "crumbs": crumbs_for(None)},
+    )
+
+
+# Period updates
+
+
+def _programme(intervention: Intervention, number: int) -> Programme:
+    return get_object_or_404(
+        Programme.objects.select_related("intervention", "sro", "sponsor"),
+        intervention=intervention,
+        number=number,
+    )
+
+
+def _programme_crumbs(intervention: Intervention, programme: Programme) -> list[tuple[str, str]]:
+    return crumbs_for(
+        intervention,
+        ("Programmes", reverse("interventions:programme_list", kwargs={"slug": intervention.slug})),
+        (f"Programme {programme.number}", programme.get_absolute_url()),
+    )
+
+
+def programme_updates(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """A programme's updates, newest period first."""
+    intervention = get_intervention(request, slug)
+    programme = _programme(intervention, number)
+    today = timezone.localdate()
+    updates = list(
+        ProgrammeUpdate.objects.filter(programme=programme)
+        .select_related("author")
+        .order_by("-period_start")
+    )
+    may_update = permissions.can_update_programme(request.user, programme)
+    written = {update.period_start for update in updates}
+    open_ = open_periods(today) if may_update else []
+    for update in updates:
+        update.edit_url = (
+            update_edit_url(programme, update.period) if update.period in open_ else None
+        )
+    missing = [
+        {"period": period, "url": update_edit_url(programme, period)}
+        for period in open_
+        if period.start not in written
+    ]
+    return render(
+        request,
+        "work/programme_updates.html",
+        {
+            "intervention": intervention,
+            "section": "programmes",
+            "crumbs": _programme_crumbs(intervention, programme),
+            "programme": programme,
+            "updates": updates,
+            "missing": missing,
+            "may_update": may_update,
+            "current_period": ReportingPeriod.containing(today),
+        },
+    )
+
+
+def programme_update_edit(
+    request: HttpRequest, slug: str, number: int, period: str
+) -> HttpResponse:
+    """Write or change a programme's update for an open reporting period."""
+    intervention = get_intervention(request, slug)
+    programme = _programme(intervention, number)
+    try:
+        reporting_period = period_from_slug(period)
+    except ValueError:
+        raise Http404("No such reporting period.") from None
+    if not permissions.can_update_programme(request.user, programme):
+        raise PermissionDenied("You cannot update this programme.")
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "intervention": intervention,
+        "section": "programmes",
+        "crumbs": [
+            *_programme_crumbs(intervention, programme),
+            ("Updates", updates_url(programme)),
+        ],
+        "programme": programme,
+        "period": reporting_period,
+    }
+    open_ = open_periods(today)
+    if reporting_period not in open_:
+        context["open_periods"] = [
+            {"period": p, "url": update_edit_url(programme, p)} for p in open_
+        ]
+        context["future"] = reporting_period > open_[0]
+        return render(request, "work/period_closed.html", context, status=403)
+
+    update = (
+        ProgrammeUpdate.objects.filter(programme=programme, period_start=reporting_period.start)
+        .select_related("author")
+        .first()
+    )
+    form = ProgrammeUpdateForm(request.POST or None, instance=update, period=reporting_period)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_period_update(
+                programme,
+                reporting_period,
+                form.update_data(),
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit as refused:
+            # Keep the user's input, but at the current version: saving again, after
+            # reading what the other person changed, replaces theirs.
+            form.data = form.data.copy()
+            form.data["version"] = str(refused.current.version)
+            stale = {
+                "update": refused.current,
+                "changes": [c.sentence() for c in refused.their_changes if writable_change(c)],
+            }
+        else:
+            messages.success(request, f"The update for {reporting_period.label} is saved.")
+            return redirect(updates_url(programme))
+    context.update(
+        form=form,
+        update=update,
+        stale=stale,
+        period_slug=period_slug(reporting_period),
+        is_new=update is None,
+    )
+    return render(request, "work/programme_update_form.html", context)
