@@ -30,12 +30,12 @@ from django.utils.dateformat import format as format_date
 from boards.choices import BoardKind, MeetingStatus
 from directions.charts import directions_by_compliance_chart
 from directions.choices import Compliance, ReportKind
+from interventions import schedule
 from interventions.choices import RAG, Phase, WorkStatus
 from interventions.dates.fuzzy import add_months
 from interventions.kit.charts import Chart
 from interventions.kit.lists import DATE_FORMAT
 from interventions.plan.charts import milestones_by_schedule_chart, programmes_by_rag_chart
-from interventions.querysets import schedule_of
 from reports import snapshot as snapshots
 from reports.choices import SECTIONS, BuildState, ReportStatus
 from reports.models import Report, ReportIssued
@@ -58,14 +58,6 @@ def _label(choices: Any, value: str) -> str:
         return str(choices(value).label)
     except ValueError:
         return value
-
-
-def _finished(milestone: Any) -> bool:
-    return milestone.status in (WorkStatus.COMPLETE, WorkStatus.CANCELLED)
-
-
-def _due(milestone: Any) -> datetime.date | None:
-    return milestone.forecast_end or milestone.baseline_end or milestone.planned_end
 
 
 def report_context(report: Report) -> dict[str, Any]:
@@ -103,15 +95,15 @@ def report_context(report: Report) -> dict[str, Any]:
         "upcoming": [
             m
             for m in snap.milestones
-            if not _finished(m) and _due(m) and report.as_of < _due(m) <= until
+            if not schedule.is_finished(m)
+            and schedule.due_date(m)
+            and report.as_of < schedule.due_date(m) <= until
         ],
-        "overdue": [
-            m for m in snap.milestones if not _finished(m) and _due(m) and _due(m) < report.as_of
-        ],
+        "overdue": [m for m in snap.milestones if schedule.is_overdue(m, report.as_of)],
         "slipped": [
             {"milestone": m, "days": (m.forecast_end - m.baseline_end).days}
             for m in snap.milestones
-            if snapshots.is_slipped(m) and not _finished(m)
+            if schedule.is_slipped(m) and not schedule.is_finished(m)
         ],
         "programme_titles": {p.id: f"{p.number}. {p.title}" for p in snap.programmes},
         "rag_labels": dict(RAG.choices),
@@ -134,7 +126,7 @@ def _summary_charts(snap: snapshots.Snapshot) -> list[Chart]:
             Counter(p.rag for p in snap.programmes), when=f"on {format_date(on, DATE_FORMAT)}"
         ),
         milestones_by_schedule_chart(
-            Counter(schedule_of(m, on).value for m in snap.milestones), on
+            Counter(schedule.schedule_of(m, on).value for m in snap.milestones), on
         ),
     ]
 
@@ -152,7 +144,9 @@ def _programme_row(snap: snapshots.Snapshot, programme: Any, report: Report) -> 
         "rag_label": _label(RAG, programme.rag),
         "milestones": len(milestones),
         "complete": sum(1 for m in milestones if m.status == WorkStatus.COMPLETE),
-        "slipped": sum(1 for m in milestones if snapshots.is_slipped(m) and not _finished(m)),
+        "slipped": sum(
+            1 for m in milestones if schedule.is_slipped(m) and not schedule.is_finished(m)
+        ),
     }
 
 

@@ -25,6 +25,7 @@ from django.db.models import Q
 from boards.choices import RecommendationStatus
 from boards.models import Board, Meeting, Recommendation
 from directions.models import Direction, DirectionSet
+from interventions import schedule
 from interventions.choices import WorkStatus
 from interventions.models import (
     Authority,
@@ -240,15 +241,6 @@ class Movement:
         )
 
 
-def is_slipped(milestone: Any) -> bool:
-    """Forecast to end after the end agreed at baseline."""
-    return bool(
-        milestone.baseline_end
-        and milestone.forecast_end
-        and milestone.forecast_end > milestone.baseline_end
-    )
-
-
 def movement(current: Snapshot, previous: Snapshot | None) -> Movement:
     """RAG changes, milestones completed, slips against baseline and recommendations made,
     answered and closed since `previous` (or since the start, when there is none)."""
@@ -285,8 +277,12 @@ def movement(current: Snapshot, previous: Snapshot | None) -> Movement:
             old is None or old.status != WorkStatus.COMPLETE
         ):
             result.completed.append(milestone)
-        if is_slipped(milestone):
-            moved = old is None or old.forecast_end != milestone.forecast_end or not is_slipped(old)
+        if schedule.is_slipped(milestone):
+            moved = (
+                old is None
+                or old.forecast_end != milestone.forecast_end
+                or not schedule.is_slipped(old)
+            )
             if previous is None or moved:
                 result.slipped.append(
                     {

@@ -16,7 +16,7 @@ from interventions.dashboard.figures import rag_trend
 from interventions.deadlines.engine import State
 from interventions.deadlines.filters import PER_PAGE
 from interventions.models import Intervention, Milestone, Programme, Theme
-from interventions.querysets import schedule_of
+from interventions.schedule import schedule_of
 from tests.deadline_factories import (
     IntervalVariationFactory,
     ReportFactory,

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricForeignKey
 
+from interventions import schedule
 from interventions.choices import RAG, Phase, WorkStatus
 from interventions.dates.fuzzy import parse_period
 from interventions.models.base import History, TimestampedModel
@@ -198,6 +199,4 @@ class Milestone(TimestampedModel):
 
     def is_overdue(self, on: datetime.date) -> bool:
         """Past its forecast (else baseline) end and neither complete nor cancelled."""
-        due = self.forecast_end or self.baseline_end
-        finished = self.status in (WorkStatus.COMPLETE, WorkStatus.CANCELLED)
-        return bool(due and due < on and not finished)
+        return schedule.is_overdue(self, on)

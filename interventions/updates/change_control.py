@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from interventions import schedule
 from interventions.choices import ChangeKind, ChangeStatus, WorkStatus
 from interventions.models import ChangeRequest, Milestone
 
@@ -26,7 +27,7 @@ class ChangeRefused(Exception):
 
 def slips_past_baseline(milestone: Milestone, forecast_end: datetime.date | None) -> bool:
     """Whether a forecast end moves the milestone past its agreed end."""
-    return bool(forecast_end and milestone.baseline_end and forecast_end > milestone.baseline_end)
+    return schedule.slips(milestone.baseline_end, forecast_end)
 
 
 def request_change(

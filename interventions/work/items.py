@@ -18,16 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from interventions.access import permissions
-from interventions.choices import WorkStatus
 from interventions.dates.periods import ReportingPeriod
 from interventions.kit.changes import FieldChange, display
 from interventions.kit.saving import StaleEdit, save_versioned
 from interventions.models import Intervention, Milestone, Programme, ProgrammeUpdate
+from interventions.schedule import CLOSED_STATUSES
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -38,10 +37,6 @@ DUE_SOON_DAYS = 30
 
 # What an officer writes in a period update; the rest (programme, period, author) is given.
 UPDATE_FIELDS = ["rag", "summary", "next_steps", "risks", "decisions_needed"]
-
-# Work that is finished or stopped is neither overdue nor due.
-CLOSED_STATUSES = [WorkStatus.COMPLETE, WorkStatus.CANCELLED]
-
 
 # Reporting periods in URLs: "2025-q2" is Q2 of 2025/26 (July to September 2025).
 PERIOD_SLUG = re.compile(r"(?P<year>\d{4})-q(?P<quarter>[1-4])")
@@ -136,7 +131,7 @@ def my_open_milestones(user: User, today: datetime.date) -> list[Milestone]:
     return list(
         permissions.milestones_editable_by(user, on=today)
         .exclude(status__in=CLOSED_STATUSES)
-        .annotate(due=Coalesce("forecast_end", "baseline_end"))
+        .with_due()
         .filter(due__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
         .select_related("programme__intervention")
         .order_by("due", "programme__number", "position")

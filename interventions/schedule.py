@@ -1,0 +1,89 @@
+"""Where a milestone stands against its dates: the one rule, in SQL and for rows in memory.
+
+A milestone is *due* on its forecast end, else its baseline (agreed) end. It is *finished* once
+complete or cancelled; finished work is never overdue. An open milestone is *overdue* once its
+due date has passed, and has *slipped* while its forecast end is later than its baseline end.
+
+Every page, chart, report and export asks these functions (or the queryset methods built from
+them), so the dashboard, the lists, My work and the PDF reports always agree. The functions take
+a milestone or a history record of one: anything with `status`, `forecast_end` and
+`baseline_end`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import models
+from django.db.models.functions import Coalesce
+
+from interventions.choices import MilestoneSchedule, WorkStatus
+
+# Work that is finished or stopped is neither overdue nor due.
+CLOSED_STATUSES = (WorkStatus.COMPLETE, WorkStatus.CANCELLED)
+
+
+def due_date(milestone: Any) -> datetime.date | None:
+    return milestone.forecast_end or milestone.baseline_end
+
+
+def is_finished(milestone: Any) -> bool:
+    return milestone.status in CLOSED_STATUSES
+
+
+def is_overdue(milestone: Any, on: datetime.date) -> bool:
+    """Past its due date on `on` and neither complete nor cancelled."""
+    due = due_date(milestone)
+    return bool(due and due < on and not is_finished(milestone))
+
+
+def slips(baseline_end: datetime.date | None, forecast_end: datetime.date | None) -> bool:
+    """Whether a forecast end is later than the end agreed at baseline."""
+    return bool(baseline_end and forecast_end and forecast_end > baseline_end)
+
+
+def is_slipped(milestone: Any) -> bool:
+    return slips(milestone.baseline_end, milestone.forecast_end)
+
+
+def schedule_of(milestone: Any, on: datetime.date) -> MilestoneSchedule:
+    """Where a milestone stands against its dates on `on` (`MilestoneQuerySet.with_schedule`
+    annotates the same)."""
+    if milestone.status == WorkStatus.COMPLETE:
+        return MilestoneSchedule.COMPLETE
+    if milestone.status == WorkStatus.CANCELLED:
+        return MilestoneSchedule.CANCELLED
+    if is_overdue(milestone, on):
+        return MilestoneSchedule.OVERDUE
+    if is_slipped(milestone):
+        return MilestoneSchedule.SLIPPED
+    return MilestoneSchedule.ON_TRACK
+
+
+# ------------------------------------------------------------------------------ in SQL
+
+
+def due_expression() -> Coalesce:
+    return Coalesce("forecast_end", "baseline_end")
+
+
+def overdue_q(on: datetime.date) -> models.Q:
+    """Open milestones past their due date (the status is tested first by `schedule_case`)."""
+    return models.Q(forecast_end__lt=on) | models.Q(forecast_end__isnull=True, baseline_end__lt=on)
+
+
+def slipped_q() -> models.Q:
+    return models.Q(forecast_end__gt=models.F("baseline_end"))
+
+
+def schedule_case(on: datetime.date) -> models.Case:
+    """`schedule_of` as an SQL expression."""
+    return models.Case(
+        models.When(status=WorkStatus.COMPLETE, then=models.Value(MilestoneSchedule.COMPLETE)),
+        models.When(status=WorkStatus.CANCELLED, then=models.Value(MilestoneSchedule.CANCELLED)),
+        models.When(overdue_q(on), then=models.Value(MilestoneSchedule.OVERDUE)),
+        models.When(slipped_q(), then=models.Value(MilestoneSchedule.SLIPPED)),
+        default=models.Value(MilestoneSchedule.ON_TRACK),
+        output_field=models.CharField(),
+    )
