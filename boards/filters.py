@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 
 from boards.choices import BoardKind, RecommendationSource, RecommendationStatus
 from boards.models import Board, Recommendation, response_overdue
+from interventions.kit.as_of import AS_OF
 from interventions.kit.lists import BaseFilterSet
 from interventions.plan.filters import YES_NO, as_of, as_of_filter
 
@@ -26,11 +27,11 @@ class RecommendationFilterSet(BaseFilterSet):
     overdue = django_filters.BooleanFilter(
         label="Response overdue", widget=YES_NO, method="filter_overdue"
     )
-    on = as_of_filter("Overdue as of")
+    as_of = as_of_filter("Overdue as of")
 
     class Meta:
         model = Recommendation
-        fields = ["source", "status", "answered", "overdue", "on"]
+        fields = ["source", "status", "answered", "overdue", AS_OF]
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         overdue = response_overdue(as_of(self))

@@ -107,7 +107,7 @@ def figures(context) -> list[tuple[str, int, str]]:
     return found
 
 
-@pytest.mark.parametrize("params", [{}, {"on": PAST.isoformat()}])
+@pytest.mark.parametrize("params", [{}, {"as_of": PAST.isoformat()}])
 def test_every_figure_counts_the_rows_of_the_page_it_links_to(client, envoy, plan, params):
     client.force_login(envoy)
     context = client.get(dashboard_url(plan, **params)).context
@@ -125,7 +125,7 @@ def test_every_figure_counts_the_rows_of_the_page_it_links_to(client, envoy, pla
 def test_it_counts_milestones_against_their_dates_on_the_chosen_day(client, envoy, plan):
     client.force_login(envoy)
 
-    chart = client.get(dashboard_url(plan, on=PAST.isoformat())).context["milestones"]
+    chart = client.get(dashboard_url(plan, as_of=PAST.isoformat())).context["milestones"]
 
     counts = {bar.label: bar.value for bar in chart.bars}
     assert counts == {
@@ -136,7 +136,7 @@ def test_it_counts_milestones_against_their_dates_on_the_chosen_day(client, envo
         "Cancelled": 1,
     }
     overdue = next(bar for bar in chart.bars if bar.label == "Overdue")
-    assert overdue.url.endswith("schedule=overdue&on=2025-06-30")
+    assert overdue.url.endswith("schedule=overdue&as_of=2025-06-30")
 
 
 def test_the_schedule_agrees_with_a_milestones_own_overdue_test(plan):
@@ -156,7 +156,7 @@ def test_the_schedule_of_a_row_in_memory_agrees_with_the_query(plan, day):
 def test_it_counts_recommendations_awaiting_a_response_and_overdue(client, envoy, plan):
     client.force_login(envoy)
 
-    recommendations = client.get(dashboard_url(plan, on=PAST.isoformat())).context[
+    recommendations = client.get(dashboard_url(plan, as_of=PAST.isoformat())).context[
         "recommendations"
     ]
 
@@ -173,7 +173,7 @@ def test_it_shows_the_next_board_meeting_on_or_after_the_day(client, envoy, inte
     MeetingFactory(board=other, date=datetime.date(2025, 7, 1))
     client.force_login(envoy)
 
-    response = client.get(dashboard_url(intervention, on=PAST.isoformat()))
+    response = client.get(dashboard_url(intervention, as_of=PAST.isoformat()))
 
     assert response.context["next_meeting"].title == "Quarterly report"
     html = response.content.decode()
@@ -263,7 +263,7 @@ def test_the_page_shows_each_chart_with_its_text_alternative_and_figures(client,
 def test_a_bad_date_is_explained_and_today_is_shown(client, envoy, intervention):
     client.force_login(envoy)
 
-    response = client.get(dashboard_url(intervention, on="31-31-2025"))
+    response = client.get(dashboard_url(intervention, as_of="31-31-2025"))
 
     assert response.status_code == 200
     assert response.context["on"] == timezone.localdate()
@@ -313,7 +313,7 @@ def grow_reports(intervention, n: int) -> None:
             ReportFactory(intervention=intervention, kind=kind)
 
 
-@pytest.mark.parametrize("params", [{}, {"on": PAST.isoformat()}])
+@pytest.mark.parametrize("params", [{}, {"as_of": PAST.isoformat()}])
 def test_the_dashboard_makes_the_same_queries_at_ten_times_the_rows(
     client, intervention, envoy, params
 ):
@@ -345,7 +345,7 @@ def test_the_milestone_list_filters_by_schedule_on_a_day(client, envoy, plan):
     client.force_login(envoy)
     url = reverse("interventions:milestone_list", kwargs={"slug": plan.slug})
 
-    on_past = client.get(f"{url}?schedule=slipped&on={PAST.isoformat()}").context["table"]
+    on_past = client.get(f"{url}?schedule=slipped&as_of={PAST.isoformat()}").context["table"]
     today = client.get(f"{url}?schedule=slipped").context["table"]
 
     assert {row.record.status for row in on_past.rows} == {"in_progress", "on_hold"}
@@ -357,8 +357,8 @@ def test_the_recommendation_list_filters_overdue_responses(client, envoy, plan):
     client.force_login(envoy)
     url = reverse("boards:recommendation_list", kwargs={"slug": plan.slug})
 
-    overdue = client.get(f"{url}?overdue=true&on={PAST.isoformat()}").context["table"]
-    not_overdue = client.get(f"{url}?overdue=false&on={PAST.isoformat()}").context["table"]
+    overdue = client.get(f"{url}?overdue=true&as_of={PAST.isoformat()}").context["table"]
+    not_overdue = client.get(f"{url}?overdue=false&as_of={PAST.isoformat()}").context["table"]
 
     assert [row.record.response_due for row in overdue.rows] == [datetime.date(2025, 6, 1)]
     assert not_overdue.paginator.count == 3
@@ -396,7 +396,7 @@ def test_on_1_july_2025_the_boards_second_report_and_the_first_to_the_secretary_
     # Board's quarterly report is the first "next"; the dashboard shows both reports due then.
     client.force_login(envoy_of(tower_hamlets))
 
-    response = client.get(dashboard_url(tower_hamlets, on="2025-07-01"))
+    response = client.get(dashboard_url(tower_hamlets, as_of="2025-07-01"))
 
     deadlines = response.context["deadlines"]
     assert deadlines["next_report_due"] == datetime.date(2025, 7, 22)
@@ -421,14 +421,14 @@ def test_on_1_july_2025_the_boards_second_report_and_the_first_to_the_secretary_
 def test_the_overdue_count_is_the_overdue_pages_count_on_the_chosen_day(client, tower_hamlets):
     client.force_login(envoy_of(tower_hamlets))
 
-    deadlines = client.get(dashboard_url(tower_hamlets, on="2025-07-01")).context["deadlines"]
+    deadlines = client.get(dashboard_url(tower_hamlets, as_of="2025-07-01")).context["deadlines"]
 
     assert deadlines["overdue_url"].endswith("/deadlines/overdue/?as_of=2025-07-01")
     page = client.get(deadlines["overdue_url"])
     assert deadlines["overdue"] == page.context["table"].paginator.count > 0
     assert (
         f">{deadlines['overdue']}<span"
-        in client.get(dashboard_url(tower_hamlets, on="2025-07-01")).content.decode()
+        in client.get(dashboard_url(tower_hamlets, as_of="2025-07-01")).content.decode()
     )
 
 
@@ -438,7 +438,7 @@ def test_the_link_to_the_next_report_opens_the_page_of_the_list_that_shows_it(cl
     on = datetime.date(2030, 1, 1)  # far enough for more than a page of monthly reports
     client.force_login(envoy_of(intervention))
 
-    deadlines = client.get(dashboard_url(intervention, on=on.isoformat())).context["deadlines"]
+    deadlines = client.get(dashboard_url(intervention, as_of=on.isoformat())).context["deadlines"]
 
     [row] = deadlines["next_reports"]
     assert row.occurrence.due == datetime.date(2030, 1, 22)
@@ -460,7 +460,25 @@ def test_today_the_deadline_links_carry_no_date(client, envoy, intervention):
 def test_it_says_when_no_report_is_due(client, envoy, intervention):
     client.force_login(envoy)
 
-    response = client.get(dashboard_url(intervention, on=PAST.isoformat()))
+    response = client.get(dashboard_url(intervention, as_of=PAST.isoformat()))
 
     assert response.context["deadlines"]["next_reports"] == []
     assert "No report is due on or after 30 Jun 2025" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name, query",
+    [
+        ("interventions:dashboard", "on=2025-07-01"),
+        ("interventions:milestone_list", "schedule=overdue&on=2025-07-01"),
+        ("boards:recommendation_list", "overdue=true&on=2025-07-01"),
+    ],
+)
+def test_an_address_saved_with_the_old_on_parameter_redirects_to_as_of(
+    client, envoy, intervention, name, query
+):
+    client.force_login(envoy)
+    url = reverse(name, kwargs={"slug": intervention.slug})
+    response = client.get(f"{url}?{query}")
+    assert response.status_code == 301
+    assert response["Location"] == f"{url}?{query.replace('on=', 'as_of=')}"

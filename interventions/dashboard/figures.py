@@ -36,6 +36,7 @@ from interventions.deadlines.engine import (
     next_due,
 )
 from interventions.deadlines.filters import PER_PAGE as DEADLINES_PER_PAGE
+from interventions.kit.as_of import AS_OF
 from interventions.kit.charts import (
     BLUE,
     Bar,
@@ -64,7 +65,7 @@ class Links:
 
     def url(self, name: str, dated: bool = False, **params: object) -> str:
         if dated and self.on != self.today:
-            params["on"] = self.on.isoformat()
+            params[AS_OF] = self.on.isoformat()
         base = reverse(name, kwargs={"slug": self.slug})
         return f"{base}?{urlencode(params)}" if params else base
 
@@ -212,7 +213,7 @@ def deadlines_part(
     """The next reporting deadline open on `on` (with any other report due the same day) and
     how many deadlines had been missed by then, each linking to the deadline pages."""
     items = deadlines_for(intervention, on)
-    as_of = {} if on == today else {"as_of": on.isoformat()}
+    as_of = {} if on == today else {AS_OF: on.isoformat()}
     reports = [item for item in items if item.source == Source.REPORT]
     first = next_due(reports)
     # The deadline list keeps the engine's order (by due date), so a row's place among the

@@ -18,6 +18,7 @@ from directions.models import Direction
 from interventions.choices import RAG, Phase, WorkStatus
 from interventions.dashboard.figures import dashboard_context
 from interventions.deadlines.engine import STATE_TAG_COLOURS
+from interventions.kit.as_of import AS_OF, legacy_as_of_redirect
 from interventions.kit.lists import crumbs_for, get_intervention
 from interventions.kit.widgets import DateInput
 from interventions.models import Appointment, Milestone, Programme
@@ -89,7 +90,7 @@ def intervention_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 class AsOfForm(forms.Form):
-    on = forms.DateField(
+    as_of = forms.DateField(
         required=False,
         label="Show the dashboard as of",
         help_text="Leave empty for today.",
@@ -98,10 +99,12 @@ class AsOfForm(forms.Form):
 
 
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    if redirect := legacy_as_of_redirect(request):
+        return redirect
     intervention = get_intervention(request, slug)
     today = timezone.localdate()
     form = AsOfForm(request.GET or None)
-    on = (form.cleaned_data.get("on") if form.is_valid() else None) or today
+    on = (form.cleaned_data.get(AS_OF) if form.is_valid() else None) or today
     context = {
         "intervention": intervention,
         "section": "dashboard",

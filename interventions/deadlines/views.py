@@ -43,6 +43,7 @@ from interventions.deadlines.filters import (
     DeadlineTable,
     csv_response,
 )
+from interventions.kit.as_of import read_as_of
 from interventions.kit.lists import crumbs_for, get_intervention, person_name
 from interventions.kit.widgets import DateInput
 from interventions.models import FeedToken, Intervention
@@ -55,17 +56,8 @@ def _crumbs(intervention: Intervention, *more: tuple[str, str]) -> list[tuple[st
     return crumbs_for(intervention, ("Deadlines", home), *more)
 
 
-def _as_of(request: HttpRequest) -> datetime.date:
-    """The as-of date of the query string, else today; a bad date is the filter form's error."""
-    try:
-        day = forms.DateField(required=False).clean(request.GET.get("as_of", ""))
-    except forms.ValidationError:
-        day = None
-    return day or timezone.localdate()
-
-
 def _context(request: HttpRequest, intervention: Intervention, **extra: Any) -> dict[str, Any]:
-    as_of = _as_of(request)
+    as_of = read_as_of(request)
     query = "" if as_of == timezone.localdate() else f"?as_of={as_of.isoformat()}"
     context = {
         "intervention": intervention,
@@ -91,7 +83,7 @@ def _list_page(
 ) -> HttpResponse:
     intervention = get_intervention(request, slug)
     request.intervention = intervention  # type: ignore[attr-defined]
-    as_of = _as_of(request)
+    as_of = read_as_of(request)
     items = [item for item in deadlines_for(intervention, as_of) if keep(item)]
     filterset = DeadlineFilterSet(request.GET or None, items=items, request=request)
     items = filterset.qs
@@ -169,7 +161,7 @@ def deadline_calendar(
 ) -> HttpResponse:
     """A month of deadlines as a calendar table; the as-of date's month unless chosen."""
     intervention = get_intervention(request, slug)
-    as_of = _as_of(request)
+    as_of = read_as_of(request)
     if year is None or month is None:
         year, month = as_of.year, as_of.month
     if not (1 <= month <= 12 and datetime.MINYEAR < year < datetime.MAXYEAR):
@@ -222,7 +214,7 @@ def _summary_page(
 ) -> HttpResponse:
     """Counts of open deadlines per group; each count links to the filtered list."""
     intervention = get_intervention(request, slug)
-    as_of = _as_of(request)
+    as_of = read_as_of(request)
     rows: dict[str, dict[str, Any]] = {}
     for item in deadlines_for(intervention, as_of):
         for key, label, param in keys(item):

@@ -25,6 +25,7 @@ from django_tables2.export import ExportMixin
 from django_tables2.utils import A
 from django_tables2.views import SingleTableMixin
 
+from interventions.kit.as_of import legacy_as_of_redirect
 from interventions.kit.exports import SafeTableExport
 from interventions.models import Intervention, Person
 
@@ -186,6 +187,8 @@ class ObjectListView(ExportMixin, SingleTableMixin, FilterView):
         return {"title": self.title[:31] or "Export"}
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if redirect := legacy_as_of_redirect(request):
+            return redirect
         if self.intervention_field is not None:
             self.intervention = get_intervention(request, kwargs["slug"])
             # Read by filters whose choices must stay within this intervention.

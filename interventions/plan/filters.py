@@ -15,6 +15,7 @@ from interventions.choices import (
     Phase,
     WorkStatus,
 )
+from interventions.kit.as_of import AS_OF
 from interventions.kit.lists import BaseFilterSet
 from interventions.kit.widgets import DateInput
 from interventions.models import Intervention, Milestone, Programme, StrategicAim, Theme
@@ -36,7 +37,7 @@ def as_of_filter(label: str) -> django_filters.DateFilter:
 
 
 def as_of(filterset: django_filters.FilterSet) -> datetime.date:
-    return filterset.form.cleaned_data.get("on") or timezone.localdate()
+    return filterset.form.cleaned_data.get(AS_OF) or timezone.localdate()
 
 
 def aims(request):
@@ -83,11 +84,11 @@ class MilestoneFilterSet(BaseFilterSet):
         label="Against its dates",
         method="filter_schedule",
     )
-    on = as_of_filter("Dates as of")
+    as_of = as_of_filter("Dates as of")
 
     class Meta:
         model = Milestone
-        fields = ["programme", "status", "rag", "schedule", "on"]
+        fields = ["programme", "status", "rag", "schedule", AS_OF]
 
     def filter_schedule(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.with_schedule(as_of(self)).filter(schedule=value)
