@@ -8,8 +8,9 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
-from config.env import env_bool, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,10 +44,17 @@ INSTALLED_APPS = [
     "directions",
     "boards",
     "reports",
+    # Login throttling (below).
+    "axes",
+    "config.apps.StocktakeConfig",  # connects the security event logging
 ]
 
 MIDDLEWARE = [
+    # A request id on every response and log line (config/observability).
+    "config.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content Security Policy (SECURE_CSP below).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # axes asks to be last
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -73,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -148,7 +158,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Where collectstatic puts the files WhiteNoise serves (default var/static).
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -156,7 +167,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "config.storage.StaticFilesStorage"
         ),
     },
 }
@@ -182,32 +193,14 @@ if not DEBUG:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     if env_bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
-
-# --- Security and operations (docs/operations.md) ---------------------------------------------
-# Added as one block so that the settings above keep their shape.
+# The load balancer's health check may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Content Security Policy with Django's own middleware (django.middleware.csp, new in Django 6.0):
 # it is the maintained successor of the django-csp package, so no extra dependency is needed.
 # No 'unsafe-inline' anywhere: templates carry no inline script, style or event handler (a test
 # checks), and GOV.UK Frontend's `js-enabled` class is set by static/js/init.js. A template that
 # truly needs an inline script uses `nonce="{{ csp_nonce }}"` and adds CSP.NONCE to script-src.
-from django.utils.csp import CSP  # noqa: E402
-
-from config.env import env_int  # noqa: E402
-
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-)
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -222,27 +215,9 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-# A request id on every response and log line, and security events logged (config/observability).
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware"),
-    "config.observability.RequestIdMiddleware",
-)
-
-# Where collectstatic puts the files WhiteNoise serves (default var/static).
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(STATIC_ROOT)))
-
-if not DEBUG:
-    STORAGES["staticfiles"]["BACKEND"] = "config.storage.StaticFilesStorage"
-
-# The load balancer's health check may come over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins for one user name
 # from one address, that pair is locked out for LOGIN_LOCKOUT_MINUTES (0: until an administrator
 # deletes the access attempt in the admin, or runs `manage.py axes_reset_username NAME`).
-INSTALLED_APPS.append("axes")
-INSTALLED_APPS.append("config.apps.StocktakeConfig")  # connects the security event logging
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # axes asks to be last
 AUTHENTICATION_BACKENDS = [
     "config.auth.ThrottledBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -281,16 +256,34 @@ LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
 
 # Logs: JSON lines on standard output in production (one object per line, for the log
 # collector), plain text in development; LOG_FORMAT=json or plain overrides.
-LOGGING["filters"] = {"request_id": {"()": "config.observability.RequestIdFilter"}}
-LOGGING["formatters"]["json"] = {"()": "config.observability.JsonFormatter"}
-LOGGING["formatters"]["plain"]["format"] = "{asctime} {levelname} {name} [{request_id}] {message}"
-LOGGING["handlers"]["console"]["filters"] = ["request_id"]
-LOGGING["handlers"]["console"]["stream"] = "ext://sys.stdout"
-LOGGING["handlers"]["console"]["formatter"] = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
-# Axes reports every sign-in at INFO; the security events above say what matters once.
-LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}
-if LOGGING["handlers"]["console"]["formatter"] not in LOGGING["formatters"]:
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
     raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name} [{request_id}] {message}", "style": "{"},
+        "json": {"()": "config.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+            "stream": "ext://sys.stdout",
+        }
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Axes reports every sign-in at INFO; the security events say what matters once.
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# Deadlines and work are "due soon" this many days ahead: the deadline pages' state, the
+# reminder emails and My work all count the same days.
+DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 14, minimum=1)
+
 # Reminder emails (manage.py send_reminders): the mail server, the sender, and the service's
 # address for the links in them.
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -8,6 +8,7 @@ the page tests use dates relative to the real today.
 import datetime
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from interventions.access import roles
 from interventions.dates.periods import ReportingPeriod
+from interventions.deadlines.engine import State, state_of
 from interventions.work.items import my_work
 from tests.factories import (
     DelegationFactory,
@@ -73,7 +75,8 @@ def test_it_lists_overdue_milestones_by_forecast_else_baseline_end(officer, prog
     assert labels(work.overdue) == ["Baseline past", "Forecast past"]
 
 
-def test_it_lists_milestones_due_in_the_next_thirty_days(officer, programme):
+def test_it_lists_milestones_due_within_the_due_soon_days(settings, officer, programme):
+    settings.DUE_SOON_DAYS = 30
     milestone(programme, title="Today", forecast_end=TODAY)
     milestone(programme, title="In thirty days", baseline_end=TODAY + 30 * DAY)
     milestone(programme, title="In thirty-one days", forecast_end=TODAY + 31 * DAY)
@@ -83,6 +86,19 @@ def test_it_lists_milestones_due_in_the_next_thirty_days(officer, programme):
     [work] = my_work(officer, TODAY).interventions
 
     assert labels(work.due_soon) == ["Today", "In a week", "In thirty days"]
+
+
+def test_due_soon_is_the_same_number_of_days_as_on_the_deadline_pages(officer, programme):
+    """One setting: a milestone My work calls due soon is "Due soon" on the deadline pages."""
+    days = django_settings.DUE_SOON_DAYS
+    milestone(programme, title="Last day", forecast_end=TODAY + days * DAY)
+    milestone(programme, title="Day after", forecast_end=TODAY + (days + 1) * DAY)
+
+    [work] = my_work(officer, TODAY).interventions
+
+    assert labels(work.due_soon) == ["Last day"]
+    assert state_of(TODAY + days * DAY, TODAY, None) == State.DUE_SOON
+    assert state_of(TODAY + (days + 1) * DAY, TODAY, None) == State.UPCOMING
 
 
 def test_it_lists_programmes_without_an_update_for_the_current_period(
@@ -238,7 +254,7 @@ def test_the_page_says_plainly_when_nothing_is_late(client, officer, programme):
     page = client.get(MY_WORK).content.decode()
 
     assert "Nothing is overdue." in page
-    assert "Nothing is due in the next 30 days." in page
+    assert "Nothing is due in the next 14 days." in page
     assert "Every programme has its update for" in page
 
 

@@ -23,6 +23,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -36,8 +37,6 @@ from interventions.dates.fuzzy import add_months
 from interventions.dates.schedules import occurrence_dates, period_end
 from interventions.models import Intervention, Milestone, Person, Theme
 from reports.models import Report
-
-DUE_SOON_DAYS = 14
 
 
 class State(models.TextChoices):
@@ -123,7 +122,7 @@ def state_of(
     satisfied_on: datetime.date | None,
     *,
     met_undated: bool = False,
-    due_soon_days: int = DUE_SOON_DAYS,
+    due_soon_days: int | None = None,
 ) -> State:
     """The state of an obligation due on `due`, as it stood on `as_of`.
 
@@ -135,7 +134,7 @@ def state_of(
         return State.MET
     if due < as_of:
         return State.MISSED
-    if (due - as_of).days <= due_soon_days:
+    if (due - as_of).days <= (due_soon_days or settings.DUE_SOON_DAYS):
         return State.DUE_SOON
     return State.UPCOMING
 
@@ -144,11 +143,11 @@ def state_of(
 
 
 class _Builder:
-    def __init__(self, intervention: Intervention, as_of: datetime.date, due_soon_days: int):
+    def __init__(self, intervention: Intervention, as_of: datetime.date, due_soon_days: int | None):
         self.intervention = intervention
         self.slug = intervention.slug
         self.as_of = as_of
-        self.due_soon_days = due_soon_days
+        self.due_soon_days = due_soon_days or settings.DUE_SOON_DAYS
         self.until = period_end(intervention, as_of)
         self.items: list[Occurrence] = []
 
@@ -372,7 +371,7 @@ def deadlines_for(
     intervention: Intervention,
     as_of: datetime.date | None = None,
     *,
-    due_soon_days: int = DUE_SOON_DAYS,
+    due_soon_days: int | None = None,
 ) -> list[Occurrence]:
     """Every dated obligation of the intervention, by due date, as things stood on `as_of`
     (today, UK time, unless given). Makes the same number of queries at any size."""

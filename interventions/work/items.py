@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
     User = AbstractBaseUser | AnonymousUser
-
-DUE_SOON_DAYS = 30
 
 # What an officer writes in a period update; the rest (programme, period, author) is given.
 UPDATE_FIELDS = ["rag", "summary", "next_steps", "risks", "decisions_needed"]
@@ -105,7 +104,7 @@ class MyWork:
 
     @property
     def due_by(self) -> datetime.date:
-        return self.today + datetime.timedelta(days=DUE_SOON_DAYS)
+        return self.today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
 
 
 def my_programmes(user: User, today: datetime.date) -> list[Programme]:
@@ -126,13 +125,13 @@ def my_programmes(user: User, today: datetime.date) -> list[Programme]:
 
 
 def my_open_milestones(user: User, today: datetime.date) -> list[Milestone]:
-    """The user's milestones that are overdue or due within DUE_SOON_DAYS, soonest first,
+    """The user's milestones that are overdue or due within settings.DUE_SOON_DAYS, soonest first,
     each with `due` (forecast end, else baseline end)."""
     return list(
         permissions.milestones_editable_by(user, on=today)
         .exclude(status__in=CLOSED_STATUSES)
         .with_due()
-        .filter(due__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+        .filter(due__lte=today + datetime.timedelta(days=settings.DUE_SOON_DAYS))
         .select_related("programme__intervention")
         .order_by("due", "programme__number", "position")
     )

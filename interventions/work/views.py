@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -167,7 +168,7 @@ def work_tables(work: InterventionWork, period: ReportingPeriod) -> dict[str, Ba
         ),
         "overdue": MyMilestoneTable(work.overdue, empty_text="Nothing is overdue."),
         "due_soon": MyMilestoneTable(
-            work.due_soon, empty_text="Nothing is due in the next 30 days."
+            work.due_soon, empty_text=f"Nothing is due in the next {settings.DUE_SOON_DAYS} days."
         ),
         "programmes": MyProgrammeTable(
             work.programmes, empty_text="You may update single milestones only."
@@ -185,14 +186,19 @@ def my_work_page(request: HttpRequest) -> HttpResponse:
             table.caption = {
                 "needs_update": f"Needs an update for {work.period.label}",
                 "overdue": "Overdue",
-                "due_soon": "Due in the next 30 days",
+                "due_soon": f"Due in the next {settings.DUE_SOON_DAYS} days",
                 "programmes": "Your programmes",
             }[name]
         sections.append({"work": group, **group_tables})
     return render(
         request,
         "work/my_work.html",
-        {"work": work, "sections": sections, "crumbs": crumbs_for(None)},
+        {
+            "work": work,
+            "sections": sections,
+            "crumbs": crumbs_for(None),
+            "due_soon_days": settings.DUE_SOON_DAYS,
+        },
     )
 
 
