@@ -17,7 +17,9 @@ ADMINISTRATOR = "Administrator"
 
 READ_APPS = ("interventions", "directions", "boards")
 
-# (app label, model) pairs each role may add and change, beyond reading everything.
+# (app label, model) pairs each role may add and change, beyond reading everything: the model
+# permissions Django (and its admin) sees. Which rows a person may change is decided on the
+# server by `interventions.access.permissions`, for every change, whatever these say.
 CHANGES: dict[str, list[tuple[str, str]]] = {
     COUNCIL_OFFICER: [("interventions", "programme"), ("interventions", "milestone")],
     IMPROVEMENT_TEAM: [
@@ -53,8 +55,12 @@ def sync_groups() -> None:
         if name == ADMINISTRATOR:
             group.permissions.set(Permission.objects.all())
             continue
-        codenames = [
-            f"{action}_{model}" for _, model in CHANGES[name] for action in ("add", "change")
+        changes = [
+            permission
+            for app_label, model in CHANGES[name]
+            for permission in domain.filter(
+                content_type__app_label=app_label,
+                codename__in=[f"add_{model}", f"change_{model}"],
+            )
         ]
-        changes = domain.filter(codename__in=codenames)
-        group.permissions.set(list(views) + list(changes))
+        group.permissions.set(list(views) + changes)
