@@ -3,7 +3,6 @@ them, and the dashboard an Envoy opens first."""
 
 from __future__ import annotations
 
-from django import forms
 from django.db.models import Count, Q, QuerySet
 from django.db.models.enums import ChoicesType
 from django.http import HttpRequest, HttpResponse
@@ -17,10 +16,10 @@ from directions.choices import Compliance
 from directions.models import Direction
 from interventions.choices import RAG, Phase, WorkStatus
 from interventions.dashboard.figures import dashboard_context
+from interventions.dashboard.forms import AsOfForm
 from interventions.deadlines.engine import STATE_TAG_COLOURS
 from interventions.kit.as_of import AS_OF, legacy_as_of_redirect
 from interventions.kit.lists import crumbs_for, get_intervention
-from interventions.kit.widgets import DateInput
 from interventions.models import Appointment, Milestone, Programme
 
 
@@ -87,15 +86,6 @@ def intervention_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "people_now": people_now,
     }
     return render(request, "interventions/intervention_detail.html", context)
-
-
-class AsOfForm(forms.Form):
-    as_of = forms.DateField(
-        required=False,
-        label="Show the dashboard as of",
-        help_text="Leave empty for today.",
-        widget=DateInput(),
-    )
 
 
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:

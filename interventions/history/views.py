@@ -12,26 +12,21 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
-import django_tables2 as tables
-from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django_tables2 import RequestConfig
 
 from boards.models import Recommendation
 from directions.models import Direction
-from interventions.access import roles
-from interventions.history.timeline import KINDS, Entry, changes_in, timeline_for, user_name
+from interventions.history.forms import WhatChangedForm
+from interventions.history.tables import ChangeTable
+from interventions.history.timeline import Entry, changes_in, timeline_for
 from interventions.kit.exports import spreadsheet_safe
-from interventions.kit.lists import BaseTable, crumbs_for, get_intervention
-from interventions.kit.widgets import DateInput
-from interventions.models import Intervention, Milestone, Programme, Theme
+from interventions.kit.lists import crumbs_for, get_intervention
+from interventions.models import Milestone, Programme
 
 DEFAULT_DAYS = 30
 
@@ -102,87 +97,6 @@ def object_history(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpR
 
 
 # -------------------------------------------------------------------------- what changed
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return user_name(obj)
-
-
-class WhatChangedForm(forms.Form):
-    """The date range and filters of the "What changed" page."""
-
-    from_date = forms.DateField(label="From", widget=DateInput())
-    to_date = forms.DateField(label="To", widget=DateInput())
-    programme = forms.ModelChoiceField(
-        queryset=Programme.objects.none(), required=False, empty_label="Any"
-    )
-    person = PersonChoiceField(
-        queryset=get_user_model().objects.none(),
-        required=False,
-        empty_label="Anyone",
-        label="Changed by",
-    )
-    theme = forms.ModelChoiceField(
-        queryset=Theme.objects.all(), required=False, empty_label="Any", label="Best Value theme"
-    )
-    kind = forms.ChoiceField(choices=[("", "Any"), *KINDS], required=False, label="Kind of change")
-
-    def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = Programme.objects.filter(intervention=intervention)
-        self.fields["person"].queryset = people_who_may_change(intervention)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("from_date"), data.get("to_date")
-        if start and end and start > end:
-            self.add_error("to_date", "The end of the range must be on or after its start")
-        return data
-
-
-def people_who_may_change(intervention: Intervention) -> QuerySet:
-    """Users named in the intervention, and administrators (who may change anything)."""
-    User = get_user_model()
-    return (
-        User.objects.filter(
-            Q(people__intervention=intervention)
-            | Q(is_superuser=True)
-            | Q(groups__name=roles.ADMINISTRATOR)
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-class ChangeTable(BaseTable):
-    """One row per history record: when, who, what, the change and the reason."""
-
-    when = tables.Column(verbose_name="When", accessor="local_when")
-    who = tables.Column(verbose_name="Who")
-    subject = tables.Column(verbose_name="What", attrs={"td": {"class": "app-table__cell--title"}})
-    title = tables.Column(verbose_name="Change")
-    reason = tables.Column(verbose_name="Reason", default="")
-
-    class Meta(BaseTable.Meta):
-        orderable = False
-        empty_text = "Nothing matching these filters changed in these dates."
-
-    def render_when(self, value: datetime.datetime) -> str:
-        return format_html(
-            '<time datetime="{}">{} {}</time>',
-            value.isoformat(),
-            value.day,
-            value.strftime("%b %Y %H:%M"),
-        )
-
-    def render_subject(self, value: str, record: Entry) -> str:
-        if not record.url:
-            return value
-        return format_html('<a class="govuk-link" href="{}">{}</a>', record.url, value)
-
-    def render_title(self, record: Entry) -> str:
-        return render_to_string("audit/change_cell.html", {"entry": record})
 
 
 def export_csv(entries: Iterable[Entry], filename: str) -> HttpResponse:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -15,50 +13,8 @@ from django.utils import timezone
 
 from interventions.access import permissions
 from interventions.kit.lists import crumbs_for, get_intervention
-from interventions.kit.widgets import DateInput
-from interventions.models import Delegation, Milestone, Person, Programme
-
-
-class DelegationForm(forms.ModelForm):
-    class Meta:
-        model = Delegation
-        fields = ["person", "milestone", "starts_on", "ends_on", "note"]
-        widgets = {
-            "starts_on": DateInput(),
-            "ends_on": DateInput(),
-        }
-        labels = {
-            "person": "Who may update it",
-            "milestone": "Only this milestone (optional)",
-            "starts_on": "From",
-            "ends_on": "Until (optional)",
-            "note": "Note (optional)",
-        }
-        help_texts = {
-            "person": "People named in this intervention who can sign in.",
-            "milestone": "Leave empty to delegate the whole programme.",
-            "ends_on": "The last day they may update it. Leave empty until you end it.",
-        }
-
-    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(
-            intervention=programme.intervention, user__isnull=False
-        ).order_by("name")
-        self.fields["milestone"].queryset = Milestone.objects.filter(programme=programme)
-        self.fields["milestone"].empty_label = "The whole programme"
-        self.fields["starts_on"].initial = timezone.localdate()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        starts, ends = data.get("starts_on"), data.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", "The last day must be on or after the first.")
-        return data
-
-
-class EndDelegationForm(forms.Form):
-    ends_on = forms.DateField(label="Last day", widget=DateInput())
+from interventions.models import Delegation, Programme
+from interventions.updates.forms import DelegationForm, EndDelegationForm
 
 
 def _programme(request: HttpRequest, slug: str, number: int) -> Programme:

@@ -1,15 +1,17 @@
-"""Forms officers use to keep programmes and milestones up to date."""
+"""Forms officers use to keep programmes and milestones up to date, ask for a change to an
+agreed milestone, and delegate a programme or milestone to someone else."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from interventions.choices import RAG, RAG_DEFINITIONS, ChangeKind, WorkStatus
 from interventions.kit.forms import VersionedForm
 from interventions.kit.widgets import DateInput
-from interventions.models import Milestone, Programme
+from interventions.models import Delegation, Milestone, Person, Programme
 from interventions.updates.change_control import slips_past_baseline
 
 
@@ -157,3 +159,45 @@ class DecisionForm(forms.Form):
         if data.get("decision") == "reject" and not data.get("note", "").strip():
             self.add_error("note", "Say why the request is rejected.")
         return data
+
+
+class DelegationForm(forms.ModelForm):
+    class Meta:
+        model = Delegation
+        fields = ["person", "milestone", "starts_on", "ends_on", "note"]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+        }
+        labels = {
+            "person": "Who may update it",
+            "milestone": "Only this milestone (optional)",
+            "starts_on": "From",
+            "ends_on": "Until (optional)",
+            "note": "Note (optional)",
+        }
+        help_texts = {
+            "person": "People named in this intervention who can sign in.",
+            "milestone": "Leave empty to delegate the whole programme.",
+            "ends_on": "The last day they may update it. Leave empty until you end it.",
+        }
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(
+            intervention=programme.intervention, user__isnull=False
+        ).order_by("name")
+        self.fields["milestone"].queryset = Milestone.objects.filter(programme=programme)
+        self.fields["milestone"].empty_label = "The whole programme"
+        self.fields["starts_on"].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The last day must be on or after the first.")
+        return data
+
+
+class EndDelegationForm(forms.Form):
+    ends_on = forms.DateField(label="Last day", widget=DateInput())

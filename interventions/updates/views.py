@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
-import django_tables2 as tables
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -14,25 +12,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from interventions.access import permissions
-from interventions.choices import CHANGE_STATUS_TAG_COLOURS, ChangeKind, ChangeStatus
+from interventions.choices import ChangeKind, ChangeStatus
 from interventions.kit.lists import (
-    BaseFilterSet,
-    BaseTable,
-    DateColumn,
     ObjectListView,
-    TagColumn,
     crumbs_for,
     get_intervention,
 )
 from interventions.kit.saving import save_or_explain
 from interventions.models import ChangeRequest, Intervention, Milestone, Programme
 from interventions.updates import change_control
+from interventions.updates.filters import ChangeRequestFilterSet
 from interventions.updates.forms import (
     ChangeRequestForm,
     DecisionForm,
     MilestoneUpdateForm,
     ProgrammeStatusForm,
 )
+from interventions.updates.tables import ChangeRequestTable
 
 
 def _programme(intervention: Intervention, number: int) -> Programme:
@@ -205,42 +201,6 @@ def change_request_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespo
             "form": form if change.status == ChangeStatus.PENDING else None,
         },
     )
-
-
-class ChangeRequestFilterSet(BaseFilterSet):
-    status = django_filters.ChoiceFilter(choices=ChangeStatus.choices, empty_label="Any")
-    kind = django_filters.ChoiceFilter(
-        choices=ChangeKind.choices, empty_label="Any", label="Kind of change"
-    )
-
-    class Meta:
-        model = ChangeRequest
-        fields = ["status", "kind"]
-
-
-class ChangeRequestTable(BaseTable):
-    created = DateColumn(verbose_name="Requested")
-    milestone = tables.Column(linkify=lambda record: record.milestone.get_absolute_url())
-    kind = tables.Column(verbose_name="Change")
-    reason = tables.Column(orderable=False)
-    status = TagColumn(colours=CHANGE_STATUS_TAG_COLOURS)
-    decide = tables.Column(
-        empty_values=(),
-        orderable=False,
-        verbose_name="",
-        linkify=lambda record: reverse(
-            "interventions:change_request_detail",
-            args=[record.milestone.programme.intervention.slug, record.pk],
-        ),
-    )
-
-    class Meta(BaseTable.Meta):
-        model = ChangeRequest
-        fields = ["created", "milestone", "kind", "reason", "status", "decide"]
-        empty_text = "There are no change requests."
-
-    def render_decide(self, record: ChangeRequest) -> str:
-        return "Decide" if record.status == ChangeStatus.PENDING else "View"
 
 
 class ChangeRequestListView(ObjectListView):

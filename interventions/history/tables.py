@@ -1,0 +1,42 @@
+"""The table of changes on the What changed page."""
+
+from __future__ import annotations
+
+import datetime
+
+import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+
+from interventions.history.timeline import Entry
+from interventions.kit.lists import BaseTable
+
+
+class ChangeTable(BaseTable):
+    """One row per history record: when, who, what, the change and the reason."""
+
+    when = tables.Column(verbose_name="When", accessor="local_when")
+    who = tables.Column(verbose_name="Who")
+    subject = tables.Column(verbose_name="What", attrs={"td": {"class": "app-table__cell--title"}})
+    title = tables.Column(verbose_name="Change")
+    reason = tables.Column(verbose_name="Reason", default="")
+
+    class Meta(BaseTable.Meta):
+        orderable = False
+        empty_text = "Nothing matching these filters changed in these dates."
+
+    def render_when(self, value: datetime.datetime) -> str:
+        return format_html(
+            '<time datetime="{}">{} {}</time>',
+            value.isoformat(),
+            value.day,
+            value.strftime("%b %Y %H:%M"),
+        )
+
+    def render_subject(self, value: str, record: Entry) -> str:
+        if not record.url:
+            return value
+        return format_html('<a class="govuk-link" href="{}">{}</a>', record.url, value)
+
+    def render_title(self, record: Entry) -> str:
+        return render_to_string("audit/change_cell.html", {"entry": record})
