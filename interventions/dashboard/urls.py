@@ -3,7 +3,10 @@
 from django.urls import path
 
 from interventions.dashboard import views as dashboard_views
+from interventions.kit.routing import intervention_pages
 
 urlpatterns = [
-    path("i/<slug:slug>/dashboard/", dashboard_views.dashboard, name="dashboard"),
+    intervention_pages(
+        path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    ),
 ]

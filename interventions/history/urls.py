@@ -3,13 +3,16 @@
 from django.urls import path
 
 from interventions.history import views as audit_views
+from interventions.kit.routing import intervention_pages
 
 urlpatterns = [
-    path("i/<slug:slug>/changes/", audit_views.whats_changed, name="whats_changed"),
-    # kind: programme, milestone, direction or recommendation (any other is a 404).
-    path(
-        "i/<slug:slug>/history/<slug:kind>/<int:pk>/",
-        audit_views.object_history,
-        name="object_history",
+    intervention_pages(
+        path("changes/", audit_views.whats_changed, name="whats_changed"),
+        # kind: programme, milestone, direction or recommendation (any other is a 404).
+        path(
+            "history/<slug:kind>/<int:pk>/",
+            audit_views.object_history,
+            name="object_history",
+        ),
     ),
 ]
