@@ -30,8 +30,8 @@ from boards.models import Action, AgendaItem, Board, Meeting, Paper
 from boards.permissions import is_secretariat_of
 from directions.models import Direction
 from interventions.kit.downloads import stored_file_response
-from interventions.kit.lists import crumbs_for, get_intervention
-from interventions.kit.saving import save_or_explain
+from interventions.kit.pages import crumbs_for, intervention_page
+from interventions.kit.saving import versioned_edit
 from interventions.models import Intervention, Programme
 
 
@@ -40,14 +40,12 @@ def _board_crumbs(intervention: Intervention, board: Board) -> list[tuple[str, s
     return crumbs_for(intervention, ("Boards", boards_url), (board.name, board.get_absolute_url()))
 
 
-def _meeting(request: HttpRequest, slug: str, pk: int) -> tuple[Intervention, Meeting]:
-    intervention = get_intervention(request, slug)
-    meeting = get_object_or_404(
+def _meeting(intervention: Intervention, pk: int) -> Meeting:
+    return get_object_or_404(
         Meeting.objects.select_related("board__intervention"),
         board__intervention=intervention,
         pk=pk,
     )
-    return intervention, meeting
 
 
 def _secretariat_only(request: HttpRequest, intervention: Intervention) -> None:
@@ -55,8 +53,9 @@ def _secretariat_only(request: HttpRequest, intervention: Intervention) -> None:
         raise PermissionDenied("Only the Board's secretariat (the improvement team) does this.")
 
 
-def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    intervention, meeting = _meeting(request, slug, pk)
+@intervention_page
+def meeting_detail(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
+    meeting = _meeting(intervention, pk)
     agenda = meeting.agenda_items.select_related("presenter").prefetch_related(
         Prefetch("programmes", Programme.objects.select_related("intervention")),
         Prefetch(
@@ -85,9 +84,9 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "boards/meeting_detail.html", context)
 
 
-def meeting_create(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+@intervention_page
+def meeting_create(request: HttpRequest, intervention: Intervention, key: str) -> HttpResponse:
     """Schedule the board's next meeting; the date is suggested from its cadence."""
-    intervention = get_intervention(request, slug)
     board = get_object_or_404(Board, intervention=intervention, key=key)
     _secretariat_only(request, intervention)
     suggested = board.next_meeting_date()
@@ -133,23 +132,30 @@ def _meeting_form_page(
     return render(request, "boards/meeting_form.html", context)
 
 
-def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    intervention, meeting = _meeting(request, slug, pk)
+@intervention_page
+def meeting_edit(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
+    meeting = _meeting(intervention, pk)
     _secretariat_only(request, intervention)
     form = MeetingForm(request.POST or None, instance=meeting)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        stale = save_or_explain(form, form.cleaned_data["reason"] or "Meeting updated")
-        if stale is None:
-            messages.success(request, "Meeting updated.")
-            return redirect(meeting.get_absolute_url())
-    return _meeting_form_page(
-        request, intervention, meeting, form, "Edit the meeting and its minutes", stale=stale
+
+    def saved() -> HttpResponse:
+        messages.success(request, "Meeting updated.")
+        return redirect(meeting.get_absolute_url())
+
+    return versioned_edit(
+        request,
+        form,
+        reason=lambda: form.cleaned_data["reason"] or "Meeting updated",
+        saved=saved,
+        page=lambda stale: _meeting_form_page(
+            request, intervention, meeting, form, "Edit the meeting and its minutes", stale=stale
+        ),
     )
 
 
-def agenda_item_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    intervention, meeting = _meeting(request, slug, pk)
+@intervention_page
+def agenda_item_add(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
+    meeting = _meeting(intervention, pk)
     _secretariat_only(request, intervention)
     position = meeting.agenda_items.count() + 1
     form = AgendaItemForm(
@@ -171,8 +177,9 @@ def agenda_item_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _meeting_form_page(request, intervention, meeting, form, "Add an agenda item")
 
 
-def paper_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    intervention, meeting = _meeting(request, slug, pk)
+@intervention_page
+def paper_add(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
+    meeting = _meeting(intervention, pk)
     _secretariat_only(request, intervention)
     form = PaperForm(request.POST or None, request.FILES or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
@@ -195,9 +202,9 @@ def paper_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _meeting_form_page(request, intervention, meeting, form, "Add a paper", multipart=True)
 
 
-def paper_edit(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
+@intervention_page
+def paper_edit(request: HttpRequest, intervention: Intervention, uuid: str) -> HttpResponse:
     """Correct a paper's title or agenda item, or make it exempt (or public) with the reason."""
-    intervention = get_intervention(request, slug)
     paper = get_object_or_404(
         Paper.objects.select_related("meeting__board__intervention"),
         meeting__board__intervention=intervention,
@@ -216,8 +223,8 @@ def paper_edit(request: HttpRequest, slug: str, uuid: str) -> HttpResponse:
     )
 
 
-def agenda_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    intervention = get_intervention(request, slug)
+@intervention_page
+def agenda_item_edit(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     item = get_object_or_404(
         AgendaItem.objects.select_related("meeting__board__intervention"),
         meeting__board__intervention=intervention,
@@ -235,8 +242,9 @@ def agenda_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _meeting_form_page(request, intervention, item.meeting, form, "Edit the agenda item")
 
 
-def attendance_record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    intervention, meeting = _meeting(request, slug, pk)
+@intervention_page
+def attendance_record(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
+    meeting = _meeting(intervention, pk)
     _secretariat_only(request, intervention)
     form = AttendanceForm(request.POST or None, intervention=intervention)
     if request.method == "POST" and form.is_valid():
@@ -246,8 +254,9 @@ def attendance_record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _meeting_form_page(request, intervention, meeting, form, "Record attendance")
 
 
-def action_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    intervention, meeting = _meeting(request, slug, pk)
+@intervention_page
+def action_add(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
+    meeting = _meeting(intervention, pk)
     _secretariat_only(request, intervention)
     form = ActionForm(request.POST or None, intervention=intervention)
     if request.method == "POST" and form.is_valid():
@@ -260,8 +269,8 @@ def action_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _meeting_form_page(request, intervention, meeting, form, "Add an action")
 
 
-def action_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    intervention = get_intervention(request, slug)
+@intervention_page
+def action_edit(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     action = get_object_or_404(
         Action.objects.select_related("meeting__board__intervention"),
         meeting__board__intervention=intervention,
@@ -269,20 +278,31 @@ def action_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     _secretariat_only(request, intervention)
     form = ActionStatusForm(request.POST or None, instance=action)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        stale = save_or_explain(form, "Action log updated")
-        if stale is None:
-            messages.success(request, "Action updated.")
-            return redirect(f"{action.meeting.get_absolute_url()}#actions")
-    return _meeting_form_page(
-        request, intervention, action.meeting, form, "Update an action", stale=stale, action=action
+
+    def saved() -> HttpResponse:
+        messages.success(request, "Action updated.")
+        return redirect(f"{action.meeting.get_absolute_url()}#actions")
+
+    return versioned_edit(
+        request,
+        form,
+        reason=lambda: "Action log updated",
+        saved=saved,
+        page=lambda stale: _meeting_form_page(
+            request,
+            intervention,
+            action.meeting,
+            form,
+            "Update an action",
+            stale=stale,
+            action=action,
+        ),
     )
 
 
-def paper_download(request: HttpRequest, slug: str, uuid: str) -> FileResponse:
+@intervention_page
+def paper_download(request: HttpRequest, intervention: Intervention, uuid: str) -> FileResponse:
     """A paper, public or exempt, for someone who can see the intervention."""
-    intervention = get_intervention(request, slug)
     paper = get_object_or_404(Paper, meeting__board__intervention=intervention, uuid=uuid)
     return serve_paper(paper)
 

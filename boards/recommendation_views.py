@@ -19,8 +19,8 @@ from boards import services
 from boards.forms import NewRecommendationForm, PublishForm, RecommendationForm, ResponseForm
 from boards.models import Recommendation
 from boards.permissions import can_respond_to, is_secretariat_of
-from interventions.kit.lists import crumbs_for, get_intervention
-from interventions.kit.saving import StaleEdit, save_or_explain
+from interventions.kit.pages import crumbs_for, intervention_page
+from interventions.kit.saving import StaleEdit, versioned_edit
 from interventions.models import Intervention
 from interventions.models.base import create_with_links
 
@@ -30,8 +30,7 @@ def _crumbs(intervention: Intervention, *more: tuple[str, str]) -> list[tuple[st
     return crumbs_for(intervention, ("Recommendations", listing), *more)
 
 
-def _recommendation(request: HttpRequest, slug: str, pk: int) -> Recommendation:
-    intervention = get_intervention(request, slug)
+def _recommendation(intervention: Intervention, pk: int) -> Recommendation:
     return get_object_or_404(
         Recommendation.objects.select_related("intervention", "owner"),
         intervention=intervention,
@@ -60,8 +59,8 @@ def _page(
     )
 
 
-def recommendation_add(request: HttpRequest, slug: str) -> HttpResponse:
-    intervention = get_intervention(request, slug)
+@intervention_page
+def recommendation_add(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     if not is_secretariat_of(request.user, intervention):
         raise PermissionDenied("Only the Board's secretariat adds recommendations.")
     meeting_pk = request.GET.get("meeting")
@@ -98,34 +97,43 @@ def recommendation_add(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def recommendation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    recommendation = _recommendation(request, slug, pk)
+@intervention_page
+def recommendation_edit(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
+    recommendation = _recommendation(intervention, pk)
     intervention = recommendation.intervention
     if not is_secretariat_of(request.user, intervention):
         raise PermissionDenied("Only the Board's secretariat edits recommendations.")
     form = RecommendationForm(
         request.POST or None, instance=recommendation, intervention=intervention
     )
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        stale = save_or_explain(form, form.cleaned_data["reason"] or "Recommendation edited")
-        if stale is None:
-            form.save_m2m()
-            messages.success(request, f"Recommendation {recommendation.reference} updated.")
-            return redirect(recommendation.get_absolute_url())
-    return _page(
+
+    def saved() -> HttpResponse:
+        form.save_m2m()
+        messages.success(request, f"Recommendation {recommendation.reference} updated.")
+        return redirect(recommendation.get_absolute_url())
+
+    return versioned_edit(
         request,
-        recommendation,
-        intervention=intervention,
-        form=form,
-        stale=stale,
-        heading="Edit the recommendation",
+        form,
+        reason=lambda: form.cleaned_data["reason"] or "Recommendation edited",
+        saved=saved,
+        page=lambda stale: _page(
+            request,
+            recommendation,
+            intervention=intervention,
+            form=form,
+            stale=stale,
+            heading="Edit the recommendation",
+        ),
     )
 
 
-def recommendation_respond(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@intervention_page
+def recommendation_respond(
+    request: HttpRequest, intervention: Intervention, pk: int
+) -> HttpResponse:
     """The owner or the secretariat records the council's response (not yet published)."""
-    recommendation = _recommendation(request, slug, pk)
+    recommendation = _recommendation(intervention, pk)
     if not can_respond_to(request.user, recommendation):
         raise PermissionDenied("Only the recommendation's owner or the secretariat responds.")
     form = ResponseForm(request.POST or None, instance=recommendation)
@@ -157,8 +165,11 @@ def recommendation_respond(request: HttpRequest, slug: str, pk: int) -> HttpResp
 
 
 @require_POST
-def recommendation_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    recommendation = _recommendation(request, slug, pk)
+@intervention_page
+def recommendation_publish(
+    request: HttpRequest, intervention: Intervention, pk: int
+) -> HttpResponse:
+    recommendation = _recommendation(intervention, pk)
     if not can_respond_to(request.user, recommendation):
         raise PermissionDenied("Only the recommendation's owner or the secretariat publishes.")
     form = PublishForm(request.POST)

@@ -16,8 +16,9 @@ from boards.models import Board, Recommendation
 from boards.permissions import can_respond_to, is_secretariat_of
 from boards.tables import BoardTable, MeetingTable, MembershipTable, RecommendationTable
 from directions.models import Direction
-from interventions.kit.lists import ObjectListView, crumbs_for, get_intervention
-from interventions.models import Milestone, Programme
+from interventions.kit.lists import ObjectListView
+from interventions.kit.pages import crumbs_for, intervention_page
+from interventions.models import Intervention, Milestone, Programme
 
 
 def held_on(day: datetime.date, prefix: str = "") -> Q:
@@ -66,8 +67,8 @@ class RecommendationListView(ObjectListView):
         return context
 
 
-def board_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    intervention = get_intervention(request, slug)
+@intervention_page
+def board_detail(request: HttpRequest, intervention: Intervention, key: str) -> HttpResponse:
     board = get_object_or_404(Board, intervention=intervention, key=key)
     members = MembershipTable(board.memberships.select_related("person", "theme"))
     members.caption = "Members"
@@ -81,7 +82,8 @@ def board_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         "intervention": intervention,
         "section": "boards",
         "crumbs": crumbs_for(
-            intervention, ("Boards", reverse("boards:board_list", kwargs={"slug": slug}))
+            intervention,
+            ("Boards", reverse("boards:board_list", kwargs={"slug": intervention.slug})),
         ),
         "board": board,
         "members": members,
@@ -95,8 +97,10 @@ def board_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     return render(request, "boards/board_detail.html", context)
 
 
-def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    intervention = get_intervention(request, slug)
+@intervention_page
+def recommendation_detail(
+    request: HttpRequest, intervention: Intervention, pk: int
+) -> HttpResponse:
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("owner", "meeting__board").prefetch_related(
             Prefetch(
@@ -115,7 +119,10 @@ def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespo
         "section": "recommendations",
         "crumbs": crumbs_for(
             intervention,
-            ("Recommendations", reverse("boards:recommendation_list", kwargs={"slug": slug})),
+            (
+                "Recommendations",
+                reverse("boards:recommendation_list", kwargs={"slug": intervention.slug}),
+            ),
         ),
         "recommendation": recommendation,
         "overdue": recommendation.is_overdue(today),

@@ -21,9 +21,10 @@ from directions.models import Direction
 from directions.tables import DirectionTable
 from interventions.access import permissions
 from interventions.dates.schedules import occurrence_dates, period_end
-from interventions.kit.lists import DATE_FORMAT, ObjectListView, crumbs_for, get_intervention
-from interventions.kit.saving import save_or_explain
-from interventions.models import Programme
+from interventions.kit.lists import DATE_FORMAT, ObjectListView
+from interventions.kit.pages import crumbs_for, intervention_page
+from interventions.kit.saving import versioned_edit
+from interventions.models import Intervention, Programme
 
 
 def in_reading_order(queryset: QuerySet[Direction]) -> QuerySet[Direction]:
@@ -110,9 +111,9 @@ def explain_deadline(direction: Direction, today: datetime.date) -> list[str]:
     return []
 
 
-def direction_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@intervention_page
+def direction_detail(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     recommendations = Direction.recommendations.rel.related_model._default_manager.all()
-    intervention = get_intervention(request, slug)
     direction = get_object_or_404(
         Direction.objects.for_list().prefetch_related(
             "themes",
@@ -130,7 +131,7 @@ def direction_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     crumbs = crumbs_for(
         intervention,
-        ("Directions", reverse("directions:direction_list", kwargs={"slug": slug})),
+        ("Directions", reverse("directions:direction_list", kwargs={"slug": intervention.slug})),
     )
     if direction.parent_id:
         crumbs.append((str(direction.parent), direction.parent.get_absolute_url()))
@@ -145,32 +146,38 @@ def direction_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "directions/direction_detail.html", context)
 
 
-def direction_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@intervention_page
+def direction_edit(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     """The improvement team records a Direction's compliance and the evidence for it."""
-    intervention = get_intervention(request, slug)
     direction = get_object_or_404(
         Direction.objects.for_list(), direction_set__intervention=intervention, pk=pk
     )
     if not permissions.is_improvement_team_of(request.user, intervention):
         raise PermissionDenied("Only the improvement team records compliance with Directions.")
     form = ComplianceForm(request.POST or None, instance=direction)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        stale = save_or_explain(form, form.cleaned_data["reason"])
-        if stale is None:
-            messages.success(request, f"Direction {direction.reference} updated.")
-            return redirect(direction.get_absolute_url())
-    return render(
+
+    def saved() -> HttpResponse:
+        messages.success(request, f"Direction {direction.reference} updated.")
+        return redirect(direction.get_absolute_url())
+
+    return versioned_edit(
         request,
-        "directions/direction_edit.html",
-        {
-            "intervention": intervention,
-            "section": "directions",
-            "crumbs": crumbs_for(
-                intervention, (f"Direction {direction.reference}", direction.get_absolute_url())
-            ),
-            "direction": direction,
-            "form": form,
-            "stale": stale,
-        },
+        form,
+        reason=lambda: form.cleaned_data["reason"],
+        saved=saved,
+        page=lambda stale: render(
+            request,
+            "directions/direction_edit.html",
+            {
+                "intervention": intervention,
+                "section": "directions",
+                "crumbs": crumbs_for(
+                    intervention,
+                    (f"Direction {direction.reference}", direction.get_absolute_url()),
+                ),
+                "direction": direction,
+                "form": form,
+                "stale": stale,
+            },
+        ),
     )

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 from directions.choices import ReportKind
 from interventions.kit.changes import changes
 from interventions.kit.downloads import stored_file_response
-from interventions.kit.lists import crumbs_for, get_intervention
-from interventions.kit.saving import save_or_explain
+from interventions.kit.pages import crumbs_for, intervention_page
+from interventions.kit.saving import versioned_edit
 from interventions.models import Intervention, Theme
 from reports import build
 from reports import permissions as can
@@ -53,9 +53,8 @@ def _register_crumbs(intervention: Intervention, *more: tuple[str, str]) -> list
     return crumbs_for(intervention, ("Reports", url), *more)
 
 
-def _report(request: HttpRequest, slug: str, pk: int) -> Report:
+def _report(request: HttpRequest, intervention: Intervention, pk: int) -> Report:
     """The report, if the user may read it; else 404."""
-    intervention = get_intervention(request, slug)
     report = get_object_or_404(
         Report.objects.select_related("intervention__authority", "finalised_by", "previous"),
         intervention=intervention,
@@ -70,10 +69,10 @@ def _kinds_for(request: HttpRequest, intervention: Intervention) -> list[str]:
     return [kind for kind in ReportKind.values if can.can_write(request.user, intervention, kind)]
 
 
-def report_list(request: HttpRequest, slug: str) -> HttpResponse:
+@intervention_page
+def report_list(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     """The register of an intervention's reports: issued ones with their checksums, and the
     drafts the user may work on."""
-    intervention = get_intervention(request, slug)
     reports = can.readable(request.user, intervention).select_related(
         "finalised_by", "intervention"
     )
@@ -90,8 +89,8 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "reports/report_list.html", context)
 
 
-def report_create(request: HttpRequest, slug: str) -> HttpResponse:
-    intervention = get_intervention(request, slug)
+@intervention_page
+def report_create(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     kinds = _kinds_for(request, intervention)
     if not kinds:
         raise PermissionDenied(
@@ -118,8 +117,9 @@ def report_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    report = _report(request, slug, pk)
+@intervention_page
+def report_detail(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
+    report = _report(request, intervention, pk)
     if report.issued_elsewhere:
         return _issued_elsewhere_detail(request, report)
     building = report.is_building
@@ -147,36 +147,43 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return response
 
 
-def report_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    report = _report(request, slug, pk)
+@intervention_page
+def report_edit(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
+    report = _report(request, intervention, pk)
     if not can.can_edit(request.user, report):
         raise PermissionDenied("This report cannot be changed.")
     form = ReportNarrativeForm(request.POST or None, instance=report)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        stale = save_or_explain(form, form.cleaned_data["reason"])
-        if stale is None:
-            messages.success(request, "Report updated.")
-            return redirect(report.get_absolute_url())
-    return render(
+
+    def saved() -> HttpResponse:
+        messages.success(request, "Report updated.")
+        return redirect(report.get_absolute_url())
+
+    return versioned_edit(
         request,
-        "reports/report_edit.html",
-        {
-            "intervention": report.intervention,
-            "section": "reports",
-            "crumbs": _register_crumbs(
-                report.intervention, (report.title, report.get_absolute_url())
-            ),
-            "report": report,
-            "form": form,
-            "stale": stale,
-        },
+        form,
+        reason=lambda: form.cleaned_data["reason"],
+        saved=saved,
+        page=lambda stale: render(
+            request,
+            "reports/report_edit.html",
+            {
+                "intervention": report.intervention,
+                "section": "reports",
+                "crumbs": _register_crumbs(
+                    report.intervention, (report.title, report.get_absolute_url())
+                ),
+                "report": report,
+                "form": form,
+                "stale": stale,
+            },
+        ),
     )
 
 
-def report_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@intervention_page
+def report_preview(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     """The report's HTML, exactly as the PDF is printed from it."""
-    report = _report(request, slug, pk)
+    report = _report(request, intervention, pk)
     if report.issued_elsewhere:
         # Stocktake did not make it: a page built from the record would not be that report.
         raise Http404("A report issued outside Stocktake has no preview.")
@@ -186,9 +193,10 @@ def report_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
-def report_build(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@intervention_page
+def report_build(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     """Start building the draft PDF in the background; the report's page shows progress."""
-    report = _report(request, slug, pk)
+    report = _report(request, intervention, pk)
     if not can.can_edit(request.user, report):
         raise PermissionDenied("This report cannot be rebuilt.")
     if report.is_building:
@@ -208,9 +216,10 @@ def report_build(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(report.get_absolute_url())
 
 
-def report_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+@intervention_page
+def report_download(request: HttpRequest, intervention: Intervention, pk: int) -> FileResponse:
     """The report's stored PDF, to those who may read the report."""
-    report = _report(request, slug, pk)
+    report = _report(request, intervention, pk)
     if not report.pdf:
         raise Http404("This report has no PDF yet.")
     response = stored_file_response(report.pdf, report.pdf_filename, "application/pdf")
@@ -219,10 +228,11 @@ def report_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     return response
 
 
-def report_finalise(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@intervention_page
+def report_finalise(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     """Confirm, then issue the report: its PDF is built once more, stored with its checksum,
     and never changes again."""
-    report = _report(request, slug, pk)
+    report = _report(request, intervention, pk)
     if not can.can_edit(request.user, report):
         raise PermissionDenied("This report cannot be issued by you, or has been issued.")
     if request.method == "POST":
@@ -248,9 +258,10 @@ def report_finalise(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
-def report_share(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@intervention_page
+def report_share(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     """The improvement team lets council officers read an issued report, or stops them."""
-    report = _report(request, slug, pk)
+    report = _report(request, intervention, pk)
     if not can.can_share(request.user, report):
         raise PermissionDenied
     report.shared_with_officers = request.POST.get("shared") == "yes"
@@ -300,9 +311,9 @@ def _issued_elsewhere_detail(request: HttpRequest, report: Report) -> HttpRespon
     )
 
 
-def report_record_issued(request: HttpRequest, slug: str) -> HttpResponse:
+@intervention_page
+def report_record_issued(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     """The improvement team records a report that was issued outside Stocktake."""
-    intervention = get_intervention(request, slug)
     if not can.can_record_issued_elsewhere(request.user, intervention):
         raise PermissionDenied("Only the improvement team records reports issued elsewhere.")
     record = Report(intervention=intervention, issued_elsewhere=True, status=ReportStatus.FINAL)
@@ -325,10 +336,11 @@ def report_record_issued(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def report_correct(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@intervention_page
+def report_correct(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     """The improvement team corrects the record of a report issued outside Stocktake, giving
     a reason; someone else's correction saved meanwhile is shown, not overwritten."""
-    report = _report(request, slug, pk)
+    report = _report(request, intervention, pk)
     if not report.issued_elsewhere:
         raise Http404("Only the record of a report issued outside Stocktake is corrected.")
     if not can.can_correct(request.user, report):
@@ -337,22 +349,27 @@ def report_correct(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     crumbs = _register_crumbs(report.intervention, (report.title, report.get_absolute_url()))
     stored_title = report.title
     form = ReportCorrectionForm(request.POST or None, instance=report)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        stale = save_or_explain(form, form.cleaned_data["reason"])
-        if stale is None:
-            messages.success(request, "Record corrected.")
-            return redirect(report.get_absolute_url())
-    return render(
+
+    def saved() -> HttpResponse:
+        messages.success(request, "Record corrected.")
+        return redirect(report.get_absolute_url())
+
+    return versioned_edit(
         request,
-        "reports/report_correct.html",
-        {
-            "intervention": report.intervention,
-            "section": "reports",
-            "crumbs": crumbs,
-            "report": report,
-            "stored_title": stored_title,
-            "form": form,
-            "stale": stale,
-        },
+        form,
+        reason=lambda: form.cleaned_data["reason"],
+        saved=saved,
+        page=lambda stale: render(
+            request,
+            "reports/report_correct.html",
+            {
+                "intervention": report.intervention,
+                "section": "reports",
+                "crumbs": crumbs,
+                "report": report,
+                "stored_title": stored_title,
+                "form": form,
+                "stale": stale,
+            },
+        ),
     )

@@ -225,23 +225,32 @@ ADMIN_EXCEPTIONS: dict[str, tuple[int | str, ...]] = {
 # fmt: on
 
 
-def walk(patterns: list, namespace: str | None = None) -> Iterator[tuple[str | None, Any]]:
+def arguments_of(pattern: Any) -> set[str]:
+    return set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)
+
+
+def walk(
+    patterns: list, namespace: str | None = None, inherited: frozenset[str] = frozenset()
+) -> Iterator[tuple[str | None, Any, frozenset[str]]]:
+    """Each named URL with the arguments of its whole route (the prefixes it is included under
+    count: every page of an intervention takes the slug from its prefix)."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             inner = namespace
             if pattern.namespace:
                 inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-            yield from walk(pattern.url_patterns, inner)
+            yield from walk(pattern.url_patterns, inner, inherited | arguments_of(pattern))
         elif isinstance(pattern, URLPattern):
             name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
-            yield name, pattern
+            yield name, pattern, inherited | arguments_of(pattern)
 
 
-def url_names() -> dict[str, URLPattern]:
-    names: dict[str, URLPattern] = {}
-    for name, pattern in walk(get_resolver().url_patterns):
+def url_names() -> dict[str, frozenset[str]]:
+    """Every URL name with the arguments its route takes."""
+    names: dict[str, frozenset[str]] = {}
+    for name, _pattern, arguments in walk(get_resolver().url_patterns):
         if name:
-            names.setdefault(name, pattern)
+            names.setdefault(name, arguments)
     return names
 
 
@@ -455,8 +464,7 @@ def test_every_url_name_has_a_line_in_the_table():
 def test_the_table_is_well_formed():
     for name, (obj, expected) in MATRIX.items():
         assert len(expected) == len(ROLES), name
-        pattern = url_names()[name].pattern
-        needs = set(pattern.converters) | set(pattern.regex.groupindex)
+        needs = url_names()[name]
         assert (obj is None) == (not needs), f"{name}: arguments {needs}, object {obj}"
 
 

@@ -1,4 +1,4 @@
-"""URL of the intervention dashboard, in the interventions namespace."""
+"""URLs of an intervention's home page and its dashboard, in the interventions namespace."""
 
 from django.urls import path
 
@@ -7,6 +7,7 @@ from interventions.kit.routing import intervention_pages
 
 urlpatterns = [
     intervention_pages(
+        path("", dashboard_views.intervention_detail, name="intervention_detail"),
         path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     ),
 ]

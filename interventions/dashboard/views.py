@@ -19,8 +19,8 @@ from interventions.dashboard.figures import dashboard_context
 from interventions.dashboard.forms import AsOfForm
 from interventions.deadlines.engine import STATE_TAG_COLOURS
 from interventions.kit.as_of import AS_OF, legacy_as_of_redirect
-from interventions.kit.lists import crumbs_for, get_intervention
-from interventions.models import Appointment, Milestone, Programme
+from interventions.kit.pages import crumbs_for, intervention_page
+from interventions.models import Appointment, Intervention, Milestone, Programme
 
 
 def count_by(queryset: QuerySet, field: str, choices: ChoicesType, url: str) -> list[dict]:
@@ -37,9 +37,9 @@ def count_by(queryset: QuerySet, field: str, choices: ChoicesType, url: str) -> 
     ]
 
 
-def intervention_detail(request: HttpRequest, slug: str) -> HttpResponse:
+@intervention_page
+def intervention_detail(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     """The intervention's home: what it is, and figures that lead to the pages behind them."""
-    intervention = get_intervention(request, slug)
     today = timezone.localdate()
 
     directions = Direction.objects.for_intervention(intervention)
@@ -62,7 +62,7 @@ def intervention_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
     def url(name: str) -> str:
-        return reverse(name, kwargs={"slug": slug})
+        return reverse(name, kwargs={"slug": intervention.slug})
 
     directions_url = url("directions:direction_list")
     programmes_url = url("interventions:programme_list")
@@ -88,10 +88,10 @@ def intervention_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "interventions/intervention_detail.html", context)
 
 
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+@intervention_page
+def dashboard(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     if redirect := legacy_as_of_redirect(request):
         return redirect
-    intervention = get_intervention(request, slug)
     today = timezone.localdate()
     form = AsOfForm(request.GET or None)
     on = (form.cleaned_data.get(AS_OF) if form.is_valid() else None) or today

@@ -44,7 +44,8 @@ from interventions.deadlines.filters import (
 )
 from interventions.deadlines.forms import FeedForm, VariationForm
 from interventions.kit.as_of import read_as_of
-from interventions.kit.lists import crumbs_for, get_intervention, person_name
+from interventions.kit.lists import person_name
+from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.models import FeedToken, Intervention
 
 WINDOWS = (7, 30, 90)
@@ -73,21 +74,20 @@ def _context(request: HttpRequest, intervention: Intervention, **extra: Any) -> 
 
 def _list_page(
     request: HttpRequest,
-    slug: str,
+    intervention: Intervention,
     *,
     title: str,
     view: str,
     intro: str,
     keep: Callable[[Occurrence], bool] = lambda item: True,
 ) -> HttpResponse:
-    intervention = get_intervention(request, slug)
     request.intervention = intervention  # type: ignore[attr-defined]
     as_of = read_as_of(request)
     items = [item for item in deadlines_for(intervention, as_of) if keep(item)]
     filterset = DeadlineFilterSet(request.GET or None, items=items, request=request)
     items = filterset.qs
     if request.GET.get("_export") == "csv":
-        name = f"{slug}-deadlines-{view}-as-of-{as_of.isoformat()}.csv"
+        name = f"{intervention.slug}-deadlines-{view}-as-of-{as_of.isoformat()}.csv"
         return csv_response(items, name, request.build_absolute_uri("/").rstrip("/"))
     table = DeadlineTable(items)
     table.caption = title
@@ -114,11 +114,12 @@ def _list_page(
     return render(request, "deadlines/deadline_list.html", context)
 
 
-def deadline_list(request: HttpRequest, slug: str) -> HttpResponse:
+@intervention_page
+def deadline_list(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     """Every deadline of the intervention, from the first to the end of its period."""
     return _list_page(
         request,
-        slug,
+        intervention,
         title="Deadlines",
         view="all",
         intro="Every dated obligation: Directions, reports, milestone ends, responses to "
@@ -126,11 +127,12 @@ def deadline_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def deadline_overdue(request: HttpRequest, slug: str) -> HttpResponse:
+@intervention_page
+def deadline_overdue(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     """Deadlines that have passed without being met."""
     return _list_page(
         request,
-        slug,
+        intervention,
         title="Overdue deadlines",
         view="overdue",
         intro="Deadlines that passed without what meets them.",
@@ -138,13 +140,14 @@ def deadline_overdue(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def deadline_next(request: HttpRequest, slug: str, days: int) -> HttpResponse:
+@intervention_page
+def deadline_next(request: HttpRequest, intervention: Intervention, days: int) -> HttpResponse:
     """Deadlines in the next 7, 30 or 90 days from the as-of date."""
     if days not in WINDOWS:
         raise Http404("Choose 7, 30 or 90 days.")
     return _list_page(
         request,
-        slug,
+        intervention,
         title=f"Deadlines in the next {days} days",
         view=f"next-{days}",
         intro=f"Deadlines due from the as-of date to {days} days after it.",
@@ -155,11 +158,14 @@ def deadline_next(request: HttpRequest, slug: str, days: int) -> HttpResponse:
 # ---------------------------------------------------------------------------- calendar
 
 
+@intervention_page
 def deadline_calendar(
-    request: HttpRequest, slug: str, year: int | None = None, month: int | None = None
+    request: HttpRequest,
+    intervention: Intervention,
+    year: int | None = None,
+    month: int | None = None,
 ) -> HttpResponse:
     """A month of deadlines as a calendar table; the as-of date's month unless chosen."""
-    intervention = get_intervention(request, slug)
     as_of = read_as_of(request)
     if year is None or month is None:
         year, month = as_of.year, as_of.month
@@ -178,7 +184,7 @@ def deadline_calendar(
     previous, following = add_months(first, -1), add_months(first, 1)
 
     def month_url(day: datetime.date) -> str:
-        kwargs = {"slug": slug, "year": day.year, "month": day.month}
+        kwargs = {"slug": intervention.slug, "year": day.year, "month": day.month}
         return reverse("interventions:deadline_calendar_month", kwargs=kwargs)
 
     context = _context(
@@ -204,7 +210,7 @@ def deadline_calendar(
 
 def _summary_page(
     request: HttpRequest,
-    slug: str,
+    intervention: Intervention,
     *,
     view: str,
     title: str,
@@ -212,7 +218,6 @@ def _summary_page(
     keys: Callable[[Occurrence], list[tuple[str, str, str]]],
 ) -> HttpResponse:
     """Counts of open deadlines per group; each count links to the filtered list."""
-    intervention = get_intervention(request, slug)
     as_of = read_as_of(request)
     rows: dict[str, dict[str, Any]] = {}
     for item in deadlines_for(intervention, as_of):
@@ -223,7 +228,7 @@ def _summary_page(
             if item.state in (State.MISSED, State.DUE_SOON, State.UPCOMING):
                 row[item.state.value] += 1
             row["total"] = row.get("total", 0) + 1
-    list_url = reverse("interventions:deadline_list", kwargs={"slug": slug})
+    list_url = reverse("interventions:deadline_list", kwargs={"slug": intervention.slug})
     as_of_param = "" if as_of == timezone.localdate() else f"&as_of={as_of.isoformat()}"
     for row in rows.values():
         row["url"] = f"{list_url}?{row['param']}{as_of_param}"
@@ -241,7 +246,8 @@ def _summary_page(
     return render(request, "deadlines/deadline_summary.html", context)
 
 
-def deadline_people(request: HttpRequest, slug: str) -> HttpResponse:
+@intervention_page
+def deadline_people(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     """Deadlines by the person responsible for them."""
 
     def keys(item: Occurrence) -> list[tuple[str, str, str]]:
@@ -251,27 +257,33 @@ def deadline_people(request: HttpRequest, slug: str) -> HttpResponse:
         return [(str(person.pk), person_name(person), f"person={person.pk}")]
 
     return _summary_page(
-        request, slug, view="people", title="Deadlines by person", heading="Person", keys=keys
+        request,
+        intervention,
+        view="people",
+        title="Deadlines by person",
+        heading="Person",
+        keys=keys,
     )
 
 
-def deadline_themes(request: HttpRequest, slug: str) -> HttpResponse:
+@intervention_page
+def deadline_themes(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     """Deadlines by Best Value theme."""
 
     def keys(item: Occurrence) -> list[tuple[str, str, str]]:
         return [(theme.slug, theme.name, f"theme={theme.pk}") for theme in item.themes]
 
     return _summary_page(
-        request, slug, view="themes", title="Deadlines by theme", heading="Theme", keys=keys
+        request, intervention, view="themes", title="Deadlines by theme", heading="Theme", keys=keys
     )
 
 
 # --------------------------------------------------------------------------- calendar feeds
 
 
-def deadline_feeds(request: HttpRequest, slug: str) -> HttpResponse:
+@intervention_page
+def deadline_feeds(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     """The user's calendar feeds of this intervention: their addresses, a new one, revoking."""
-    intervention = get_intervention(request, slug)
     if request.method == "POST":
         form = FeedForm(request.POST)
         if form.is_valid():
@@ -281,7 +293,7 @@ def deadline_feeds(request: HttpRequest, slug: str) -> HttpResponse:
                 mine_only=form.cleaned_data["mine_only"],
             )
             messages.success(request, "Your new calendar feed is ready: copy its address below.")
-            return redirect("interventions:deadline_feeds", slug=slug)
+            return redirect("interventions:deadline_feeds", slug=intervention.slug)
     else:
         form = FeedForm()
     tokens = FeedToken.objects.live().filter(user=request.user, intervention=intervention)
@@ -307,15 +319,15 @@ def deadline_feeds(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def deadline_feed_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@intervention_page
+def deadline_feed_revoke(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     """Revoke one of the user's own feeds: its address stops working at once."""
-    intervention = get_intervention(request, slug)
     token = get_object_or_404(
         FeedToken.objects.live(), pk=pk, user=request.user, intervention=intervention
     )
     token.revoke()
     messages.success(request, "The calendar feed was revoked: its address no longer works.")
-    return redirect("interventions:deadline_feeds", slug=slug)
+    return redirect("interventions:deadline_feeds", slug=intervention.slug)
 
 
 @login_not_required
@@ -422,10 +434,10 @@ def _schedules(intervention: Intervention) -> list[dict[str, Any]]:
     return schedules
 
 
-def deadline_schedules(request: HttpRequest, slug: str) -> HttpResponse:
+@intervention_page
+def deadline_schedules(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     """The recurring duties, their intervals and every change of interval, with the dates
     they give; the improvement team may record a change of interval."""
-    intervention = get_intervention(request, slug)
     context = _context(
         request,
         intervention,
@@ -462,9 +474,11 @@ def _variation_page(
     return render(request, "deadlines/variation_form.html", context)
 
 
-def variation_add(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
+@intervention_page
+def variation_add(
+    request: HttpRequest, intervention: Intervention, kind: str, pk: int
+) -> HttpResponse:
     """The improvement team records that a recurring duty's interval changes from a date on."""
-    intervention = get_intervention(request, slug)
     if not is_improvement_team_of(request.user, intervention):
         raise Http404("Only the improvement team changes the interval of a recurring duty.")
     owner: Direction | ReportingDuty
@@ -496,13 +510,13 @@ def variation_add(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRe
         messages.success(
             request, f"The interval of {name} now changes on {variation.effective_from:%-d %B %Y}."
         )
-        return redirect("interventions:deadline_schedules", slug=slug)
+        return redirect("interventions:deadline_schedules", slug=intervention.slug)
     return _variation_page(request, intervention, form, name, "Change the interval")
 
 
-def variation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+@intervention_page
+def variation_edit(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     """The improvement team corrects a recorded change of interval (audited, with a reason)."""
-    intervention = get_intervention(request, slug)
     if not is_improvement_team_of(request.user, intervention):
         raise Http404("Only the improvement team changes the interval of a recurring duty.")
     variation = get_object_or_404(
@@ -519,5 +533,5 @@ def variation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         variation._change_reason = form.cleaned_data["reason"]
         variation.save()
         messages.success(request, f"The change of interval of {name} was corrected.")
-        return redirect("interventions:deadline_schedules", slug=slug)
+        return redirect("interventions:deadline_schedules", slug=intervention.slug)
     return _variation_page(request, intervention, form, name, "Correct a change of interval")

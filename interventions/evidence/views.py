@@ -22,7 +22,7 @@ from interventions.choices import EvidenceKind
 from interventions.evidence import services as service
 from interventions.evidence.forms import CommentForm, EvidenceForm
 from interventions.kit.downloads import stored_file_response
-from interventions.kit.lists import crumbs_for, get_intervention
+from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.models import Evidence, Intervention, Milestone, Programme
 
 
@@ -62,16 +62,14 @@ class Target:
         return permissions.can_update_programme(request.user, self.programme)
 
 
-def programme_target(request: HttpRequest, slug: str, number: int) -> Target:
-    intervention = get_intervention(request, slug)
+def programme_target(intervention: Intervention, number: int) -> Target:
     programme = get_object_or_404(
         Programme.objects.select_related("intervention"), intervention=intervention, number=number
     )
     return Target(intervention, programme)
 
 
-def milestone_target(request: HttpRequest, slug: str, pk: int) -> Target:
-    intervention = get_intervention(request, slug)
+def milestone_target(intervention: Intervention, pk: int) -> Target:
     milestone = get_object_or_404(
         Milestone.objects.select_related("programme__intervention"),
         programme__intervention=intervention,
@@ -118,18 +116,24 @@ def _add_evidence(request: HttpRequest, target: Target) -> HttpResponse:
     return render(request, "evidence/evidence_add.html", context)
 
 
-def programme_evidence_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    return _add_evidence(request, programme_target(request, slug, number))
+@intervention_page
+def programme_evidence_add(
+    request: HttpRequest, intervention: Intervention, number: int
+) -> HttpResponse:
+    return _add_evidence(request, programme_target(intervention, number))
 
 
-def milestone_evidence_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _add_evidence(request, milestone_target(request, slug, pk))
+@intervention_page
+def milestone_evidence_add(
+    request: HttpRequest, intervention: Intervention, pk: int
+) -> HttpResponse:
+    return _add_evidence(request, milestone_target(intervention, pk))
 
 
-def evidence_download(request: HttpRequest, slug: str, uuid: str) -> FileResponse:
+@intervention_page
+def evidence_download(request: HttpRequest, intervention: Intervention, uuid: str) -> FileResponse:
     """An uploaded file, to anyone who can see its intervention, as a download that the
     browser must not sniff, render inline or run scripts from. Links have no download."""
-    intervention = get_intervention(request, slug)
     item = get_object_or_404(
         Evidence.objects.filter(intervention=intervention, kind=EvidenceKind.FILE), uuid=uuid
     )
@@ -164,10 +168,16 @@ def _add_comment(request: HttpRequest, target: Target) -> HttpResponse:
 
 
 @require_POST
-def programme_comment_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    return _add_comment(request, programme_target(request, slug, number))
+@intervention_page
+def programme_comment_add(
+    request: HttpRequest, intervention: Intervention, number: int
+) -> HttpResponse:
+    return _add_comment(request, programme_target(intervention, number))
 
 
 @require_POST
-def milestone_comment_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _add_comment(request, milestone_target(request, slug, pk))
+@intervention_page
+def milestone_comment_add(
+    request: HttpRequest, intervention: Intervention, pk: int
+) -> HttpResponse:
+    return _add_comment(request, milestone_target(intervention, pk))

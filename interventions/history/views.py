@@ -25,8 +25,8 @@ from interventions.history.forms import WhatChangedForm
 from interventions.history.tables import ChangeTable
 from interventions.history.timeline import Entry, changes_in, timeline_for
 from interventions.kit.exports import spreadsheet_safe
-from interventions.kit.lists import crumbs_for, get_intervention
-from interventions.models import Milestone, Programme
+from interventions.kit.pages import crumbs_for, intervention_page
+from interventions.models import Intervention, Milestone, Programme
 
 DEFAULT_DAYS = 30
 
@@ -73,16 +73,18 @@ def history_url(obj: Model, slug: str) -> str:
     return reverse("interventions:object_history", kwargs=kwargs)
 
 
-def object_history(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
+@intervention_page
+def object_history(
+    request: HttpRequest, intervention: Intervention, kind: str, pk: int
+) -> HttpResponse:
     """Every change to one object, newest first (for a programme, with its period updates)."""
-    intervention = get_intervention(request, slug)
     if kind not in HISTORY_KINDS:
         raise Http404("No history of that kind of thing.")
     queryset, lookup, section, list_name, list_url = HISTORY_KINDS[kind]
     obj = get_object_or_404(queryset, **{lookup: intervention, "pk": pk})
     crumbs = crumbs_for(
         intervention,
-        (list_name, reverse(list_url, kwargs={"slug": slug})),
+        (list_name, reverse(list_url, kwargs={"slug": intervention.slug})),
         (str(obj), obj.get_absolute_url()),
     )
     context = {
@@ -91,7 +93,7 @@ def object_history(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpR
         "crumbs": crumbs,
         "object": obj,
         "kind": kind,
-        "timeline": timeline_for(obj, slug),
+        "timeline": timeline_for(obj, intervention.slug),
     }
     return render(request, "audit/object_history.html", context)
 
@@ -111,11 +113,11 @@ def export_csv(entries: Iterable[Entry], filename: str) -> HttpResponse:
     return response
 
 
-def whats_changed(request: HttpRequest, slug: str) -> HttpResponse:
+@intervention_page
+def whats_changed(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     """Every change in the intervention in a date range (the last 30 days unless chosen),
     newest first, narrowed by programme, person, theme and kind; `?_export=csv` downloads
     exactly the rows shown."""
-    intervention = get_intervention(request, slug)
     today = timezone.localdate()
     data = {
         "from_date": (today - datetime.timedelta(days=DEFAULT_DAYS)).isoformat(),
@@ -136,7 +138,7 @@ def whats_changed(request: HttpRequest, slug: str) -> HttpResponse:
             kind=chosen["kind"],
         )
         if request.GET.get("_export") == "csv":
-            name = f"{slug}-changes-{chosen['from_date']}-to-{chosen['to_date']}.csv"
+            name = f"{intervention.slug}-changes-{chosen['from_date']}-to-{chosen['to_date']}.csv"
             return export_csv(entries, name)
 
     table = ChangeTable(entries)

@@ -1,8 +1,8 @@
 """The shared base of every list page: one base table, one base filterset, one list view.
 
 A list page is then a few declarative lines in its app's `views.py`: a queryset, a filterset,
-a table and a title. Pages inside an intervention find it with `get_intervention`, which is
-the one place that decides who may see it.
+a table and a title. List pages inside an intervention find it with `get_intervention`
+(kit/pages.py), the one place that decides who may see it.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ import django_tables2 as tables
 from django import forms
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
@@ -27,24 +25,10 @@ from django_tables2.views import SingleTableMixin
 
 from interventions.kit.as_of import legacy_as_of_redirect
 from interventions.kit.exports import SafeTableExport
+from interventions.kit.pages import crumbs_for, get_intervention
 from interventions.models import Intervention, Person
 
 DATE_FORMAT = "j M Y"  # 22 Jan 2025
-
-
-def get_intervention(request: HttpRequest, slug: str) -> Intervention:
-    """The intervention named in the URL, or 404 if this user may not see it."""
-    return get_object_or_404(
-        Intervention.objects.visible_to(request.user).select_related("authority"), slug=slug
-    )
-
-
-def crumbs_for(intervention: Intervention | None, *more: tuple[str, str]) -> list[tuple[str, str]]:
-    """Breadcrumbs to a page: the interventions, the intervention, then `more` (label, url)."""
-    crumbs = [("Interventions", reverse("interventions:intervention_list"))]
-    if intervention is not None:
-        crumbs.append((intervention.title, intervention.get_absolute_url()))
-    return [*crumbs, *more]
 
 
 def tag_html(value: str, colours: dict[Any, str], label: str | None = None) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse
 
 from interventions.kit.changes import FieldChange, changes
 
@@ -61,3 +63,26 @@ def save_or_explain(form: VersionedForm, reason: str) -> StaleEdit | None:
         form.data["version"] = str(stale.current.version)
         return stale
     return None
+
+
+def versioned_edit(
+    request: HttpRequest,
+    form: VersionedForm,
+    *,
+    reason: Callable[[], str],
+    saved: Callable[[], HttpResponse],
+    page: Callable[[StaleEdit | None], HttpResponse],
+) -> HttpResponse:
+    """The one shape of a page that edits a record carrying a version.
+
+    A valid POST saves the form with `reason()` in the history, unless someone else saved the
+    record after the form was opened; `saved()` then answers (a message and a redirect). Any
+    other request, an invalid form, and a stale edit get `page(stale)`: the form again, and on
+    a stale edit what the other person changed, so that saving again applies this edit on top.
+    """
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        stale = save_or_explain(form, reason())
+        if stale is None:
+            return saved()
+    return page(stale)

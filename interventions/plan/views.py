@@ -12,7 +12,8 @@ from django_tables2 import RequestConfig
 from directions.models import Direction
 from interventions.choices import ChangeStatus
 from interventions.evidence.services import evidence_context
-from interventions.kit.lists import ObjectListView, crumbs_for, get_intervention
+from interventions.kit.lists import ObjectListView
+from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.models import Intervention, Milestone, Programme
 from interventions.plan.filters import InterventionFilterSet, MilestoneFilterSet, ProgrammeFilterSet
 from interventions.plan.tables import (
@@ -56,8 +57,8 @@ def programme_list_url(slug: str) -> str:
     return reverse("interventions:programme_list", kwargs={"slug": slug})
 
 
-def programme_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    intervention = get_intervention(request, slug)
+@intervention_page
+def programme_detail(request: HttpRequest, intervention: Intervention, number: int) -> HttpResponse:
     programme = get_object_or_404(
         Programme.objects.for_list().prefetch_related(
             "themes",
@@ -74,7 +75,7 @@ def programme_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
     context = {
         "intervention": intervention,
         "section": "programmes",
-        "crumbs": crumbs_for(intervention, ("Programmes", programme_list_url(slug))),
+        "crumbs": crumbs_for(intervention, ("Programmes", programme_list_url(intervention.slug))),
         "programme": programme,
         "milestones": milestones,
         **evidence_context(request, programme),
@@ -83,8 +84,8 @@ def programme_detail(request: HttpRequest, slug: str, number: int) -> HttpRespon
     return render(request, "interventions/programme_detail.html", context)
 
 
-def milestone_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    intervention = get_intervention(request, slug)
+@intervention_page
+def milestone_detail(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     milestone = get_object_or_404(
         Milestone.objects.for_list(), programme__intervention=intervention, pk=pk
     )
@@ -94,7 +95,10 @@ def milestone_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "section": "milestones",
         "crumbs": crumbs_for(
             intervention,
-            ("Milestones", reverse("interventions:milestone_list", kwargs={"slug": slug})),
+            (
+                "Milestones",
+                reverse("interventions:milestone_list", kwargs={"slug": intervention.slug}),
+            ),
         ),
         "milestone": milestone,
         "steps": steps,

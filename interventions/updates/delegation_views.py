@@ -12,13 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interventions.access import permissions
-from interventions.kit.lists import crumbs_for, get_intervention
-from interventions.models import Delegation, Programme
+from interventions.kit.pages import crumbs_for, intervention_page
+from interventions.models import Delegation, Intervention, Programme
 from interventions.updates.forms import DelegationForm, EndDelegationForm
 
 
-def _programme(request: HttpRequest, slug: str, number: int) -> Programme:
-    intervention = get_intervention(request, slug)
+def _programme(intervention: Intervention, number: int) -> Programme:
     return get_object_or_404(
         Programme.objects.select_related("intervention", "sponsor", "sro"),
         intervention=intervention,
@@ -26,8 +25,11 @@ def _programme(request: HttpRequest, slug: str, number: int) -> Programme:
     )
 
 
-def programme_delegations(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    programme = _programme(request, slug, number)
+@intervention_page
+def programme_delegations(
+    request: HttpRequest, intervention: Intervention, number: int
+) -> HttpResponse:
+    programme = _programme(intervention, number)
     may_delegate = permissions.can_delegate(request.user, programme)
     form = DelegationForm(request.POST or None, programme=programme) if may_delegate else None
     if request.method == "POST":
@@ -63,8 +65,11 @@ def programme_delegations(request: HttpRequest, slug: str, number: int) -> HttpR
     )
 
 
-def end_delegation(request: HttpRequest, slug: str, number: int, pk: int) -> HttpResponse:
-    programme = _programme(request, slug, number)
+@intervention_page
+def end_delegation(
+    request: HttpRequest, intervention: Intervention, number: int, pk: int
+) -> HttpResponse:
+    programme = _programme(intervention, number)
     if not permissions.can_delegate(request.user, programme):
         raise PermissionDenied("Only the improvement team, sponsor and SRO end delegations.")
     delegation = get_object_or_404(Delegation, programme=programme, pk=pk)
@@ -81,7 +86,10 @@ def end_delegation(request: HttpRequest, slug: str, number: int, pk: int) -> Htt
                 request, f"The delegation to {delegation.person} ends on {ends_on:%-d %b %Y}."
             )
             return redirect(
-                reverse("interventions:programme_delegations", args=[slug, programme.number])
+                reverse(
+                    "interventions:programme_delegations",
+                    args=[intervention.slug, programme.number],
+                )
             )
     if not form.is_bound:
         form = EndDelegationForm(initial={"ends_on": timezone.localdate()})

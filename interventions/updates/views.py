@@ -13,12 +13,9 @@ from django.urls import reverse
 
 from interventions.access import permissions
 from interventions.choices import ChangeKind, ChangeStatus
-from interventions.kit.lists import (
-    ObjectListView,
-    crumbs_for,
-    get_intervention,
-)
-from interventions.kit.saving import save_or_explain
+from interventions.kit.lists import ObjectListView
+from interventions.kit.pages import crumbs_for, intervention_page
+from interventions.kit.saving import versioned_edit
 from interventions.models import ChangeRequest, Intervention, Milestone, Programme
 from interventions.updates import change_control
 from interventions.updates.filters import ChangeRequestFilterSet
@@ -47,82 +44,90 @@ def _milestone(intervention: Intervention, pk: int) -> Milestone:
     )
 
 
-def programme_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    intervention = get_intervention(request, slug)
+@intervention_page
+def programme_edit(request: HttpRequest, intervention: Intervention, number: int) -> HttpResponse:
     programme = _programme(intervention, number)
     if not permissions.can_update_programme(request.user, programme):
         raise PermissionDenied("You cannot update this programme.")
     form = ProgrammeStatusForm(request.POST or None, instance=programme)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        stale = save_or_explain(form, form.cleaned_data["reason"])
-        if stale is None:
-            messages.success(request, f"Programme {programme.number} updated.")
-            return redirect(programme.get_absolute_url())
-    return render(
+
+    def saved() -> HttpResponse:
+        messages.success(request, f"Programme {programme.number} updated.")
+        return redirect(programme.get_absolute_url())
+
+    return versioned_edit(
         request,
-        "updates/programme_edit.html",
-        {
-            "intervention": intervention,
-            "section": "programmes",
-            "crumbs": crumbs_for(intervention, (str(programme), programme.get_absolute_url())),
-            "programme": programme,
-            "form": form,
-            "stale": stale,
-        },
+        form,
+        reason=lambda: form.cleaned_data["reason"],
+        saved=saved,
+        page=lambda stale: render(
+            request,
+            "updates/programme_edit.html",
+            {
+                "intervention": intervention,
+                "section": "programmes",
+                "crumbs": crumbs_for(intervention, (str(programme), programme.get_absolute_url())),
+                "programme": programme,
+                "form": form,
+                "stale": stale,
+            },
+        ),
     )
 
 
-def milestone_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    intervention = get_intervention(request, slug)
+@intervention_page
+def milestone_edit(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     milestone = _milestone(intervention, pk)
     if not permissions.can_update_milestone(request.user, milestone):
         raise PermissionDenied("You cannot update this milestone.")
     baseline_end = milestone.baseline_end  # before the form writes to the instance
     form = MilestoneUpdateForm(request.POST or None, instance=milestone)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        reason = form.cleaned_data["reason"].strip()
-        slips = form.slips
-        stale = save_or_explain(form, reason)
-        if stale is None:
-            if slips:
-                change_control.request_change(
-                    milestone,
-                    kind=ChangeKind.END_DATE,
-                    reason=reason,
-                    by=request.user,
-                    proposed_end=form.cleaned_data["forecast_end"],
-                )
-                messages.success(
-                    request,
-                    "Milestone updated. Moving the end past the baseline "
-                    f"({baseline_end:%-d %b %Y}) now waits for the improvement team's approval.",
-                )
-            else:
-                messages.success(request, "Milestone updated.")
-            return redirect(milestone.get_absolute_url())
-    return render(
+
+    def saved() -> HttpResponse:
+        if form.slips:
+            change_control.request_change(
+                milestone,
+                kind=ChangeKind.END_DATE,
+                reason=form.cleaned_data["reason"].strip(),
+                by=request.user,
+                proposed_end=form.cleaned_data["forecast_end"],
+            )
+            messages.success(
+                request,
+                "Milestone updated. Moving the end past the baseline "
+                f"({baseline_end:%-d %b %Y}) now waits for the improvement team's approval.",
+            )
+        else:
+            messages.success(request, "Milestone updated.")
+        return redirect(milestone.get_absolute_url())
+
+    return versioned_edit(
         request,
-        "updates/milestone_edit.html",
-        {
-            "intervention": intervention,
-            "section": "milestones",
-            "crumbs": crumbs_for(
-                intervention,
-                (str(milestone.programme), milestone.programme.get_absolute_url()),
-                (f"Milestone {milestone.label}", milestone.get_absolute_url()),
-            ),
-            "milestone": milestone,
-            "baseline_end": baseline_end,
-            "form": form,
-            "stale": stale,
-        },
+        form,
+        reason=lambda: form.cleaned_data["reason"].strip(),
+        saved=saved,
+        page=lambda stale: render(
+            request,
+            "updates/milestone_edit.html",
+            {
+                "intervention": intervention,
+                "section": "milestones",
+                "crumbs": crumbs_for(
+                    intervention,
+                    (str(milestone.programme), milestone.programme.get_absolute_url()),
+                    (f"Milestone {milestone.label}", milestone.get_absolute_url()),
+                ),
+                "milestone": milestone,
+                "baseline_end": baseline_end,
+                "form": form,
+                "stale": stale,
+            },
+        ),
     )
 
 
-def change_request_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    intervention = get_intervention(request, slug)
+@intervention_page
+def change_request_new(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     milestone = _milestone(intervention, pk)
     if not permissions.can_update_milestone(request.user, milestone):
         raise PermissionDenied("You cannot change this milestone.")
@@ -154,8 +159,10 @@ def change_request_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     )
 
 
-def change_request_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    intervention = get_intervention(request, slug)
+@intervention_page
+def change_request_detail(
+    request: HttpRequest, intervention: Intervention, pk: int
+) -> HttpResponse:
     change = get_object_or_404(
         ChangeRequest.objects.select_related(
             "milestone__programme__intervention", "requested_by", "decided_by"
@@ -183,7 +190,8 @@ def change_request_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespo
                 messages.success(request, f"Change request {change.get_status_display().lower()}.")
             return redirect(
                 reverse(
-                    "interventions:change_request_detail", kwargs={"slug": slug, "pk": change.pk}
+                    "interventions:change_request_detail",
+                    kwargs={"slug": intervention.slug, "pk": change.pk},
                 )
             )
     return render(
@@ -194,7 +202,10 @@ def change_request_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespo
             "section": "milestones",
             "crumbs": crumbs_for(
                 intervention,
-                ("Change requests", reverse("interventions:change_request_list", args=[slug])),
+                (
+                    "Change requests",
+                    reverse("interventions:change_request_list", args=[intervention.slug]),
+                ),
             ),
             "change": change,
             "milestone": change.milestone,

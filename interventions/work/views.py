@@ -18,11 +18,8 @@ from django.utils import timezone
 
 from interventions.access import permissions
 from interventions.dates.periods import ReportingPeriod
-from interventions.kit.lists import (
-    BaseTable,
-    crumbs_for,
-    get_intervention,
-)
+from interventions.kit.lists import BaseTable
+from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.kit.saving import StaleEdit
 from interventions.models import Intervention, Programme, ProgrammeUpdate
 from interventions.work.forms import ProgrammeUpdateForm
@@ -108,9 +105,11 @@ def _programme_crumbs(intervention: Intervention, programme: Programme) -> list[
     )
 
 
-def programme_updates(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+@intervention_page
+def programme_updates(
+    request: HttpRequest, intervention: Intervention, number: int
+) -> HttpResponse:
     """A programme's updates, newest period first."""
-    intervention = get_intervention(request, slug)
     programme = _programme(intervention, number)
     today = timezone.localdate()
     updates = list(
@@ -146,11 +145,11 @@ def programme_updates(request: HttpRequest, slug: str, number: int) -> HttpRespo
     )
 
 
+@intervention_page
 def programme_update_edit(
-    request: HttpRequest, slug: str, number: int, period: str
+    request: HttpRequest, intervention: Intervention, number: int, period: str
 ) -> HttpResponse:
     """Write or change a programme's update for an open reporting period."""
-    intervention = get_intervention(request, slug)
     programme = _programme(intervention, number)
     try:
         reporting_period = period_from_slug(period)
