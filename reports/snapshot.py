@@ -17,7 +17,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models
 from django.db.models import Q
@@ -43,10 +43,144 @@ IMPORT_REASON_PREFIX = "Imported from"
 CLOSED_RECOMMENDATION = {RecommendationStatus.CLOSED, RecommendationStatus.IMPLEMENTED}
 
 
+# ------------------------------------------------------------------------- the rows it holds
+#
+# A snapshot holds django-simple-history records, not the models themselves: simple-history
+# builds each record class (`Programme.history.model`) when Django starts, so no type checker
+# can name it. Each Protocol below lists what the reports (this module, reports.context, the
+# templates under templates/reports/pdf and interventions.schedule) read from one kind of row;
+# a record carries every field of its model, so it has all of them.
+
+
+class Record(Protocol):
+    """Any history record: the row's own id, and the id of the record itself."""
+
+    id: int
+    history_id: int
+
+
+class PersonRow(Record, Protocol):
+    name: str
+    post: str
+
+
+class PlanRow(Record, Protocol):
+    title: str
+    mission: str
+    agreed_on: datetime.date | None
+
+
+class AimRow(Record, Protocol):
+    number: int
+    title: str
+
+
+class ProgrammeRow(Record, Protocol):
+    aim_id: int
+    number: int
+    title: str
+    required_by_directions: bool
+    phase: str
+    status: str
+    rag: str
+    sponsor_id: int | None
+    sro_id: int | None
+    lead_member_id: int | None
+
+
+class MilestoneRow(Record, Protocol):
+    programme_id: int
+    position: int
+    number: str
+    title: str
+    end_as_written: str
+    planned_end: datetime.date | None
+    baseline_end: datetime.date | None
+    forecast_end: datetime.date | None
+    actual_end: datetime.date | None
+    status: str
+    rag: str
+
+    def get_status_display(self) -> str: ...
+
+
+class DirectionSetRow(Record, Protocol):
+    made_on: datetime.date
+
+
+class DirectionRow(Record, Protocol):
+    direction_set_id: int
+    parent_id: int | None
+    ref: str
+    position: int
+    short_title: str
+    text: str
+    deadline_as_written: str
+    compliance: str
+    evidence: str
+
+
+class BoardRow(Record, Protocol):
+    name: str
+    kind: str
+
+
+class MeetingRow(Record, Protocol):
+    board_id: int
+    date: datetime.date
+    title: str
+    status: str
+    summary: str
+
+    def get_kind_display(self) -> str: ...
+
+    def get_status_display(self) -> str: ...
+
+
+class RecommendationRow(Record, Protocol):
+    reference: str
+    title: str
+    made_on: datetime.date
+    response_due: datetime.date | None
+    response: str
+    responded_on: datetime.date | None
+    published_on: datetime.date | None
+    status: str
+
+    def get_source_display(self) -> str: ...
+
+    def get_status_display(self) -> str: ...
+
+
+class UpdateRow(Record, Protocol):
+    """A programme's update for one quarter (a `ProgrammeUpdate` record)."""
+
+    programme_id: int
+    period_start: datetime.date
+    rag: str
+    summary: str
+    next_steps: str
+    risks: str
+    decisions_needed: str
+
+
+def days_late(milestone: MilestoneRow) -> int:
+    """How many days a slipped milestone's forecast end is past its baseline end."""
+    # Only asked of milestones `schedule.is_slipped` accepts, which have both dates.
+    assert milestone.forecast_end is not None and milestone.baseline_end is not None
+    return (milestone.forecast_end - milestone.baseline_end).days
+
+
+# ------------------------------------------------------------------------------ reading them
+
+
 def rows_as_of(model: type[models.Model], at: datetime.datetime, **filters: Any) -> list[Any]:
     """The history records that give each row's state at `at` (deleted rows left out), read
-    in one query; `filters` narrow the history table (e.g. intervention_id=…)."""
-    history = model.history.model  # type: ignore[attr-defined]
+    in one query; `filters` narrow the history table (e.g. intervention_id=…).
+
+    The records are of `model`'s history class, which has no static type (see `Record`): the
+    caller's list says which kind of row they are."""
+    history: Any = model.history.model  # type: ignore[attr-defined]
     records = (
         history.objects.filter(**filters)
         .filter(
@@ -55,8 +189,8 @@ def rows_as_of(model: type[models.Model], at: datetime.datetime, **filters: Any)
         )
         .order_by("history_date", "history_id")
     )
-    latest: dict[Any, Any] = {}
-    imported: dict[Any, Any] = {}
+    latest: dict[int, Any] = {}
+    imported: dict[int, Any] = {}
     for record in records:
         if record.history_date <= at:
             latest[record.id] = record
@@ -66,7 +200,9 @@ def rows_as_of(model: type[models.Model], at: datetime.datetime, **filters: Any)
     return [record for record in chosen.values() if record.history_type != "-"]
 
 
-def m2m_as_of(model: type[models.Model], name: str, records: Iterable[Any]) -> dict[Any, set]:
+def m2m_as_of(
+    model: type[models.Model], name: str, records: Iterable[Record]
+) -> dict[int, set[int]]:
     """For each row (by id), the ids linked through its many-to-many field `name`, as saved
     with the given history records; one query."""
     through = next(
@@ -76,7 +212,7 @@ def m2m_as_of(model: type[models.Model], name: str, records: Iterable[Any]) -> d
     )
     by_history = {record.history_id: record.id for record in records}
     target = model._meta.get_field(name).related_model._meta.model_name  # type: ignore[union-attr]
-    links: dict[Any, set] = defaultdict(set)
+    links: dict[int, set[int]] = defaultdict(set)
     for history_id, target_id in through.objects.filter(history_id__in=by_history).values_list(
         "history_id", f"{target}_id"
     ):
@@ -93,40 +229,42 @@ class Snapshot:
     as_of: datetime.date
     title: str = ""
     authority_name: str = ""
-    plan: Any | None = None
-    aims: list[Any] = field(default_factory=list)
-    programmes: list[Any] = field(default_factory=list)
-    milestones: list[Any] = field(default_factory=list)
-    direction_sets: list[Any] = field(default_factory=list)
-    directions: list[Any] = field(default_factory=list)
-    boards: list[Any] = field(default_factory=list)
-    meetings: list[Any] = field(default_factory=list)
-    recommendations: list[Any] = field(default_factory=list)
-    updates: list[Any] = field(default_factory=list)
-    people: dict[Any, Any] = field(default_factory=dict)
+    plan: PlanRow | None = None
+    aims: list[AimRow] = field(default_factory=list)
+    programmes: list[ProgrammeRow] = field(default_factory=list)
+    milestones: list[MilestoneRow] = field(default_factory=list)
+    direction_sets: list[DirectionSetRow] = field(default_factory=list)
+    directions: list[DirectionRow] = field(default_factory=list)
+    boards: list[BoardRow] = field(default_factory=list)
+    meetings: list[MeetingRow] = field(default_factory=list)
+    recommendations: list[RecommendationRow] = field(default_factory=list)
+    updates: list[UpdateRow] = field(default_factory=list)
+    people: dict[int, PersonRow] = field(default_factory=dict)
+    # Themes are not audited: they are the Best Value themes as they are today.
     themes: list[Theme] = field(default_factory=list)
-    programme_themes: dict[Any, set] = field(default_factory=dict)
-    direction_themes: dict[Any, set] = field(default_factory=dict)
+    programme_themes: dict[int, set[int]] = field(default_factory=dict)
+    direction_themes: dict[int, set[int]] = field(default_factory=dict)
 
-    def person(self, pk: Any) -> str:
-        person = self.people.get(pk)
+    def person(self, pk: int | None) -> str:
+        """The name of the person in a role (`programme.sro_id`…), "" when nobody is named."""
+        person = self.people.get(pk) if pk is not None else None
         if person is None:
             return ""
         return person.name or f"{person.post} (vacant)"
 
-    def milestones_of(self, programme: Any) -> list[Any]:
+    def milestones_of(self, programme: ProgrammeRow) -> list[MilestoneRow]:
         return [m for m in self.milestones if m.programme_id == programme.id]
 
-    def programme(self, pk: Any) -> Any | None:
+    def programme(self, pk: int) -> ProgrammeRow | None:
         return next((p for p in self.programmes if p.id == pk), None)
 
-    def top_level_directions(self) -> list[Any]:
+    def top_level_directions(self) -> list[DirectionRow]:
         return [d for d in self.directions if d.parent_id is None]
 
-    def items_of(self, direction: Any) -> list[Any]:
+    def items_of(self, direction: DirectionRow) -> list[DirectionRow]:
         return [d for d in self.directions if d.parent_id == direction.id]
 
-    def reference(self, direction: Any) -> str:
+    def reference(self, direction: DirectionRow) -> str:
         if direction.parent_id is None:
             return direction.ref
         parent = next((d for d in self.directions if d.id == direction.parent_id), None)
@@ -142,7 +280,10 @@ def take(intervention: Intervention, as_of: datetime.date) -> Snapshot:
     # The names on the cover, as they were then (an authority or intervention may be renamed).
     records = rows_as_of(Intervention, at, id=intervention.pk)
     snap.title = records[0].title if records else intervention.title
-    authorities = rows_as_of(Authority, at, id=intervention.authority_id)
+    # The foreign key's column, not `.authority`, so that no query is made for it; django-stubs
+    # knows such columns only through its mypy plugin.
+    authority_id = intervention.authority_id  # type: ignore[attr-defined]
+    authorities = rows_as_of(Authority, at, id=authority_id)
     snap.authority_name = authorities[0].name if authorities else intervention.authority.name
     plans = rows_as_of(Plan, at, intervention_id=intervention.pk)
     snap.plan = plans[0] if plans else None
@@ -164,9 +305,10 @@ def take(intervention: Intervention, as_of: datetime.date) -> Snapshot:
     )
     set_order = {s.id: i for i, s in enumerate(snap.direction_sets)}
     directions = rows_as_of(Direction, at, direction_set_id__in=list(set_order))
-    by_id = {d.id: d for d in directions}
+    # Looked up with a direction's parent_id, which a top-level direction has as None.
+    by_id: dict[int | None, DirectionRow] = {d.id: d for d in directions}
 
-    def reading_order(d: Any) -> tuple:
+    def reading_order(d: DirectionRow) -> tuple[int, int, int, bool, int]:
         parent = by_id.get(d.parent_id)
         top = parent or d
         return (
@@ -208,7 +350,7 @@ def take(intervention: Intervention, as_of: datetime.date) -> Snapshot:
     return snap
 
 
-def _number(row: Any) -> tuple:
+def _number(row: AimRow | ProgrammeRow) -> tuple[int, int]:
     return (row.number, row.id)
 
 
@@ -221,11 +363,11 @@ class Movement:
 
     since: datetime.date | None
     rag_changes: list[dict[str, Any]] = field(default_factory=list)
-    completed: list[Any] = field(default_factory=list)
+    completed: list[MilestoneRow] = field(default_factory=list)
     slipped: list[dict[str, Any]] = field(default_factory=list)
-    recommendations_made: list[Any] = field(default_factory=list)
-    recommendations_answered: list[Any] = field(default_factory=list)
-    recommendations_closed: list[Any] = field(default_factory=list)
+    recommendations_made: list[RecommendationRow] = field(default_factory=list)
+    recommendations_answered: list[RecommendationRow] = field(default_factory=list)
+    recommendations_closed: list[RecommendationRow] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -250,55 +392,50 @@ def movement(current: Snapshot, previous: Snapshot | None) -> Movement:
     before_milestones = {m.id: m for m in previous.milestones} if previous else {}
     if previous is not None:
         for programme in current.programmes:
-            old = before_programmes.get(programme.id)
-            if old is not None and old.rag != programme.rag:
+            old_programme = before_programmes.get(programme.id)
+            if old_programme is not None and old_programme.rag != programme.rag:
                 result.rag_changes.append(
                     {
                         "label": f"Programme {programme.number}",
                         "title": programme.title,
-                        "old": old.rag,
+                        "old": old_programme.rag,
                         "new": programme.rag,
                     }
                 )
         for milestone in current.milestones:
-            old = before_milestones.get(milestone.id)
-            if old is not None and old.rag != milestone.rag:
+            old_milestone = before_milestones.get(milestone.id)
+            if old_milestone is not None and old_milestone.rag != milestone.rag:
                 result.rag_changes.append(
                     {
                         "label": f"Milestone {milestone.number or milestone.position}",
                         "title": milestone.title,
-                        "old": old.rag,
+                        "old": old_milestone.rag,
                         "new": milestone.rag,
                     }
                 )
     for milestone in current.milestones:
-        old = before_milestones.get(milestone.id)
+        old_milestone = before_milestones.get(milestone.id)
         if milestone.status == WorkStatus.COMPLETE and (
-            old is None or old.status != WorkStatus.COMPLETE
+            old_milestone is None or old_milestone.status != WorkStatus.COMPLETE
         ):
             result.completed.append(milestone)
         if schedule.is_slipped(milestone):
             moved = (
-                old is None
-                or old.forecast_end != milestone.forecast_end
-                or not schedule.is_slipped(old)
+                old_milestone is None
+                or old_milestone.forecast_end != milestone.forecast_end
+                or not schedule.is_slipped(old_milestone)
             )
             if previous is None or moved:
-                result.slipped.append(
-                    {
-                        "milestone": milestone,
-                        "days": (milestone.forecast_end - milestone.baseline_end).days,
-                    }
-                )
+                result.slipped.append({"milestone": milestone, "days": days_late(milestone)})
     before_recommendations = {r.id: r for r in previous.recommendations} if previous else {}
     for rec in current.recommendations:
-        old = before_recommendations.get(rec.id)
-        if old is None:
+        old_rec = before_recommendations.get(rec.id)
+        if old_rec is None:
             result.recommendations_made.append(rec)
-        if rec.responded_on and (old is None or not old.responded_on):
+        if rec.responded_on and (old_rec is None or not old_rec.responded_on):
             result.recommendations_answered.append(rec)
         if rec.status in CLOSED_RECOMMENDATION and (
-            old is None or old.status not in CLOSED_RECOMMENDATION
+            old_rec is None or old_rec.status not in CLOSED_RECOMMENDATION
         ):
             result.recommendations_closed.append(rec)
     return result

@@ -24,7 +24,7 @@ from interventions.kit.downloads import stored_file_response
 from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.kit.saving import versioned_edit
 from interventions.models import Intervention, Theme
-from reports import build
+from reports import build, pdf
 from reports import permissions as can
 from reports.choices import (
     BUILD_STATE_TAG_COLOURS,
@@ -33,6 +33,7 @@ from reports.choices import (
     BuildState,
     ReportStatus,
 )
+from reports.context import report_context
 from reports.forms import (
     ReportCorrectionForm,
     ReportCreateForm,
@@ -187,9 +188,9 @@ def report_preview(request: HttpRequest, intervention: Intervention, pk: int) ->
     if report.issued_elsewhere:
         # Stocktake did not make it: a page built from the record would not be that report.
         raise Http404("A report issued outside Stocktake has no preview.")
-    context = build.report_context(report)
+    context = report_context(report)
     context["preview_back_url"] = report.get_absolute_url()
-    return HttpResponse(build.render_html(report, context))
+    return HttpResponse(pdf.render_html(report, context))
 
 
 @require_POST

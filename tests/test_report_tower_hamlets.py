@@ -22,8 +22,8 @@ from interventions.access import roles
 from interventions.choices import RAG
 from interventions.dashboard.figures import dashboard_context
 from interventions.models import Intervention, Milestone, Programme
-from reports.build import report_context
 from reports.choices import ReportStatus
+from reports.context import report_context
 from reports.models import Report
 from tests.factories import PersonFactory, UserFactory
 

@@ -22,8 +22,9 @@ from boards.choices import RecommendationStatus
 from interventions.choices import RAG, WorkStatus
 from interventions.management.benchmarking.report_builds import time_builds
 from interventions.models import Theme
-from reports import build, snapshot
+from reports import build, pdf, snapshot
 from reports.choices import BuildState, ReportStatus
+from reports.context import report_context as context_of
 from reports.models import Report, ReportIssued
 from tests.factories import (
     BoardFactory,
@@ -168,22 +169,22 @@ def test_the_charts_count_the_snapshot_not_todays_record(intervention, programme
     direction.save()
     report = Report.objects.create(intervention=intervention, kind="sos", title="S", as_of=JUN)
 
-    context = build.report_context(report)
+    context = context_of(report)
     rag, milestones = context["charts"]
 
     assert rag.title == "Programmes by RAG on 30 Jun 2025"
     assert bars(rag) == {"Green": 1}
     assert bars(milestones) == {"Overdue": 1}
     assert bars(context["directions_chart"]) == {"At risk": 1}
-    html = build.render_html(report, context)
+    html = pdf.render_html(report, context)
     assert html.count('<img src="data:image/svg+xml;base64,') == 3
     assert f'alt="{rag.text_alternative()}"' in html
     assert "Programmes by RAG on 30 Jun 2025: figures</caption>" in html
 
 
 def test_only_the_report_to_the_secretary_of_state_charts_the_directions(draft):
-    context = build.report_context(draft)
-    html = build.render_html(draft, context)
+    context = context_of(draft)
+    html = pdf.render_html(draft, context)
 
     assert "directions_chart" not in context
     assert html.count('<img src="data:image/svg+xml;base64,') == 2
@@ -221,7 +222,7 @@ def test_movement_since_the_previous_report_of_the_same_kind(
     report = Report.objects.create(intervention=intervention, kind="board", title="Q1", as_of=JUN)
     report.previous = report.find_previous()
     assert report.previous == previous
-    moved = build.report_context(report)["movement"]
+    moved = context_of(report)["movement"]
 
     assert [(c["old"], c["new"]) for c in moved.rag_changes] == [(RAG.GREEN, RAG.AMBER)]
     assert [m.id for m in moved.completed] == [milestone.id]
@@ -404,7 +405,7 @@ def test_the_preview_is_the_html_the_pdf_is_printed_from(client, draft, improvem
     assert '<link rel="stylesheet" href="/static/css/report-pdf.css">' in html
     assert "<style" not in html
     assert "style-src 'self'" in response["Content-Security-Policy"]
-    assert b"@page" in build._fetcher().fetch("file:///static/css/report-pdf.css").read()
+    assert b"@page" in pdf._fetcher().fetch("file:///static/css/report-pdf.css").read()
 
 
 def test_a_build_in_the_background_shows_progress_then_a_link(
@@ -641,7 +642,7 @@ def test_the_register_makes_the_same_queries_at_any_size(client, intervention, r
 
 
 def test_building_a_pdf_reads_only_our_own_stylesheet_and_data_uris():
-    fetcher = build._fetcher()
+    fetcher = pdf._fetcher()
     stylesheet = fetcher.fetch("file:///static/css/report-pdf.css")
     assert b"@page" in stylesheet.read()
     assert fetcher.fetch("data:text/plain,chart").read() == b"chart"

@@ -7,7 +7,7 @@ part runs the deadline engine, whose queries do not grow with the data either.
 
 The charts are drawn by `*_chart` functions from plain counts, so that a PDF report, which
 counts the rows of its as-of snapshot rather than today's, draws the same chart
-(`reports.build`).
+(`reports.context`).
 """
 
 from __future__ import annotations
