@@ -15,7 +15,7 @@ from django.db import transaction
 
 from boards.models import Board, Recommendation
 from directions.models import Direction
-from interventions.interchange.files import export_intervention
+from interventions.interchange.exporter import export_intervention
 from interventions.models import Intervention, Milestone, Person, Programme
 from reports.models import Report
 

@@ -463,7 +463,7 @@ def test_the_command_refuses_an_unknown_slug_and_a_bad_date(tower_hamlets):
 
 
 def test_reporting_duties_go_out_and_come_back_with_the_intervention(tower_hamlets):
-    from interventions.interchange.files import export_intervention
+    from interventions.interchange.exporter import export_intervention
 
     exported = yaml.safe_load(export_intervention(tower_hamlets))
 

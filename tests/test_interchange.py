@@ -17,7 +17,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models.signals import post_save
 
-from interventions.interchange.files import ImportFailed, export_intervention, parse, read
+from interventions.interchange.exporter import export_intervention
+from interventions.interchange.importer import ImportFailed, parse, read
 from interventions.models import Authority, Intervention, Programme, Theme
 from interventions.themes import BEST_VALUE_THEMES
 from tests.factories import AuthorityFactory

@@ -17,12 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interventions.deadlines.engine import State, deadlines_for
-from interventions.interchange.files import (
-    ImportFailed,
-    export_intervention,
-    import_intervention,
-    parse,
-)
+from interventions.interchange.exporter import export_intervention
+from interventions.interchange.importer import ImportFailed, import_intervention, parse
 from interventions.models import Intervention
 from reports import build
 from reports.choices import ReportStatus

@@ -1,16 +1,27 @@
 """The intervention file format: one YAML document holds one whole intervention.
 
-The classes below are the single definition of the format. Import validates a file against
-them; export builds them from the database and dumps them, so what is exported is always
-importable. docs/data-format.md describes every field (a test keeps the two in step).
+The classes below are the single definition of the format: its fields, the rules on each part,
+and the rules between parts (a key, number or `SET/REF` used must name something in the file;
+keys, numbers and letters are not used twice). `InterventionFile.model_validate(raw)` alone
+accepts or refuses a file. Import validates a file against these classes (`importer`); export
+reads the database into them and dumps them (`exporter`). docs/data-format.md describes every
+field (a test keeps the two in step).
+
+Each model checks the keys and references of the data it holds: a Direction set its letters, the
+plan its numbers, the file (once every part is valid) whatever one part names in another. Such a
+check reports what it finds as one error of type `REFERENCE_ERROR`, whose context holds each
+problem with its location below that error's own; `importer.parse` lists them one by one.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from boards.choices import (
     BoardKind,
@@ -46,6 +57,46 @@ ThemeSlug = Literal[THEME_SLUGS]  # type: ignore[valid-type]
 def choice(enum: type) -> object:
     """A Literal of a TextChoices' stored values, so that errors list what is allowed."""
     return Literal[tuple(enum.values)]
+
+
+REFERENCE_ERROR = "reference"
+
+Location = tuple[str | int, ...]
+
+
+def dotted(location: Iterable[str | int]) -> str:
+    """A location as the file's reader writes it: `plan.aims[0].programmes[2].sponsor`."""
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def duplicates[T: Hashable](values: Iterable[T]) -> list[T]:
+    """The values that occur more than once, in the order they first occur."""
+    return [value for value, count in Counter(values).items() if count > 1]
+
+
+class Problems:
+    """The problems one validator finds, raised together as one error.
+
+    Pydantic keeps only the first error a validator raises, and every problem must be listed,
+    so they are gathered here and `importer.parse` splits them again.
+    """
+
+    def __init__(self) -> None:
+        self.found: list[tuple[Location, str]] = []
+
+    def add(self, at: Location, message: str) -> None:
+        """A problem at `at`, relative to the model whose validator found it."""
+        self.found.append((at, message))
+
+    def raise_any(self) -> None:
+        if self.found:
+            summary = "; ".join(f"{dotted(at)}: {message}" for at, message in self.found)
+            raise PydanticCustomError(
+                REFERENCE_ERROR, "{summary}", {"problems": self.found, "summary": summary}
+            )
 
 
 class Strict(BaseModel):
@@ -231,6 +282,14 @@ class DirectionIn(Strict):
     )
     items: list[DirectionItemIn] = Field(default_factory=list, description="Sub-items i, ii, iii …")
 
+    @model_validator(mode="after")
+    def items_unique(self) -> DirectionIn:
+        problems = Problems()
+        for ref in duplicates(item.ref for item in self.items):
+            problems.add(("items",), f"sub-item {ref!r} appears more than once")
+        problems.raise_any()
+        return self
+
 
 class DirectionSetIn(Strict):
     key: Key = Field(description="Unique key in this file, e.g. `2025-directions`.")
@@ -253,6 +312,26 @@ class DirectionSetIn(Strict):
     directions: list[DirectionIn] = Field(
         default_factory=list, description="The Directions, a, b, c …"
     )
+
+    @model_validator(mode="after")
+    def letters_unique(self) -> DirectionSetIn:
+        problems = Problems()
+        for ref in duplicates(direction.ref for direction in self.directions):
+            problems.add(("directions",), f"Direction {ref!r} appears more than once")
+        problems.raise_any()
+        return self
+
+    def reference(self, direction: DirectionIn, item: DirectionItemIn | None = None) -> str:
+        """How the file names one of the set's Directions or sub-items: `SET/REF`."""
+        ref = f"{self.key}/{direction.ref}"
+        return f"{ref}.{item.ref}" if item else ref
+
+    def references(self) -> Iterator[str]:
+        """`SET/REF` of each Direction and sub-item in the set."""
+        for direction in self.directions:
+            yield self.reference(direction)
+            for item in direction.items:
+                yield self.reference(direction, item)
 
 
 class Tracked(Strict):
@@ -305,6 +384,11 @@ class ProgrammeIn(Tracked):
         default_factory=list, description="Key activities, in plan order."
     )
 
+    def milestone_references(self) -> Iterator[str]:
+        """`PROGRAMME/POSITION` of each milestone: positions count from 1 in file order."""
+        for position in range(1, len(self.milestones) + 1):
+            yield f"{self.number}/{position}"
+
 
 class AimIn(Strict):
     number: int = Field(ge=1, le=99, description="Aim number.")
@@ -323,6 +407,22 @@ class PlanIn(Strict):
     aims: list[AimIn] = Field(
         default_factory=list, description="Strategic aims with their programmes."
     )
+
+    @model_validator(mode="after")
+    def numbers_unique(self) -> PlanIn:
+        problems = Problems()
+        for number in duplicates(aim.number for aim in self.aims):
+            problems.add(("aims",), f"aim number {number} is used more than once")
+        for number in duplicates(programme.number for _, _, programme in self.programmes()):
+            problems.add((), f"programme number {number} is used more than once")
+        problems.raise_any()
+        return self
+
+    def programmes(self) -> Iterator[tuple[int, int, ProgrammeIn]]:
+        """Each programme with its location: (aim index, programme index, programme)."""
+        for a, aim in enumerate(self.aims):
+            for p, programme in enumerate(aim.programmes):
+                yield a, p, programme
 
 
 class MembershipIn(Strict):
@@ -377,6 +477,14 @@ class BoardIn(Strict):
     )
     members: list[MembershipIn] = Field(default_factory=list, description="Dated memberships.")
     meetings: list[MeetingIn] = Field(default_factory=list, description="Meetings, oldest first.")
+
+    @model_validator(mode="after")
+    def meeting_dates_unique(self) -> BoardIn:
+        problems = Problems()
+        for date in duplicates(meeting.date for meeting in self.meetings):
+            problems.add(("meetings",), f"two meetings on {date.isoformat()}")
+        problems.raise_any()
+        return self
 
 
 class MeetingRef(Strict):
@@ -528,6 +636,144 @@ class InterventionFile(Strict):
         default_factory=list,
         description="Reports issued outside Stocktake (no PDF is held), oldest first.",
     )
+
+    @model_validator(mode="after")
+    def references_resolve(self) -> InterventionFile:
+        """Keys unique across the file, and every reference from one part to another found.
+
+        Pydantic runs this only once every part is valid by itself, so it can rely on them.
+        """
+        names = _Names(self)
+        self._check_people(names)
+        self._check_plan(names)
+        self._check_direction_sets(names)
+        self._check_boards(names)
+        self._check_recommendations(names)
+        self._check_reporting_duties(names)
+        names.problems.raise_any()
+        return self
+
+    def _check_people(self, names: _Names) -> None:
+        for key in duplicates(person.key for person in self.people):
+            names.problems.add(("people",), f"the key {key!r} is used by more than one person")
+        for i, appointment in enumerate(self.appointments):
+            names.person(("appointments", i, "person"), appointment.person)
+
+    def _check_plan(self, names: _Names) -> None:
+        if self.plan is None:
+            return
+        for a, p, programme in self.plan.programmes():
+            at = ("plan", "aims", a, "programmes", p)
+            names.person((*at, "sponsor"), programme.sponsor)
+            names.person((*at, "sro"), programme.sro)
+            names.person((*at, "lead_member"), programme.lead_member)
+
+    def _check_direction_sets(self, names: _Names) -> None:
+        keys = [direction_set.key for direction_set in self.direction_sets]
+        for key in duplicates(keys):
+            names.problems.add(("direction_sets",), f"the key {key!r} is used by more than one set")
+        for d, direction_set in enumerate(self.direction_sets):
+            at: Location = ("direction_sets", d)
+            later = direction_set.superseded_by
+            if later is not None and (later not in keys or later == direction_set.key):
+                names.problems.add(
+                    (*at, "superseded_by"), "expected the key of another set in `direction_sets`"
+                )
+            for i, direction in enumerate(direction_set.directions):
+                direction_at = (*at, "directions", i)
+                names.programmes((*direction_at, "programmes"), direction.programmes)
+                if direction.superseded_by and direction.superseded_by not in names.directions:
+                    names.problems.add(
+                        (*direction_at, "superseded_by"),
+                        "expected `SET/REF` of a Direction in this file",
+                    )
+                for j, item in enumerate(direction.items):
+                    names.programmes((*direction_at, "items", j, "programmes"), item.programmes)
+
+    def _check_boards(self, names: _Names) -> None:
+        for key in duplicates(board.key for board in self.boards):
+            names.problems.add(("boards",), f"the key {key!r} is used by more than one board")
+        for b, board in enumerate(self.boards):
+            for m, membership in enumerate(board.members):
+                names.person(("boards", b, "members", m, "person"), membership.person)
+            for q, requirement in enumerate(board.requirements):
+                if requirement.direction is not None:
+                    names.direction(
+                        ("boards", b, "requirements", q, "direction"), requirement.direction
+                    )
+
+    def _check_recommendations(self, names: _Names) -> None:
+        for ref in duplicates(rec.reference for rec in self.recommendations):
+            names.problems.add(
+                ("recommendations",), f"the reference {ref!r} is used more than once"
+            )
+        for r, rec in enumerate(self.recommendations):
+            at = ("recommendations", r)
+            names.person((*at, "owner"), rec.owner)
+            if rec.meeting and (rec.meeting.board, rec.meeting.date) not in names.meetings:
+                names.problems.add((*at, "meeting"), "expected the board key and date of a meeting")
+            for j, ref in enumerate(rec.directions):
+                names.direction((*at, "directions", j), ref)
+            names.programmes((*at, "programmes"), rec.programmes)
+            for j, ref in enumerate(rec.milestones):
+                if ref not in names.milestones:
+                    names.problems.add(
+                        (*at, "milestones", j),
+                        f"expected `PROGRAMME/POSITION` of a milestone in the plan, found {ref!r}",
+                    )
+
+    def _check_reporting_duties(self, names: _Names) -> None:
+        for kind in duplicates(duty.report for duty in self.reporting_duties):
+            names.problems.add(
+                ("reporting_duties",), f"more than one duty is discharged by {kind!r}"
+            )
+        for d, duty in enumerate(self.reporting_duties):
+            names.person(("reporting_duties", d, "responsible"), duty.responsible)
+            if duty.direction and duty.direction not in names.recurring:
+                names.problems.add(
+                    ("reporting_duties", d, "direction"),
+                    "expected `SET/REF` of a Direction with a recurring deadline",
+                )
+
+
+class _Names:
+    """What one file names, that its other parts may refer to, and the problems found in
+    those references."""
+
+    def __init__(self, data: InterventionFile) -> None:
+        self.problems = Problems()
+        self.people = {person.key for person in data.people}
+        programmes = [programme for _, _, programme in data.plan.programmes()] if data.plan else []
+        self.programme_numbers = {programme.number for programme in programmes}
+        self.milestones = {
+            ref for programme in programmes for ref in programme.milestone_references()
+        }
+        self.directions = {ref for ds in data.direction_sets for ref in ds.references()}
+        # A duty names the Direction whose schedule it follows: a sub-item has none of its own.
+        self.recurring = {
+            ds.reference(direction)
+            for ds in data.direction_sets
+            for direction in ds.directions
+            if direction.deadline.kind == "recurring"
+        }
+        self.meetings = {
+            (board.key, meeting.date) for board in data.boards for meeting in board.meetings
+        }
+
+    def person(self, at: Location, key: str | None) -> None:
+        if key is not None and key not in self.people:
+            self.problems.add(at, f"expected the key of a person in `people`, found {key!r}")
+
+    def programmes(self, at: Location, numbers: list[int]) -> None:
+        for j, number in enumerate(numbers):
+            if number not in self.programme_numbers:
+                self.problems.add(
+                    (*at, j), f"expected the number of a programme in the plan, found {number}"
+                )
+
+    def direction(self, at: Location, ref: str) -> None:
+        if ref not in self.directions:
+            self.problems.add(at, f"expected `SET/REF` of a Direction, found {ref!r}")
 
 
 DeadlineIn.model_rebuild()

@@ -24,7 +24,7 @@ from boards.models import Board, Recommendation
 from directions.models import Direction
 from interventions.access import roles
 from interventions.choices import ChangeKind
-from interventions.interchange.files import import_intervention, read
+from interventions.interchange.importer import import_intervention, read
 from interventions.models import (
     ChangeRequest,
     Intervention,

@@ -26,7 +26,7 @@ from simple_history.utils import bulk_create_with_history
 
 from interventions.access import roles
 from interventions.choices import RAG, WorkStatus
-from interventions.interchange.files import import_intervention, read
+from interventions.interchange.importer import import_intervention, read
 from interventions.models import Intervention, Milestone, Person, Programme
 
 SOURCE = Path(settings.BASE_DIR) / "data" / "tower-hamlets-2025.yaml"

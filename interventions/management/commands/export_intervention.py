@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interventions.interchange.files import export_intervention
+from interventions.interchange.exporter import export_intervention
 from interventions.models import Intervention
 
 

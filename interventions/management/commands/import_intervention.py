@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interventions.interchange.files import (
+from interventions.interchange.importer import (
     ImportFailed,
     ImportRefused,
     InterventionExists,
