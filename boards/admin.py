@@ -19,11 +19,16 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+class RequirementInline(admin.TabularInline):
+    model = BoardRequirement
+    extra = 0
+
+
 @admin.register(Board)
 class BoardAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "intervention", "cadence_months"]
     list_filter = ["intervention", "kind"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, RequirementInline]
 
 
 @admin.register(BoardMembership)
@@ -47,14 +52,6 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     search_fields = ["reference", "title", "text"]
     list_select_related = ["intervention"]
     filter_horizontal = ["directions", "programmes"]
-
-
-class RequirementInline(admin.TabularInline):
-    model = BoardRequirement
-    extra = 0
-
-
-BoardAdmin.inlines = [MembershipInline, RequirementInline]
 
 
 @admin.register(Paper)

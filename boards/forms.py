@@ -13,7 +13,7 @@ from boards.choices import ActionStatus, AttendanceStatus, MeetingStatus, Recomm
 from boards.models import Action, AgendaItem, Meeting, Paper, Recommendation
 from directions.models import Direction
 from interventions.evidence.services import accepted_extensions, size_text
-from interventions.kit.forms import GovukErrorsMixin, VersionedForm
+from interventions.kit.forms import GovukErrorsMixin, VersionedForm, field_of
 from interventions.kit.widgets import DateInput, GovukRadioSelect
 from interventions.models import Intervention, Milestone, Person, Programme
 
@@ -103,7 +103,8 @@ class MeetingForm(VersionedForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         date, status = data.get("date"), data.get("status")
         if (
             date
@@ -133,9 +134,11 @@ class AgendaItemForm(forms.ModelForm):
 
     def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["presenter"].queryset = people_of(intervention)
-        self.fields["programmes"].queryset = Programme.objects.filter(intervention=intervention)
-        self.fields["directions"].queryset = directions_of(intervention)
+        field_of(self, "presenter", forms.ModelChoiceField).queryset = people_of(intervention)
+        field_of(self, "programmes", forms.ModelChoiceField).queryset = Programme.objects.filter(
+            intervention=intervention
+        )
+        field_of(self, "directions", forms.ModelChoiceField).queryset = directions_of(intervention)
 
 
 class PaperForm(GovukErrorsMixin, forms.Form):
@@ -166,12 +169,13 @@ class PaperForm(GovukErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+        field_of(self, "agenda_item", forms.ModelChoiceField).queryset = meeting.agenda_items.all()
         kinds = ", ".join(ext.lstrip(".").upper() for ext in accepted_extensions())
         self.fields["file"].help_text = f"{kinds}; up to {size_text(settings.EVIDENCE_MAX_BYTES)}."
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("publication") == "exempt" and not data.get("exemption_reason", "").strip():
             self.add_error("exemption_reason", "Say why the paper is exempt")
         return data
@@ -196,12 +200,14 @@ class PaperEditForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agenda_item"].queryset = self.instance.meeting.agenda_items.all()
+        agenda_item = field_of(self, "agenda_item", forms.ModelChoiceField)
+        agenda_item.queryset = self.instance.meeting.agenda_items.all()
         if not self.is_bound:
             self.initial["publication"] = "exempt" if self.instance.exempt else "public"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         exempt = data.get("publication") == "exempt"
         if exempt and not data.get("exemption_reason", "").strip():
             self.add_error("exemption_reason", "Say why the paper is exempt")
@@ -228,7 +234,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people_of(intervention)
+        field_of(self, "person", forms.ModelChoiceField).queryset = people_of(intervention)
         self.fields["person"].error_messages["required"] = "Choose who attended"
         self.fields["status"].error_messages["required"] = "Select their attendance"
 
@@ -242,7 +248,7 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people_of(intervention)
+        field_of(self, "owner", forms.ModelChoiceField).queryset = people_of(intervention)
 
 
 class ActionStatusForm(VersionedForm):
@@ -253,7 +259,7 @@ class ActionStatusForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = ActionStatus.choices
+        field_of(self, "status", forms.ChoiceField).choices = ActionStatus.choices
 
 
 class RecommendationForm(VersionedForm):
@@ -296,13 +302,15 @@ class RecommendationForm(VersionedForm):
     def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.intervention = intervention
-        self.fields["meeting"].queryset = Meeting.objects.filter(
+        field_of(self, "meeting", forms.ModelChoiceField).queryset = Meeting.objects.filter(
             board__intervention=intervention
         ).select_related("board")
-        self.fields["owner"].queryset = people_of(intervention)
-        self.fields["directions"].queryset = directions_of(intervention)
-        self.fields["programmes"].queryset = Programme.objects.filter(intervention=intervention)
-        self.fields["milestones"].queryset = Milestone.objects.filter(
+        field_of(self, "owner", forms.ModelChoiceField).queryset = people_of(intervention)
+        field_of(self, "directions", forms.ModelChoiceField).queryset = directions_of(intervention)
+        field_of(self, "programmes", forms.ModelChoiceField).queryset = Programme.objects.filter(
+            intervention=intervention
+        )
+        field_of(self, "milestones", forms.ModelChoiceField).queryset = Milestone.objects.filter(
             programme__intervention=intervention
         )
         self.fields["milestones"].label = "Key activities"
@@ -340,7 +348,7 @@ class ResponseForm(VersionedForm):
         self.fields["response"].error_messages["required"] = "Enter the council's response"
         self.fields["responded_on"].required = True
         self.fields["responded_on"].error_messages["required"] = "Enter the date of the response"
-        self.fields["status"].choices = [
+        field_of(self, "status", forms.ChoiceField).choices = [
             choice for choice in RecommendationStatus.choices if choice[0] != "open"
         ]
 

@@ -33,6 +33,7 @@ from interventions.kit.downloads import stored_file_response
 from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.kit.saving import versioned_edit
 from interventions.models import Intervention, Programme
+from interventions.models.base import set_change_reason
 
 
 def _board_crumbs(intervention: Intervention, board: Board) -> list[tuple[str, str]]:
@@ -184,6 +185,7 @@ def paper_add(request: HttpRequest, intervention: Intervention, pk: int) -> Http
     form = PaperForm(request.POST or None, request.FILES or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        assert request.user.is_authenticated  # every page needs login (LoginRequiredMiddleware)
         try:
             paper = services.add_paper(
                 meeting,
@@ -214,7 +216,7 @@ def paper_edit(request: HttpRequest, intervention: Intervention, uuid: str) -> H
     form = PaperEditForm(request.POST or None, instance=paper)
     if request.method == "POST" and form.is_valid():
         paper = form.save(commit=False)
-        paper._change_reason = "Paper made exempt" if paper.exempt else "Paper edited"
+        set_change_reason(paper, "Paper made exempt" if paper.exempt else "Paper edited")
         paper.save()
         messages.success(request, f"Paper updated: {paper.title}")
         return redirect(f"{paper.meeting.get_absolute_url()}#papers")
@@ -234,7 +236,7 @@ def agenda_item_edit(request: HttpRequest, intervention: Intervention, pk: int) 
     form = AgendaItemForm(request.POST or None, instance=item, intervention=intervention)
     if request.method == "POST" and form.is_valid():
         item = form.save(commit=False)
-        item._change_reason = "Agenda item edited"
+        set_change_reason(item, "Agenda item edited")
         item.save()
         form.save_m2m()
         messages.success(request, f"Agenda item updated: {item.title}")
@@ -262,7 +264,7 @@ def action_add(request: HttpRequest, intervention: Intervention, pk: int) -> Htt
     if request.method == "POST" and form.is_valid():
         action = form.save(commit=False)
         action.meeting = meeting
-        action._change_reason = "Action agreed"
+        set_change_reason(action, "Action agreed")
         action.save()
         messages.success(request, "Action added to the action log.")
         return redirect(f"{meeting.get_absolute_url()}#actions")

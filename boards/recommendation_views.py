@@ -20,9 +20,9 @@ from boards.forms import NewRecommendationForm, PublishForm, RecommendationForm,
 from boards.models import Recommendation
 from boards.permissions import can_respond_to, is_secretariat_of
 from interventions.kit.pages import crumbs_for, intervention_page
-from interventions.kit.saving import StaleEdit, versioned_edit
+from interventions.kit.saving import StaleEdit, keep_input_at, versioned_edit
 from interventions.models import Intervention
-from interventions.models.base import create_with_links
+from interventions.models.base import create_with_links, set_change_reason
 
 
 def _crumbs(intervention: Intervention, *more: tuple[str, str]) -> list[tuple[str, str]]:
@@ -39,9 +39,12 @@ def _recommendation(intervention: Intervention, pk: int) -> Recommendation:
 
 
 def _page(
-    request: HttpRequest, recommendation: Recommendation | None, **context: object
+    request: HttpRequest,
+    recommendation: Recommendation | None,
+    *,
+    intervention: Intervention,
+    **context: object,
 ) -> HttpResponse:
-    intervention = context.pop("intervention")
     crumbs = _crumbs(intervention)
     if recommendation is not None:
         label = f"Recommendation {recommendation.reference}"
@@ -64,7 +67,7 @@ def recommendation_add(request: HttpRequest, intervention: Intervention) -> Http
     if not is_secretariat_of(request.user, intervention):
         raise PermissionDenied("Only the Board's secretariat adds recommendations.")
     meeting_pk = request.GET.get("meeting")
-    initial = {"made_on": timezone.localdate()}
+    initial: dict[str, object] = {"made_on": timezone.localdate()}
     if meeting_pk and meeting_pk.isdigit():
         initial.update(meeting=int(meeting_pk), source="board")
     form = NewRecommendationForm(request.POST or None, intervention=intervention, initial=initial)
@@ -76,7 +79,7 @@ def recommendation_add(request: HttpRequest, intervention: Intervention) -> Http
             recommendation.response_due = services.default_response_due(
                 intervention, recommendation.made_on, board
             )
-        recommendation._change_reason = form.cleaned_data["reason"] or "Recommendation added"
+        set_change_reason(recommendation, form.cleaned_data["reason"] or "Recommendation added")
         data = form.cleaned_data
         create_with_links(
             recommendation,
@@ -149,8 +152,7 @@ def recommendation_respond(
             )
         except StaleEdit as error:
             stale = error
-            form.data = form.data.copy()
-            form.data["version"] = str(error.current.version)
+            keep_input_at(form, error.current.version)
         else:
             messages.success(request, "Response recorded. It is not public until you publish it.")
             return redirect(recommendation.get_absolute_url())

@@ -17,9 +17,10 @@ from boards.models import AgendaItem, Attendance, Board, Meeting, Paper
 from interventions.choices import ResponseDueRule
 from interventions.dates.working_days import add_working_days
 from interventions.evidence.services import check_upload
+from interventions.models.base import set_change_reason
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.core.files.uploadedfile import UploadedFile
 
     from interventions.models import Intervention, Person
@@ -55,7 +56,7 @@ def schedule_meeting(
     title: str = "",
 ) -> Meeting:
     meeting = Meeting(board=board, date=date, start_time=start_time, kind=kind, title=title)
-    meeting._change_reason = "Meeting scheduled"  # type: ignore[attr-defined]
+    set_change_reason(meeting, "Meeting scheduled")
     meeting.save()
     return meeting
 
@@ -75,7 +76,7 @@ def add_agenda_item(
     item = AgendaItem(
         meeting=meeting, title=title, position=position, presenter=presenter, notes=notes
     )
-    item._change_reason = "Agenda item added"  # type: ignore[attr-defined]
+    set_change_reason(item, "Agenda item added")
     create_with_links(item, {"programmes": programmes or [], "directions": directions or []})
     return item
 
@@ -85,7 +86,7 @@ def add_paper(
     *,
     title: str,
     upload: UploadedFile,
-    by: AbstractBaseUser,
+    by: User,
     exempt: bool = False,
     exemption_reason: str = "",
     agenda_item: AgendaItem | None = None,
@@ -109,14 +110,15 @@ def add_paper(
         exemption_reason=exemption_reason.strip() if exempt else "",
         added_by=by,
     )
-    paper._change_reason = "Exempt paper added" if exempt else "Paper added"  # type: ignore[attr-defined]
+    set_change_reason(paper, "Exempt paper added" if exempt else "Paper added")
     upload.seek(0)
     paper.file.save("upload", upload, save=False)
     try:
         with transaction.atomic():
             paper.save()
     except BaseException:
-        paper.file.storage.delete(paper.file.name)
+        if paper.file.name is not None:  # it is: `save` above named the file
+            paper.file.storage.delete(paper.file.name)
         raise
     return paper
 
@@ -128,5 +130,5 @@ def record_attendance(meeting: Meeting, *, person: Person, status: str, note: st
         attendance = Attendance(meeting=meeting, person=person)
     attendance.status = status
     attendance.note = note
-    attendance._change_reason = "Attendance recorded"  # type: ignore[attr-defined]
+    set_change_reason(attendance, "Attendance recorded")
     attendance.save()

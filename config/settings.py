@@ -234,7 +234,7 @@ AXES_VERBOSE = False  # our own security log says it once, in the production for
 _trusted_proxies = env_int("TRUSTED_PROXY_COUNT", 0)
 if _trusted_proxies:
     AXES_IPWARE_PROXY_COUNT = _trusted_proxies
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_META_PRECEDENCE_ORDER: tuple[str, ...] = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.db import DatabaseError, connections
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from mozilla_django_oidc import views as oidc_views
@@ -34,12 +36,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def _only_when_sso_is_on(view_class: type) -> object:
+def _only_when_sso_is_on(view_class: type[View]) -> Callable[[HttpRequest], HttpResponseBase]:
     """The OpenID Connect view, or a 404 while single sign-on is not configured."""
     view = view_class.as_view()
 
     @login_not_required
-    def wrapped(request: HttpRequest) -> HttpResponse:
+    def wrapped(request: HttpRequest) -> HttpResponseBase:
         if not settings.OIDC_ENABLED:
             raise Http404("Single sign-on is not configured.")
         return view(request)

@@ -15,11 +15,11 @@ from interventions.models.base import History, TimestampedModel
 from interventions.models.intervention import as_precise
 
 
-class DirectionSetQuerySet(models.QuerySet):
+class DirectionSetQuerySet(models.QuerySet["DirectionSet"]):
     pass
 
 
-class DirectionQuerySet(models.QuerySet):
+class DirectionQuerySet(models.QuerySet["Direction"]):
     def for_intervention(self, intervention: object) -> DirectionQuerySet:
         return self.filter(direction_set__intervention=intervention)
 

@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import models
 
 from interventions import schedule
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
+    from django_stubs_ext import WithAnnotations
+
+    # Intervention, Programme and Appointment are named in the quoted bases below.
+    from interventions.models import Appointment, Intervention, Milestone, Programme  # noqa: F401
+
+
+class Scheduled(TypedDict):
+    """What `MilestoneQuerySet.with_schedule` annotates."""
+
+    schedule: str
+
+
+class Due(TypedDict):
+    """What `MilestoneQuerySet.with_due` annotates."""
+
+    due: datetime.date
+
 
 ADMINISTRATOR_GROUP = "Administrator"
 
 
-def sees_everything(user: AbstractBaseUser | AnonymousUser) -> bool:
+def sees_everything(user: User | AnonymousUser) -> bool:
     """Superusers and the Administrator group see every intervention."""
     if not user.is_authenticated:
         return False
@@ -24,8 +41,8 @@ def sees_everything(user: AbstractBaseUser | AnonymousUser) -> bool:
     return any(group.name == ADMINISTRATOR_GROUP for group in user.groups.all())
 
 
-class InterventionQuerySet(models.QuerySet):
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> InterventionQuerySet:
+class InterventionQuerySet(models.QuerySet["Intervention"]):
+    def visible_to(self, user: User | AnonymousUser) -> InterventionQuerySet:
         """The interventions a user may see: those where they are a named person."""
         if not user.is_authenticated:
             return self.none()
@@ -34,28 +51,32 @@ class InterventionQuerySet(models.QuerySet):
         return self.filter(people__user=user).distinct()
 
 
-class ProgrammeQuerySet(models.QuerySet):
+class ProgrammeQuerySet(models.QuerySet["Programme"]):
     def for_list(self) -> ProgrammeQuerySet:
         return self.select_related("intervention", "aim", "sponsor", "sro", "lead_member").annotate(
             milestone_count=models.Count("milestones", distinct=True)
         )
 
 
-class MilestoneQuerySet(models.QuerySet):
+class MilestoneQuerySet(models.QuerySet["Milestone"]):
     def for_list(self) -> MilestoneQuerySet:
         return self.select_related("programme", "programme__intervention")
 
-    def with_schedule(self, on: datetime.date) -> MilestoneQuerySet:
+    # `self` is annotated in these two so that django-stubs' plugin can type what `annotate`
+    # returns: milestones with the annotation.
+    def with_schedule(
+        self: MilestoneQuerySet, on: datetime.date
+    ) -> models.QuerySet[WithAnnotations[Milestone, Scheduled]]:
         """Annotate `schedule`: a `MilestoneSchedule` value as things stand on the day `on`
         (the rule is `interventions.schedule`)."""
         return self.annotate(schedule=schedule.schedule_case(on))
 
-    def with_due(self) -> MilestoneQuerySet:
+    def with_due(self: MilestoneQuerySet) -> models.QuerySet[WithAnnotations[Milestone, Due]]:
         """Annotate `due`: the forecast end, else the baseline end."""
         return self.annotate(due=schedule.due_expression())
 
 
-class AppointmentQuerySet(models.QuerySet):
+class AppointmentQuerySet(models.QuerySet["Appointment"]):
     def current(self, on: datetime.date) -> AppointmentQuerySet:
         """Appointments held on the given day (an empty start or end is open)."""
         return self.filter(

@@ -13,7 +13,7 @@ a milestone or a history record of one: anything with `status`, `forecast_end` a
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Protocol
 
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -24,15 +24,28 @@ from interventions.choices import MilestoneSchedule, WorkStatus
 CLOSED_STATUSES = (WorkStatus.COMPLETE, WorkStatus.CANCELLED)
 
 
-def due_date(milestone: Any) -> datetime.date | None:
+class Dated(Protocol):
+    """What the rule reads: a milestone, or a history record of one."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def forecast_end(self) -> datetime.date | None: ...
+
+    @property
+    def baseline_end(self) -> datetime.date | None: ...
+
+
+def due_date(milestone: Dated) -> datetime.date | None:
     return milestone.forecast_end or milestone.baseline_end
 
 
-def is_finished(milestone: Any) -> bool:
+def is_finished(milestone: Dated) -> bool:
     return milestone.status in CLOSED_STATUSES
 
 
-def is_overdue(milestone: Any, on: datetime.date) -> bool:
+def is_overdue(milestone: Dated, on: datetime.date) -> bool:
     """Past its due date on `on` and neither complete nor cancelled."""
     due = due_date(milestone)
     return bool(due and due < on and not is_finished(milestone))
@@ -43,11 +56,11 @@ def slips(baseline_end: datetime.date | None, forecast_end: datetime.date | None
     return bool(baseline_end and forecast_end and forecast_end > baseline_end)
 
 
-def is_slipped(milestone: Any) -> bool:
+def is_slipped(milestone: Dated) -> bool:
     return slips(milestone.baseline_end, milestone.forecast_end)
 
 
-def schedule_of(milestone: Any, on: datetime.date) -> MilestoneSchedule:
+def schedule_of(milestone: Dated, on: datetime.date) -> MilestoneSchedule:
     """Where a milestone stands against its dates on `on` (`MilestoneQuerySet.with_schedule`
     annotates the same)."""
     if milestone.status == WorkStatus.COMPLETE:

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from interventions.models.base import set_change_reason
 from reports.choices import BuildState, ReportStatus
 from reports.context import report_context
 from reports.models import Report, ReportIssued
@@ -46,7 +47,7 @@ def _store(report: Report, data: bytes, built_at: datetime.datetime, reason: str
     report.pdf.save("report.pdf", ContentFile(data), save=False)
     report.sha256 = hashlib.sha256(data).hexdigest()
     report.pdf_built_at = built_at
-    report._change_reason = reason  # type: ignore[attr-defined]
+    set_change_reason(report, reason)
     report.save()
     return old
 
@@ -63,8 +64,7 @@ def store_pdf(report: Report, data: bytes) -> None:
 def set_progress(report_id: int, state: str, percent: int, message: str = "") -> None:
     # A bulk update: no history record for each step of a build. Drafts only: a build still
     # running when its report is issued leaves the issued row alone (whose update() refuses).
-    # django-stubs sees ReportQuerySet's methods on `Report.objects` only with its mypy plugin.
-    drafts = Report.objects.filter(pk=report_id).drafts()  # type: ignore[attr-defined]
+    drafts = Report.objects.filter(pk=report_id).drafts()
     drafts.update(build_state=state, build_progress=percent, build_message=message[:300])
 
 

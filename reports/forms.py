@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from directions.choices import ReportKind
-from interventions.kit.forms import VersionedForm
+from interventions.kit.forms import VersionedForm, field_of
 from interventions.kit.widgets import DateInput
 from interventions.models import Theme
 from reports.choices import SECTIONS
@@ -41,10 +41,13 @@ class ReportCreateForm(forms.ModelForm):
     def __init__(self, *args: Any, kinds: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if kinds is not None:
-            self.fields["kind"].choices = [c for c in ReportKind.choices if c[0] in kinds]
+            field_of(self, "kind", forms.ChoiceField).choices = [
+                c for c in ReportKind.choices if c[0] in kinds
+            ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("full_council_on") and data.get("kind") != ReportKind.SOS:
             self.add_error(
                 "full_council_on", "Only reports to the Secretary of State go to Full Council."
@@ -187,7 +190,8 @@ class ReportIssuedElsewhereForm(forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         issued_on = data.get("issued_on_date")
         if issued_on and issued_on > timezone.localdate():
             self.add_error("issued_on_date", "The date it was issued must be today or earlier.")

@@ -64,11 +64,11 @@ class ReportStorage(FileSystemStorage):
         super().__init__(base_url=None, file_permissions_mode=0o440)
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:
         return str(settings.REPORTS_ROOT)
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
     def delete(self, name: str) -> None:
@@ -85,7 +85,7 @@ def report_path(instance: Report, filename: str) -> str:
     return f"{instance.intervention_id}/{instance.pk}-{uuid.uuid4().hex}.pdf"
 
 
-class ReportQuerySet(models.QuerySet):
+class ReportQuerySet(models.QuerySet["Report"]):
     def issued(self) -> ReportQuerySet:
         return self.filter(status=ReportStatus.FINAL)
 
@@ -371,7 +371,11 @@ class Report(TimestampedModel):
 
     @property
     def pdf_filename(self) -> str:
-        kind = {ReportKind.BOARD: "board", ReportKind.SOS: "sos", ReportKind.STOCKTAKE: "stocktake"}
+        kind: dict[str, str] = {
+            ReportKind.BOARD: "board",
+            ReportKind.SOS: "sos",
+            ReportKind.STOCKTAKE: "stocktake",
+        }
         suffix = "" if self.is_final else "-draft"
         return f"{self.intervention.slug}-{kind.get(self.kind, self.kind)}-{self.as_of}{suffix}.pdf"
 

@@ -63,7 +63,7 @@ def _fetcher() -> URLFetcher:
     # does not load WeasyPrint.
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class StaticOnlyFetcher(URLFetcher):
+    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no types
         """Reports read our own static files (the stylesheet) and data: URIs (the charts),
         nothing else: building a report never reaches the network or other files."""
 
@@ -84,6 +84,7 @@ def render_pdf(html: str) -> bytes:
     title come from the document."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url="file:///", url_fetcher=_fetcher()).write_pdf(
+    pdf: bytes = HTML(string=html, base_url="file:///", url_fetcher=_fetcher()).write_pdf(
         pdf_variant="pdf/ua-1", uncompressed_pdf=False
     )
+    return pdf

@@ -180,7 +180,7 @@ def rows_as_of(model: type[models.Model], at: datetime.datetime, **filters: Any)
 
     The records are of `model`'s history class, which has no static type (see `Record`): the
     caller's list says which kind of row they are."""
-    history: Any = model.history.model  # type: ignore[attr-defined]
+    history: Any = model.history.model  # type: ignore[attr-defined]  # added by simple-history
     records = (
         history.objects.filter(**filters)
         .filter(
@@ -205,13 +205,16 @@ def m2m_as_of(
 ) -> dict[int, set[int]]:
     """For each row (by id), the ids linked through its many-to-many field `name`, as saved
     with the given history records; one query."""
+    m2m_models = model._history_records.m2m_models  # type: ignore[attr-defined]  # set by `History`
     through = next(
         m2m_model
-        for m2m_field, m2m_model in model._history_records.m2m_models.items()  # type: ignore[attr-defined]
+        for m2m_field, m2m_model in m2m_models.items()
         if m2m_field.name == name and m2m_field.model is model
     )
     by_history = {record.history_id: record.id for record in records}
-    target = model._meta.get_field(name).related_model._meta.model_name  # type: ignore[union-attr]
+    related = model._meta.get_field(name).related_model
+    assert isinstance(related, type)  # the model it links to, once the app registry is ready
+    target = related._meta.model_name
     links: dict[int, set[int]] = defaultdict(set)
     for history_id, target_id in through.objects.filter(history_id__in=by_history).values_list(
         "history_id", f"{target}_id"
@@ -280,10 +283,8 @@ def take(intervention: Intervention, as_of: datetime.date) -> Snapshot:
     # The names on the cover, as they were then (an authority or intervention may be renamed).
     records = rows_as_of(Intervention, at, id=intervention.pk)
     snap.title = records[0].title if records else intervention.title
-    # The foreign key's column, not `.authority`, so that no query is made for it; django-stubs
-    # knows such columns only through its mypy plugin.
-    authority_id = intervention.authority_id  # type: ignore[attr-defined]
-    authorities = rows_as_of(Authority, at, id=authority_id)
+    # The foreign key's column, not `.authority`, so that no query is made for it.
+    authorities = rows_as_of(Authority, at, id=intervention.authority_id)
     snap.authority_name = authorities[0].name if authorities else intervention.authority.name
     plans = rows_as_of(Plan, at, intervention_id=intervention.pk)
     snap.plan = plans[0] if plans else None

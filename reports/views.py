@@ -24,6 +24,7 @@ from interventions.kit.downloads import stored_file_response
 from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.kit.saving import versioned_edit
 from interventions.models import Intervention, Theme
+from interventions.models.base import set_change_reason
 from reports import build, pdf
 from reports import permissions as can
 from reports.choices import (
@@ -102,7 +103,7 @@ def report_create(request: HttpRequest, intervention: Intervention) -> HttpRespo
         report = form.save(commit=False)
         report.intervention = intervention
         report.previous = report.find_previous()
-        report._change_reason = "Draft started"  # type: ignore[attr-defined]
+        set_change_reason(report, "Draft started")
         report.save()
         messages.success(request, f"Draft started: {report.title}")
         return redirect(report.get_absolute_url())
@@ -266,11 +267,12 @@ def report_share(request: HttpRequest, intervention: Intervention, pk: int) -> H
     if not can.can_share(request.user, report):
         raise PermissionDenied
     report.shared_with_officers = request.POST.get("shared") == "yes"
-    report._change_reason = (  # type: ignore[attr-defined]
+    reason = (
         "Shared with officers" if report.shared_with_officers else "No longer shared with officers"
     )
+    set_change_reason(report, reason)
     report.save()
-    messages.success(request, report._change_reason)  # type: ignore[attr-defined]
+    messages.success(request, reason)
     return redirect(report.get_absolute_url())
 
 
@@ -321,7 +323,7 @@ def report_record_issued(request: HttpRequest, intervention: Intervention) -> Ht
     form = ReportIssuedElsewhereForm(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():
         report = form.save(commit=False)
-        report._change_reason = "Recorded as issued outside Stocktake"  # type: ignore[attr-defined]
+        set_change_reason(report, "Recorded as issued outside Stocktake")
         report.save()
         messages.success(request, f"Recorded: {report.title}")
         return redirect(report.get_absolute_url())

@@ -22,21 +22,25 @@ from django.utils import timezone
 
 from interventions.access import roles
 from interventions.models import Intervention, Milestone, Person, Programme
-from interventions.querysets import sees_everything
+from interventions.querysets import MilestoneQuerySet, sees_everything
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.auth.models import User as Account
 
-    User = AbstractBaseUser | AnonymousUser
+    User = Account | AnonymousUser
+
+# Each request's user learns its roles once: the group names, kept on the user object.
+_ROLES_CACHE = "_stocktake_roles"
 
 
 def _role_names(user: User) -> set[str]:
     if not user.is_authenticated:
         return set()
-    cached = getattr(user, "_stocktake_roles", None)
+    cached: set[str] | None = getattr(user, _ROLES_CACHE, None)
     if cached is None:
         cached = set(user.groups.values_list("name", flat=True))
-        user._stocktake_roles = cached  # type: ignore[union-attr]
+        setattr(user, _ROLES_CACHE, cached)
     return cached
 
 
@@ -83,12 +87,16 @@ def programmes_editable_by(user: User, on: datetime.date | None = None) -> Query
     return programmes.none()
 
 
-def milestones_editable_by(user: User, on: datetime.date | None = None) -> QuerySet[Milestone]:
+def milestones_editable_by(user: User, on: datetime.date | None = None) -> MilestoneQuerySet:
     """Every milestone the user may update: those of their programmes, and those delegated."""
     on = on or timezone.localdate()
     programmes = programmes_editable_by(user, on)
     milestones = Milestone.objects.filter(programme__in=programmes.values("pk"))
-    if has_role(user, roles.COUNCIL_OFFICER) and not sees_everything(user):
+    if (
+        user.is_authenticated
+        and has_role(user, roles.COUNCIL_OFFICER)
+        and not sees_everything(user)
+    ):
         delegated = Milestone.objects.filter(_delegated(on), delegations__person__user=user).values(
             "pk"
         )

@@ -97,7 +97,8 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 def _months_to(on: datetime.date, first: datetime.date) -> list[datetime.date]:
     """The first days of the months from `first`'s to `on`'s, at most the last twelve."""
-    months, month = [], on.replace(day=1)
+    months: list[datetime.date] = []
+    month = on.replace(day=1)
     while month >= first.replace(day=1) and len(months) < TREND_MONTHS:
         months.append(month)
         month = (month - datetime.timedelta(days=1)).replace(day=1)

@@ -3,8 +3,7 @@ them, and the dashboard an Envoy opens first."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.enums import ChoicesType
+from django.db.models import Count, Q, QuerySet, TextChoices
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,7 +22,9 @@ from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.models import Appointment, Intervention, Milestone, Programme
 
 
-def count_by(queryset: QuerySet, field: str, choices: ChoicesType, url: str) -> list[dict]:
+def count_by(
+    queryset: QuerySet, field: str, choices: type[TextChoices], url: str
+) -> list[dict[str, object]]:
     """How many rows have each value of a choice field, each with a link to those rows."""
     counts = dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
     return [

@@ -19,7 +19,8 @@ OPEN_ENDED_HORIZON_MONTHS = 12
 
 
 class HasScheduledEnd(Protocol):
-    scheduled_end: datetime.date | None
+    @property
+    def scheduled_end(self) -> datetime.date | None: ...
 
 
 def occurrence_dates(

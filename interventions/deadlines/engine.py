@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import models
@@ -73,7 +74,7 @@ class Source(models.TextChoices):
     MEETING = "meeting", "Board meeting"
 
 
-REPORT_WHAT = {
+REPORT_WHAT: dict[str, str] = {
     ReportKind.BOARD: "an issued delivery report to the Board",
     ReportKind.SOS: "an issued report to the Secretary of State",
     ReportKind.STOCKTAKE: "an issued Envoys' stocktake report",
@@ -142,6 +143,15 @@ def state_of(
 # -------------------------------------------------------------------------------- sources
 
 
+class _DirectionDetails(TypedDict):
+    """What each occurrence of a Direction says about the Direction."""
+
+    source: Source
+    reference: str
+    url: str
+    themes: tuple[Theme, ...]
+
+
 class _Builder:
     def __init__(self, intervention: Intervention, as_of: datetime.date, due_soon_days: int | None):
         self.intervention = intervention
@@ -156,10 +166,16 @@ class _Builder:
         *,
         uid: str,
         due: datetime.date,
+        what: str,
+        source: Source,
+        reference: str,
+        url: str,
+        satisfied_by: str,
         satisfied_on: datetime.date | None = None,
         met_undated: bool = False,
         satisfied_note: str = "",
-        **kwargs: object,
+        responsible: Person | None = None,
+        themes: tuple[Theme, ...] = (),
     ) -> None:
         if satisfied_on is not None and satisfied_on > self.as_of:
             satisfied_on, satisfied_note = None, ""
@@ -174,11 +190,17 @@ class _Builder:
             Occurrence(
                 uid=uid,
                 due=due,
+                what=what,
+                source=source,
+                reference=reference,
+                url=url,
+                satisfied_by=satisfied_by,
                 satisfied_on=satisfied_on,
                 satisfied_note=satisfied_note,
                 state=state,
                 as_of=self.as_of,
-                **kwargs,  # type: ignore[arg-type]
+                responsible=responsible,
+                themes=themes,
             )
         )
 
@@ -194,7 +216,7 @@ class _Builder:
             first = direction.first_deadline()
             if first is None:
                 continue
-            common = {
+            common: _DirectionDetails = {
                 "source": Source.DIRECTION,
                 "reference": f"Direction {direction.reference}",
                 "url": direction.get_absolute_url(),
@@ -312,6 +334,8 @@ class _Builder:
 
     def recommendations(self, recommendations: Iterable[Recommendation]) -> None:
         for rec in recommendations:
+            if rec.response_due is None:
+                continue  # `deadlines_for` asks only for those with a response date
             # Direction h: the Board's recommendations are answered in public.
             in_public = rec.source == RecommendationSource.BOARD
             themes = {theme.pk: theme for p in rec.programmes.all() for theme in p.themes.all()}

@@ -55,10 +55,10 @@ class DeadlineFilterSet(BaseFilterSet):
 
     def __init__(self, data: Any = None, *, items: list[Occurrence], request: Any = None) -> None:
         super().__init__(data, Person.objects.none(), request=request)
-        self.queryset = items  # type: ignore[assignment]
+        self.queryset = items
 
     @property
-    def qs(self) -> list[Occurrence]:  # type: ignore[override]
+    def qs(self) -> list[Occurrence]:
         if not hasattr(self, "_qs"):
             items = list(self.queryset)
             if self.is_bound and self.form.is_valid():
@@ -66,7 +66,7 @@ class DeadlineFilterSet(BaseFilterSet):
             self._qs = items
         return self._qs
 
-    def filter_queryset(self, queryset: list[Occurrence]) -> list[Occurrence]:  # type: ignore[override]
+    def filter_queryset(self, queryset: list[Occurrence]) -> list[Occurrence]:
         for name, value in self.form.cleaned_data.items():
             if value not in (None, ""):
                 queryset = self.filters[name].filter(queryset, value)

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from directions.models import Direction, IntervalVariation, ReportingDuty
+from interventions.kit.forms import field_of
 from interventions.kit.widgets import DateInput
 
 
@@ -19,7 +20,7 @@ class FeedForm(forms.Form):
             ("1", "Only the deadlines I am responsible for"),
         ],
         coerce=bool,
-        empty_value=False,
+        empty_value=False,  # type: ignore[arg-type]  # any value is allowed; the stubs say str
         required=False,
         widget=forms.RadioSelect,
     )
@@ -57,7 +58,7 @@ class VariationForm(forms.ModelForm):
     def __init__(self, *args: Any, owner: Direction | ReportingDuty, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.owner = owner
-        self.fields["interval_months"].min_value = 1
+        field_of(self, "interval_months", forms.IntegerField).min_value = 1
         self.fields["interval_months"].validators.append(_at_least_one)
 
     def clean_effective_from(self) -> datetime.date:

@@ -79,7 +79,9 @@ def send_reminders(on: datetime.date, base_url: str = "") -> Outcome:
 def _send(
     intervention: Intervention, digest: Digest, on: datetime.date, base_url: str
 ) -> ReminderSent | None:
-    email = digest.person.user.email
+    user = digest.person.user
+    assert user is not None  # `digests_for` keeps only people with an active account
+    email = user.email
     overdue = [item for item in digest.items if item.state == State.MISSED]
     due_soon = [item for item in digest.items if item.state == State.DUE_SOON]
     context = {

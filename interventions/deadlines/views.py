@@ -47,6 +47,7 @@ from interventions.kit.as_of import read_as_of
 from interventions.kit.lists import person_name
 from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.models import FeedToken, Intervention
+from interventions.models.base import set_change_reason
 
 WINDOWS = (7, 30, 90)
 
@@ -81,7 +82,7 @@ def _list_page(
     intro: str,
     keep: Callable[[Occurrence], bool] = lambda item: True,
 ) -> HttpResponse:
-    request.intervention = intervention  # type: ignore[attr-defined]
+    request.intervention = intervention  # type: ignore[attr-defined]  # for the filters
     as_of = read_as_of(request)
     items = [item for item in deadlines_for(intervention, as_of) if keep(item)]
     filterset = DeadlineFilterSet(request.GET or None, items=items, request=request)
@@ -284,6 +285,7 @@ def deadline_themes(request: HttpRequest, intervention: Intervention) -> HttpRes
 @intervention_page
 def deadline_feeds(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     """The user's calendar feeds of this intervention: their addresses, a new one, revoking."""
+    assert request.user.is_authenticated  # every page needs login (LoginRequiredMiddleware)
     if request.method == "POST":
         form = FeedForm(request.POST)
         if form.is_valid():
@@ -504,7 +506,7 @@ def variation_add(
             variation.direction = owner
         else:
             variation.duty = owner
-        variation._change_reason = form.cleaned_data["reason"]
+        set_change_reason(variation, form.cleaned_data["reason"])
         with transaction.atomic():
             variation.save()
         messages.success(
@@ -530,7 +532,7 @@ def variation_edit(request: HttpRequest, intervention: Intervention, pk: int) ->
     form = VariationForm(request.POST or None, instance=variation, owner=owner)
     if request.method == "POST" and form.is_valid():
         variation = form.save(commit=False)
-        variation._change_reason = form.cleaned_data["reason"]
+        set_change_reason(variation, form.cleaned_data["reason"])
         variation.save()
         messages.success(request, f"The change of interval of {name} was corrected.")
         return redirect("interventions:deadline_schedules", slug=intervention.slug)

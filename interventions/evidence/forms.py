@@ -62,7 +62,8 @@ class EvidenceForm(GovukErrorsMixin, forms.Form):
         self.fields["file"].help_text = f"{kinds}; up to {max_size}."
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         if kind == EvidenceKind.FILE and not data.get("file") and "file" not in self.errors:
             self.add_error("file", ValidationError("Select a file to upload", code="required"))

@@ -29,9 +29,10 @@ from interventions.access import permissions
 from interventions.choices import EvidenceKind
 from interventions.evidence.forms import CommentForm
 from interventions.models import Comment, Evidence, Milestone, Programme
+from interventions.models.base import set_change_reason
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.core.files.uploadedfile import UploadedFile
     from django.http import HttpRequest
 
@@ -174,7 +175,7 @@ def add_file(
     programme: Programme,
     title: str,
     upload: UploadedFile,
-    by: AbstractBaseUser,
+    by: User,
     milestone: Milestone | None = None,
 ) -> Evidence:
     """Check an upload and store it as evidence. Nothing is written if a check fails."""
@@ -192,7 +193,7 @@ def add_file(
         size=upload.size,
         added_by=by,
     )
-    evidence._change_reason = _reason(title)  # type: ignore[attr-defined]
+    set_change_reason(evidence, _reason(title))
     upload.seek(0)
     # upload_to names the file "<intervention>/<uuid>"; the uploaded name plays no part.
     evidence.file.save("upload", upload, save=False)
@@ -200,7 +201,8 @@ def add_file(
         with transaction.atomic():
             evidence.save()
     except BaseException:
-        evidence.file.storage.delete(evidence.file.name)
+        if evidence.file.name is not None:  # it is: `save` above named the file
+            evidence.file.storage.delete(evidence.file.name)
         raise
     return evidence
 
@@ -210,7 +212,7 @@ def add_link(
     programme: Programme,
     title: str,
     url: str,
-    by: AbstractBaseUser,
+    by: User,
     milestone: Milestone | None = None,
 ) -> Evidence:
     """Record a link (to a published paper, a SharePoint page…) as evidence."""
@@ -225,7 +227,7 @@ def add_link(
         url=check_url(url),
         added_by=by,
     )
-    evidence._change_reason = _reason(title)  # type: ignore[attr-defined]
+    set_change_reason(evidence, _reason(title))
     evidence.save()
     return evidence
 
@@ -235,13 +237,13 @@ def add_comment(
     programme: Programme,
     kind: str,
     text: str,
-    by: AbstractBaseUser,
+    by: User,
     milestone: Milestone | None = None,
 ) -> Comment:
     """Record a challenge or comment. Comments are part of the record: never edited."""
     _check_scope(programme, milestone)
     comment = Comment(programme=programme, milestone=milestone, kind=kind, text=text, author=by)
-    comment._change_reason = f"{comment.get_kind_display()} added"  # type: ignore[attr-defined]
+    set_change_reason(comment, f"{comment.get_kind_display()} added")
     comment.save()
     return comment
 

@@ -81,23 +81,29 @@ def milestone_target(intervention: Intervention, pk: int) -> Target:
 def _add_evidence(request: HttpRequest, target: Target) -> HttpResponse:
     if not target.may_update(request):
         raise PermissionDenied
-    form_kwargs = {
-        "accepted": service.accepted_extensions(),
-        "max_size": service.size_text(settings.EVIDENCE_MAX_BYTES),
-    }
+    accepted = service.accepted_extensions()
+    max_size = service.size_text(settings.EVIDENCE_MAX_BYTES)
     if request.method == "POST":
-        form = EvidenceForm(request.POST, request.FILES, **form_kwargs)
+        form = EvidenceForm(request.POST, request.FILES, accepted=accepted, max_size=max_size)
         if form.is_valid():
             data = form.cleaned_data
-            scope = {"programme": target.programme, "milestone": target.milestone}
+            assert request.user.is_authenticated  # every page needs login (LoginRequiredMiddleware)
             try:
                 if data["kind"] == EvidenceKind.FILE:
                     item = service.add_file(
-                        **scope, title=data["title"], upload=data["file"], by=request.user
+                        programme=target.programme,
+                        milestone=target.milestone,
+                        title=data["title"],
+                        upload=data["file"],
+                        by=request.user,
                     )
                 else:
                     item = service.add_link(
-                        **scope, title=data["title"], url=data["url"], by=request.user
+                        programme=target.programme,
+                        milestone=target.milestone,
+                        title=data["title"],
+                        url=data["url"],
+                        by=request.user,
                     )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -105,7 +111,7 @@ def _add_evidence(request: HttpRequest, target: Target) -> HttpResponse:
                 messages.success(request, f"Evidence added: {item.title}")
                 return redirect(f"{target.page_url}#evidence")
     else:
-        form = EvidenceForm(**form_kwargs)
+        form = EvidenceForm(accepted=accepted, max_size=max_size)
     context = {
         "intervention": target.intervention,
         "section": target.section,
@@ -147,6 +153,7 @@ def _add_comment(request: HttpRequest, target: Target) -> HttpResponse:
         raise Http404
     form = CommentForm(request.POST)
     if form.is_valid():
+        assert request.user.is_authenticated  # every page needs login (LoginRequiredMiddleware)
         comment = service.add_comment(
             programme=target.programme,
             milestone=target.milestone,

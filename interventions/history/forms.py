@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from interventions.access import roles
 from interventions.history.timeline import KINDS, user_name
+from interventions.kit.forms import field_of
 from interventions.kit.widgets import DateInput
 from interventions.models import Intervention, Programme, Theme
 
@@ -40,11 +41,15 @@ class WhatChangedForm(forms.Form):
 
     def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = Programme.objects.filter(intervention=intervention)
-        self.fields["person"].queryset = people_who_may_change(intervention)
+        field_of(self, "programme", forms.ModelChoiceField).queryset = Programme.objects.filter(
+            intervention=intervention
+        )
+        person = field_of(self, "person", forms.ModelChoiceField)
+        person.queryset = people_who_may_change(intervention)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("from_date"), data.get("to_date")
         if start and end and start > end:
             self.add_error("to_date", "The end of the range must be on or after its start")

@@ -227,7 +227,8 @@ def names_of(objects: dict[tuple[type, Any], Any]) -> dict[tuple[type, Any], str
 
 
 def m2m_fields(model: type[models.Model]) -> list[models.ManyToManyField]:
-    return list(model.history.model._history_m2m_fields)
+    records = model.history.model  # type: ignore[attr-defined]  # simple-history adds `history`
+    return list(records._history_m2m_fields)
 
 
 def m2m_sets(
@@ -345,6 +346,7 @@ class Reader:
         kinds = {MODEL_KINDS[model]} if model in MODEL_KINDS else set()
         quote = ""
         reason = record.history_change_reason or ""
+        found: list[Change]
         if record.history_type == "-":
             title, found = "Deleted", []
         elif record.history_type == "+" or previous is None:
@@ -595,7 +597,7 @@ def belonging_to(model: type[models.Model], programmes: Any, directions: Any) ->
 
 def _before(model: type[models.Model]) -> Subquery:
     """The history_id of the record just before each record of the same object."""
-    history = model.history.model
+    history = model.history.model  # type: ignore[attr-defined]  # simple-history adds `history`
     earlier = history.objects.filter(id=OuterRef("id")).filter(
         Q(history_date__lt=OuterRef("history_date"))
         | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
@@ -638,11 +640,12 @@ def changes_in(
     records: list[Any] = []
     earlier: list[Any] = []
     for model in SOURCES:
+        history = model.history  # type: ignore[attr-defined]  # simple-history adds `history`
         query = in_intervention(model, intervention) & narrow
         for programmes, directions in scopes:
             query &= belonging_to(model, programmes, directions)
         rows = (
-            model.history.filter(query, history_date__gte=since, history_date__lt=until)
+            history.filter(query, history_date__gte=since, history_date__lt=until)
             .select_related("history_user")
             .annotate(before_id=_before(model))
         )
@@ -652,13 +655,15 @@ def changes_in(
         records += rows
         wanted = [row.before_id for row in rows if row.before_id and row.history_type != "+"]
         if wanted:
-            earlier += model.history.filter(history_id__in=wanted)
+            earlier += history.filter(history_id__in=wanted)
     if newest is not None:
         records.sort(key=lambda record: record.history_date, reverse=True)
         records = records[:newest]
     before = {(row.instance_type, row.history_id): row for row in earlier}
     pairs = [(record, before.get((record.instance_type, record.before_id))) for record in records]
-    extra = {Programme: {getattr(r, "programme_id", None) for r, _ in pairs}}
+    extra: dict[type[models.Model], set[Any]] = {
+        Programme: {getattr(r, "programme_id", None) for r, _ in pairs}
+    }
     entries = Reader(pairs, intervention.slug, extra).entries()
     if kind:
         entries = [entry for entry in entries if kind in entry.kinds]

@@ -119,7 +119,7 @@ def whats_changed(request: HttpRequest, intervention: Intervention) -> HttpRespo
     newest first, narrowed by programme, person, theme and kind; `?_export=csv` downloads
     exactly the rows shown."""
     today = timezone.localdate()
-    data = {
+    data: dict[str, object] = {
         "from_date": (today - datetime.timedelta(days=DEFAULT_DAYS)).isoformat(),
         "to_date": today.isoformat(),
     }

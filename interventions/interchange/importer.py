@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import ValidationError as ModelValidationError
-from django.db import transaction
+from django.db import models, transaction
 from pydantic import ValidationError
 
 from boards.models import Board, BoardMembership, BoardRequirement, Meeting, Recommendation
@@ -31,7 +31,7 @@ from interventions.models import (
     StrategicAim,
     Theme,
 )
-from interventions.models.base import create_with_links
+from interventions.models.base import create_with_links, set_change_reason
 from reports.choices import ReportStatus
 from reports.models import Report
 
@@ -137,9 +137,11 @@ class _Writer:
         self.pending_supersessions: list[tuple[Direction, str]] = []
         self.pending_set_supersessions: list[tuple[DirectionSet, str]] = []
 
-    def save(self, obj: Any, path: str, links: dict[str, Iterable[Any]] | None = None) -> Any:
+    def save[M: models.Model](
+        self, obj: M, path: str, links: dict[str, Iterable[Any]] | None = None
+    ) -> M:
         """Check and save a new row (with its many-to-many links, recorded as one creation)."""
-        obj._change_reason = self.reason
+        set_change_reason(obj, self.reason)
         try:
             obj.full_clean(validate_unique=False, validate_constraints=False)
         except ModelValidationError as exc:

@@ -18,8 +18,9 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
+from django.db.models import Choices
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -51,12 +52,26 @@ Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_leng
 Slug = Key
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 Required = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-ThemeSlug = Literal[THEME_SLUGS]  # type: ignore[valid-type]
 
 
-def choice(enum: type) -> object:
+def choice(enum: type[Choices]) -> object:
     """A Literal of a TextChoices' stored values, so that errors list what is allowed."""
     return Literal[tuple(enum.values)]
+
+
+# A field that holds one of a TextChoices' values is annotated `Choice[TheChoices]`. Pydantic
+# validates it against `choice(TheChoices)`; a type checker cannot follow a Literal built at
+# run time, and sees the str it is.
+if TYPE_CHECKING:
+    type Choice[E: Choices] = str
+    ThemeSlug = str
+else:
+
+    class Choice:
+        def __class_getitem__(cls, enum: type[Choices]) -> object:
+            return choice(enum)
+
+    ThemeSlug = Literal[THEME_SLUGS]
 
 
 REFERENCE_ERROR = "reference"
@@ -106,7 +121,7 @@ class Strict(BaseModel):
 class AuthorityIn(Strict):
     slug: Slug = Field(description="Short unique name used in addresses, e.g. `tower-hamlets`.")
     name: Required = Field(description="Full name, e.g. `London Borough of Tower Hamlets`.")
-    kind: choice(AuthorityKind) = Field(  # type: ignore[valid-type]
+    kind: Choice[AuthorityKind] = Field(
         description="Kind of council.",
     )
 
@@ -114,7 +129,7 @@ class AuthorityIn(Strict):
 class InterventionIn(Strict):
     slug: Slug = Field(description="Unique name of the intervention, e.g. `tower-hamlets-2025`.")
     title: Required = Field(description="Title shown on every page.")
-    model: choice(InterventionModel) = Field(  # type: ignore[valid-type]
+    model: Choice[InterventionModel] = Field(
         description="Ministerial Envoys (advise, monitor) or Commissioners (take over functions).",
     )
     legal_basis: Text = Field(
@@ -123,7 +138,7 @@ class InterventionIn(Strict):
     directions_date: datetime.date = Field(
         description="Date the Directions were made: the start of the intervention."
     )
-    directions_date_precision: choice(DatePrecision) = Field(  # type: ignore[valid-type]
+    directions_date_precision: Choice[DatePrecision] = Field(
         "day",
         description="`day`, or `month`/`year` when the record gives no more: the date is then "
         "the first day of that month or year.",
@@ -132,10 +147,10 @@ class InterventionIn(Strict):
     end_date: datetime.date | None = Field(
         None, description="Date it ended or is due to end, when known."
     )
-    end_date_precision: choice(DatePrecision) = Field(  # type: ignore[valid-type]
+    end_date_precision: Choice[DatePrecision] = Field(
         "day", description="As `directions_date_precision`, for `end_date`."
     )
-    status: choice(InterventionStatus) = Field(description="Proposed, active, extended or closed.")  # type: ignore[valid-type]
+    status: Choice[InterventionStatus] = Field(description="Proposed, active, extended or closed.")
     summary: Text = Field("", description="A paragraph on why the intervention exists.")
     source: Text = Field("", description="Seed document(s) the facts come from.")
 
@@ -166,7 +181,7 @@ class PersonIn(Strict):
 
 class AppointmentIn(Strict):
     person: Key = Field(description="Key of a person in `people`.")
-    role: choice(Role) = Field(description="The role held.")  # type: ignore[valid-type]
+    role: Choice[Role] = Field(description="The role held.")
     theme: ThemeSlug | None = Field(None, description="For a Board Lead: the Best Value theme led.")
     title: Text = Field("", description="The role as written, e.g. `TAB Lead for Governance`.")
     starts_on: datetime.date | None = Field(None, description="First day in the role, when known.")
@@ -184,7 +199,7 @@ class AppointmentIn(Strict):
 
 
 class DeadlineIn(Strict):
-    kind: choice(DeadlineKind) = Field(description="relative, recurring, event, standing or fixed.")  # type: ignore[valid-type]
+    kind: Choice[DeadlineKind] = Field(description="relative, recurring, event, standing or fixed.")
     as_written: Text = Field("", description="The deadline in the Direction's own words.")
     months: int | None = Field(
         None, ge=0, le=120, description="relative: calendar months after the Directions date."
@@ -248,9 +263,9 @@ class DirectionItemIn(Strict):
     programmes: list[int] = Field(
         default_factory=list, description="Numbers of the programmes that deliver this sub-item."
     )
-    compliance: choice(Compliance) = Field(
+    compliance: Choice[Compliance] = Field(
         "not_assessed", description="Compliance status of the sub-item."
-    )  # type: ignore[valid-type]
+    )
     evidence: Text = Field("", description="Evidence notes for the sub-item.")
 
 
@@ -266,14 +281,14 @@ class DirectionIn(Strict):
         default_factory=list, description="Best Value themes it addresses."
     )
     deadline: DeadlineIn = Field(description="When it must be done.")
-    compliance: choice(Compliance) = Field("not_assessed", description="Compliance status.")  # type: ignore[valid-type]
+    compliance: Choice[Compliance] = Field("not_assessed", description="Compliance status.")
     evidence: Text = Field("", description="Evidence notes for the compliance status.")
     programmes: list[int] = Field(
         default_factory=list, description="Numbers of the programmes that deliver it."
     )
-    status: choice(DirectionStatus) = Field(
+    status: Choice[DirectionStatus] = Field(
         "in_force", description="In force, revoked, superseded …"
-    )  # type: ignore[valid-type]
+    )
     status_changed_on: datetime.date | None = Field(
         None, description="When it was revoked, superseded or expired."
     )
@@ -297,7 +312,7 @@ class DirectionSetIn(Strict):
     made_on: datetime.date = Field(
         description="The date of these Directions: relative deadlines count from it."
     )
-    made_on_precision: choice(DatePrecision) = Field(  # type: ignore[valid-type]
+    made_on_precision: Choice[DatePrecision] = Field(
         "day", description="As `intervention.directions_date_precision`, for `made_on`."
     )
     proposed_on: datetime.date | None = Field(
@@ -306,7 +321,7 @@ class DirectionSetIn(Strict):
     representations_by: datetime.date | None = Field(
         None, description="Closing date for the council's representations."
     )
-    status: choice(DirectionStatus) = Field("in_force", description="Status of the whole set.")  # type: ignore[valid-type]
+    status: Choice[DirectionStatus] = Field("in_force", description="Status of the whole set.")
     superseded_by: Key | None = Field(None, description="Key of the later set that replaced it.")
     source: Text = Field("", description="Seed document.")
     directions: list[DirectionIn] = Field(
@@ -337,12 +352,12 @@ class DirectionSetIn(Strict):
 class Tracked(Strict):
     """Fields of everything whose delivery is tracked (programmes and milestones)."""
 
-    status: choice(WorkStatus) = Field(
+    status: Choice[WorkStatus] = Field(
         "not_started", description="Not started, in progress, complete …"
-    )  # type: ignore[valid-type]
-    rag: choice(RAG) = Field(
+    )
+    rag: Choice[RAG] = Field(
         "not_started", description="Red, amber, green, complete or not started."
-    )  # type: ignore[valid-type]
+    )
 
 
 class MilestoneIn(Tracked):
@@ -369,9 +384,9 @@ class ProgrammeIn(Tracked):
     title: Required = Field(description="Programme title.")
     purpose: Text = Field("", description="Purpose and description.")
     required_by_directions: bool = Field(False, description="True when the Directions require it.")
-    phase: choice(Phase) = Field(
+    phase: Choice[Phase] = Field(
         "discovery", description="Discovery, design, mobilisation, delivery or closed."
-    )  # type: ignore[valid-type]
+    )
     sponsor: Key | None = Field(None, description="Key of the Senior Sponsor in `people`.")
     sro: Key | None = Field(None, description="Key of the Senior Responsible Officer in `people`.")
     lead_member: Key | None = Field(
@@ -427,7 +442,7 @@ class PlanIn(Strict):
 
 class MembershipIn(Strict):
     person: Key = Field(description="Key of a person in `people`.")
-    role: choice(BoardRole) = Field(description="Role on the board.")  # type: ignore[valid-type]
+    role: Choice[BoardRole] = Field(description="Role on the board.")
     theme: ThemeSlug | None = Field(None, description="For a theme lead: the theme.")
     title: Text = Field("", description="Role as written, e.g. `Governance Lead`.")
     opposition: bool = Field(
@@ -442,10 +457,10 @@ class MembershipIn(Strict):
 class MeetingIn(Strict):
     date: datetime.date = Field(description="Date of the meeting.")
     title: Text = Field("", description="Title, e.g. `Inaugural meeting`.")
-    kind: choice(MeetingKind) = Field("formal", description="Workshop, formal or informal.")  # type: ignore[valid-type]
-    status: choice(MeetingStatus) = Field(
+    kind: Choice[MeetingKind] = Field("formal", description="Workshop, formal or informal.")
+    status: Choice[MeetingStatus] = Field(
         "scheduled", description="Scheduled, held, minutes approved or cancelled."
-    )  # type: ignore[valid-type]
+    )
     published: bool = Field(False, description="True when its papers are published.")
     summary: Text = Field("", description="What it did or decided.")
     source: Text = Field("", description="Seed document.")
@@ -456,7 +471,7 @@ class RequirementIn(Strict):
     direction: Text | None = Field(
         None, description="The Direction requiring it, as `SET/REF` (e.g. `2025-directions/a.iv`)."
     )
-    role: choice(BoardRole) = Field(description="Role a member must hold to meet it.")  # type: ignore[valid-type]
+    role: Choice[BoardRole] = Field(description="Role a member must hold to meet it.")
     theme: ThemeSlug | None = Field(None, description="For a theme lead: the theme.")
     post: Text = Field("", description="The member's post must be this, e.g. `Mayor`.")
     opposition: bool = Field(False, description="True when only opposition councillors count.")
@@ -466,7 +481,7 @@ class RequirementIn(Strict):
 class BoardIn(Strict):
     key: Key = Field(description="Unique key in this file, e.g. `tab`.")
     name: Required = Field(description="Name of the board.")
-    kind: choice(BoardKind) = Field(description="Kind of board.")  # type: ignore[valid-type]
+    kind: Choice[BoardKind] = Field(description="Kind of board.")
     purpose: Text = Field("", description="What it is for.")
     cadence_months: int | None = Field(None, ge=1, le=12, description="Months between meetings.")
     cadence_review_on: datetime.date | None = Field(
@@ -498,7 +513,7 @@ class RecommendationIn(Strict):
     ] = Field(
         description="Reference unique in the intervention, e.g. `EY-1`, `ENV-2025-05-1`.",
     )
-    source: choice(RecommendationSource) = Field(description="Who made it.")  # type: ignore[valid-type]
+    source: Choice[RecommendationSource] = Field(description="Who made it.")
     meeting: MeetingRef | None = Field(None, description="For a board recommendation: the meeting.")
     source_document: Text = Field("", description="The document it is in.")
     title: Required = Field(description="A few words that name it.")
@@ -509,7 +524,7 @@ class RecommendationIn(Strict):
     response: Text = Field("", description="The council's response.")
     responded_on: datetime.date | None = Field(None, description="Date of the response.")
     published_on: datetime.date | None = Field(None, description="Date the response was published.")
-    status: choice(RecommendationStatus) = Field("open", description="Open, accepted, … closed.")  # type: ignore[valid-type]
+    status: Choice[RecommendationStatus] = Field("open", description="Open, accepted, … closed.")
     directions: list[Text] = Field(
         default_factory=list,
         description="Directions it relates to, as `SET/REF` (e.g. `2025-directions/e`).",
@@ -533,7 +548,7 @@ class RecommendationIn(Strict):
 
 
 class ReportingDutyIn(Strict):
-    report: choice(ReportKind) = Field(  # type: ignore[valid-type]
+    report: Choice[ReportKind] = Field(
         description="The kind of issued report that discharges it: board, sos or stocktake."
     )
     title: Required = Field(description="What the duty is, e.g. `Envoys' stocktake report`.")
@@ -572,9 +587,7 @@ class ReportingDutyIn(Strict):
 
 
 class ReportIssuedIn(Strict):
-    kind: choice(ReportKind) = Field(  # type: ignore[valid-type]
-        description="The kind of report: board, sos or stocktake."
-    )
+    kind: Choice[ReportKind] = Field(description="The kind of report: board, sos or stocktake.")
     title: Required = Field(description="Title as the document gives it.")
     issued_on: datetime.date = Field(
         description="The day it was issued: it discharges a reporting duty from then."

@@ -29,7 +29,7 @@ def cell_text(value: object) -> object:
     return html.unescape(strip_tags(value)) if isinstance(value, str) else value
 
 
-class SafeTableExport(TableExport):
+class SafeTableExport(TableExport):  # type: ignore[misc]  # django-tables2 has no types
     """CSV and XLSX of a table's rows as the page shows them, every cell made safe by
     `spreadsheet_safe`."""
 

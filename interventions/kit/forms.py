@@ -3,7 +3,7 @@ save is refused), and GOV.UK classes on the inputs the shared field template doe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
@@ -19,7 +19,23 @@ class VersionedForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
 
 
-class GovukErrorsMixin:
+def field_of[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """The form's field `name`, as the kind of field it is (`forms.ChoiceField`), so that what
+    only that kind has (its choices, its queryset) can be set. TypeError if it is not."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name!r} is a {type(field).__name__}, not a {kind.__name__}.")
+    return field
+
+
+# The mixin below goes before a form class; to a type checker it is one.
+if TYPE_CHECKING:
+    _Form = forms.BaseForm
+else:
+    _Form = object
+
+
+class GovukErrorsMixin(_Form):
     """Inputs that the shared field template does not style (file, URL) get GOV.UK classes
     here, with their error modifier once the field has an error."""
 
@@ -29,11 +45,11 @@ class GovukErrorsMixin:
     }
 
     def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
-            if name not in self.fields:  # type: ignore[attr-defined]
+        super().add_error(field, error)
+        for name in self.errors:
+            if name not in self.fields:
                 continue
-            widget = self.fields[name].widget  # type: ignore[attr-defined]
+            widget = self.fields[name].widget
             css = widget.attrs.get("class", "")
             for base, modifier in self.ERROR_CLASSES.items():
                 if base in css.split() and modifier not in css.split():

@@ -17,6 +17,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django_filters.views import FilterView
 from django_tables2.export import ExportMixin
@@ -31,7 +32,7 @@ from interventions.models import Intervention, Person
 DATE_FORMAT = "j M Y"  # 22 Jan 2025
 
 
-def tag_html(value: str, colours: dict[Any, str], label: str | None = None) -> str:
+def tag_html(value: str, colours: dict[Any, str], label: str | None = None) -> SafeString:
     """A GOV.UK tag for a choice: its label as a word, its colour as a class."""
     if label is None:
         choices = type(next(iter(colours))) if colours else None
@@ -175,8 +176,9 @@ class ObjectListView(ExportMixin, SingleTableMixin, FilterView):
             return redirect
         if self.intervention_field is not None:
             self.intervention = get_intervention(request, kwargs["slug"])
-            # Read by filters whose choices must stay within this intervention.
-            request.intervention = self.intervention  # type: ignore[attr-defined]
+            # Read by filters whose choices must stay within this intervention (an attribute
+            # of ours: HttpRequest does not declare it).
+            request.intervention = self.intervention  # type: ignore[attr-defined]  # ours
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Concatenate
+from typing import Any, Concatenate
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -31,15 +31,15 @@ def crumbs_for(intervention: Intervention | None, *more: tuple[str, str]) -> lis
     return [*crumbs, *more]
 
 
-def intervention_page[**P, R](
-    view: Callable[Concatenate[HttpRequest, Intervention, P], R],
+def intervention_page[R](
+    view: Callable[Concatenate[HttpRequest, Intervention, ...], R],
 ) -> Callable[..., R]:
     """A view of a page inside one intervention (`kit.routing.intervention_pages`): it is called
     with the intervention the URL's slug names, after `get_intervention` has checked that the
     signed-in user may see it."""
 
     @functools.wraps(view)
-    def page(request: HttpRequest, *args: P.args, slug: str, **kwargs: P.kwargs) -> R:
+    def page(request: HttpRequest, *args: Any, slug: str, **kwargs: Any) -> R:
         return view(request, get_intervention(request, slug), *args, **kwargs)
 
     return page

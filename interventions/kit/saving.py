@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from django.db import models, transaction
-from django.http import HttpRequest, HttpResponse
+from django import forms
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 from interventions.kit.changes import FieldChange, changes
+from interventions.models.base import set_change_reason
 
 if TYPE_CHECKING:
     from interventions.kit.forms import VersionedForm
 
 
+class Versioned(Protocol):
+    """A row that carries the version its last saved edit gave it."""
+
+    @property
+    def version(self) -> int: ...
+
+
 class StaleEdit(Exception):
     """Someone else saved the row after the form was opened; this edit was not saved."""
 
-    def __init__(self, current: models.Model, their_changes: list[FieldChange]) -> None:
+    def __init__(self, current: Versioned, their_changes: list[FieldChange]) -> None:
         self.current = current
         self.their_changes = their_changes
         super().__init__(f"{current} was changed by someone else after you opened it.")
@@ -36,7 +45,7 @@ def save_versioned(obj: Any, expected_version: int, *, reason: str = "") -> None
             raise StaleEdit(current, changes_since(current, expected_version))
         obj.version = expected_version + 1
         if reason:
-            obj._change_reason = reason
+            set_change_reason(obj, reason)
         obj.save()
 
 
@@ -59,10 +68,17 @@ def save_or_explain(form: VersionedForm, reason: str) -> StaleEdit | None:
     try:
         save_versioned(form.save(commit=False), form.cleaned_data["version"], reason=reason)
     except StaleEdit as stale:
-        form.data = form.data.copy()
-        form.data["version"] = str(stale.current.version)
+        keep_input_at(form, stale.current.version)
         return stale
     return None
+
+
+def keep_input_at(form: forms.BaseForm, version: int) -> None:
+    """After a stale edit, keep what the user wrote in the form, but at the row's current
+    version: saving again, after reading what the other person changed, applies it on top."""
+    data = form.data.copy() if isinstance(form.data, QueryDict) else dict(form.data)
+    data["version"] = str(version)
+    form.data = data
 
 
 def versioned_edit(

@@ -32,7 +32,9 @@ class History(HistoricalRecords):
         the record just before each change of an object ("RAG changed from Amber to Red"),
         which without it walks the whole date index at large volumes (docs/performance.md)."""
         options = super().get_meta_options(model)
-        name = f"{model._meta.app_label[:5]}_h{model._meta.model_name[:17]}_obj"
+        model_name = model._meta.model_name
+        assert model_name is not None  # set when the model class was built
+        name = f"{model._meta.app_label[:5]}_h{model_name[:17]}_obj"
         options["indexes"] = (
             *options.get("indexes", ()),
             models.Index(fields=[model._meta.pk.attname, "history_date", "history_id"], name=name),
@@ -42,7 +44,16 @@ class History(HistoricalRecords):
     def finalize(self, sender: type[models.Model], **kwargs: Any) -> None:
         super().finalize(sender, **kwargs)
         if sender is self.cls:
-            sender._history_records = self  # type: ignore[attr-defined]
+            sender._history_records = self
+
+
+def set_change_reason(obj: models.Model, reason: str) -> None:
+    """Give the history record that the next save of `obj` writes its reason ("Paper added").
+
+    django-simple-history reads the reason from the instance's `_change_reason`, an attribute
+    that no model declares; setting it here keeps that knowledge (and its typing) in one place.
+    """
+    setattr(obj, "_change_reason", reason)  # noqa: B010 - undeclared; simple-history reads it
 
 
 def create_with_links(obj: models.Model, links: dict[str, Iterable[models.Model]]) -> None:
@@ -52,11 +63,12 @@ def create_with_links(obj: models.Model, links: dict[str, Iterable[models.Model]
     a change per link that nobody made.
     """
     with transaction.atomic():
-        obj.skip_history_when_saving = True  # type: ignore[attr-defined]
+        obj.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple-history's flag
         try:
             obj.save()
             for name, targets in links.items():
                 getattr(obj, name).set(list(targets))
         finally:
-            del obj.skip_history_when_saving  # type: ignore[attr-defined]
-        type(obj)._history_records.create_historical_record(obj, "+")  # type: ignore[attr-defined]
+            del obj.skip_history_when_saving  # type: ignore[attr-defined]  # simple-history's flag
+        records = type(obj)._history_records  # type: ignore[attr-defined]  # set by `History`
+        records.create_historical_record(obj, "+")

@@ -15,7 +15,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class FeedTokenQuerySet(models.QuerySet):
+class FeedTokenQuerySet(models.QuerySet["FeedToken"]):
     def live(self) -> FeedTokenQuerySet:
         return self.filter(revoked_at__isnull=True)
 

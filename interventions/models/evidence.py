@@ -23,11 +23,11 @@ class EvidenceStorage(FileSystemStorage):
         super().__init__(base_url=None)
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:
         return str(settings.EVIDENCE_ROOT)
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -190,7 +191,7 @@ class Milestone(TimestampedModel):
         self.planned_start = start.start if start else None
         self.planned_end = end.end if end else None
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.compute_dates()
         if self._state.adding and self.baseline_end is None:
             # Until change control moves it, the agreed end is the end the plan wrote.

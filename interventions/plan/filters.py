@@ -19,6 +19,7 @@ from interventions.kit.as_of import AS_OF
 from interventions.kit.lists import BaseFilterSet
 from interventions.kit.widgets import DateInput
 from interventions.models import Intervention, Milestone, Programme, StrategicAim, Theme
+from interventions.querysets import MilestoneQuerySet
 
 YES_NO = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
 
@@ -90,5 +91,7 @@ class MilestoneFilterSet(BaseFilterSet):
         model = Milestone
         fields = ["programme", "status", "rag", "schedule", AS_OF]
 
-    def filter_schedule(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_schedule(
+        self, queryset: MilestoneQuerySet, name: str, value: str
+    ) -> QuerySet[Milestone]:
         return queryset.with_schedule(as_of(self)).filter(schedule=value)

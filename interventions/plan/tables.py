@@ -13,7 +13,7 @@ from interventions.kit.lists import (
     TitleColumn,
     YesNoColumn,
 )
-from interventions.models import Intervention, Milestone, Programme
+from interventions.models import Intervention, Milestone, Programme, StrategicAim
 
 
 class InterventionTable(BaseTable):
@@ -61,8 +61,8 @@ class ProgrammeTable(BaseTable):
         ]
         empty_text = "No programmes match these filters."
 
-    def render_aim(self, value: object) -> str:
-        return f"Aim {value.number}"  # type: ignore[attr-defined]
+    def render_aim(self, value: StrategicAim) -> str:
+        return f"Aim {value.number}"
 
 
 class MilestoneTable(BaseTable):

@@ -63,7 +63,7 @@ def govuk_widget(field: BoundField) -> SafeString:
     if field.errors:
         described_by.append(f"{field.auto_id}-error")
         css = f"{css} {css.split()[0]}--error" if css else css
-    attrs: dict[str, str] = {"class": css} if css else {}
+    attrs: dict[str, str | bool] = {"class": css} if css else {}
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return field.as_widget(attrs=attrs)

@@ -16,9 +16,10 @@ from django.utils import timezone
 from interventions import schedule
 from interventions.choices import ChangeKind, ChangeStatus, WorkStatus
 from interventions.models import ChangeRequest, Milestone
+from interventions.models.base import set_change_reason
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 class ChangeRefused(Exception):
@@ -35,7 +36,7 @@ def request_change(
     *,
     kind: str,
     reason: str,
-    by: AbstractBaseUser,
+    by: User,
     proposed_end: datetime.date | None = None,
     proposed_title: str = "",
     proposed_steps: str = "",
@@ -54,12 +55,14 @@ def request_change(
         request.proposed_title = proposed_title
         request.proposed_steps = proposed_steps
         request.requested_by = by
-        request._change_reason = "Change requested" if pending is None else "Change request revised"
+        set_change_reason(
+            request, "Change requested" if pending is None else "Change request revised"
+        )
         request.save()
         return request
 
 
-def approve(request: ChangeRequest, *, by: AbstractBaseUser, note: str = "") -> None:
+def approve(request: ChangeRequest, *, by: User, note: str = "") -> None:
     """Approve a pending request and apply it to the milestone."""
     with transaction.atomic():
         request = _pending(request)
@@ -77,12 +80,12 @@ def approve(request: ChangeRequest, *, by: AbstractBaseUser, note: str = "") -> 
                 milestone.actual_end = timezone.localdate()
         # A decision moves the version on, so a form opened before it cannot undo it.
         milestone.version += 1
-        milestone._change_reason = reason
+        set_change_reason(milestone, reason)
         milestone.save()
         _decide(request, ChangeStatus.APPROVED, by, note)
 
 
-def reject(request: ChangeRequest, *, by: AbstractBaseUser, note: str) -> None:
+def reject(request: ChangeRequest, *, by: User, note: str) -> None:
     """Reject a pending request; the note saying why is required."""
     if not note.strip():
         raise ChangeRefused("Say why the request is rejected.")
@@ -99,10 +102,10 @@ def _pending(request: ChangeRequest) -> ChangeRequest:
     return current
 
 
-def _decide(request: ChangeRequest, status: str, by: AbstractBaseUser, note: str) -> None:
+def _decide(request: ChangeRequest, status: str, by: User, note: str) -> None:
     request.status = status
     request.decided_by = by
     request.decided_at = timezone.now()
     request.decision_note = note
-    request._change_reason = f"Change request {request.get_status_display().lower()}"
+    set_change_reason(request, f"Change request {request.get_status_display().lower()}")
     request.save()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from interventions.access import permissions
 from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.models import Delegation, Intervention, Programme
+from interventions.models.base import set_change_reason
 from interventions.updates.forms import DelegationForm, EndDelegationForm
 
 
@@ -39,7 +40,7 @@ def programme_delegations(
             delegation = form.save(commit=False)
             delegation.programme = programme
             delegation.granted_by = request.user
-            delegation._change_reason = "Delegated"
+            set_change_reason(delegation, "Delegated")
             delegation.save()
             messages.success(
                 request, f"{delegation.person} may now update {delegation.milestone or programme}."
@@ -80,7 +81,7 @@ def end_delegation(
             form.add_error("ends_on", "The last day must be on or after the first.")
         else:
             delegation.ends_on = ends_on
-            delegation._change_reason = "Delegation ended"
+            set_change_reason(delegation, "Delegation ended")
             delegation.save()
             messages.success(
                 request, f"The delegation to {delegation.person} ends on {ends_on:%-d %b %Y}."

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from interventions.choices import RAG, RAG_DEFINITIONS, ChangeKind, WorkStatus
-from interventions.kit.forms import VersionedForm
+from interventions.kit.forms import VersionedForm, field_of
 from interventions.kit.widgets import DateInput
 from interventions.models import Delegation, Milestone, Person, Programme
 from interventions.updates.change_control import slips_past_baseline
@@ -37,7 +37,7 @@ class ProgrammeStatusForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rag"].choices = RAG.choices
+        field_of(self, "rag", forms.ChoiceField).choices = RAG.choices
 
 
 class MilestoneUpdateForm(VersionedForm):
@@ -80,14 +80,15 @@ class MilestoneUpdateForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rag"].choices = RAG.choices
+        field_of(self, "rag", forms.ChoiceField).choices = RAG.choices
         # Closing a milestone early is a change request, not a status.
-        self.fields["status"].choices = [
+        field_of(self, "status", forms.ChoiceField).choices = [
             choice for choice in WorkStatus.choices if choice[0] != WorkStatus.CANCELLED
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("forecast_start"), data.get("forecast_end")
         if start and end and end < start:
             self.add_error("forecast_end", "The forecast end must be on or after the start.")
@@ -133,7 +134,8 @@ class ChangeRequestForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == ChangeKind.SCOPE and not (
             data.get("proposed_title", "").strip() or data.get("proposed_steps", "").strip()
         ):
@@ -155,7 +157,8 @@ class DecisionForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == "reject" and not data.get("note", "").strip():
             self.add_error("note", "Say why the request is rejected.")
         return data
@@ -184,15 +187,17 @@ class DelegationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(
+        field_of(self, "person", forms.ModelChoiceField).queryset = Person.objects.filter(
             intervention=programme.intervention, user__isnull=False
         ).order_by("name")
-        self.fields["milestone"].queryset = Milestone.objects.filter(programme=programme)
-        self.fields["milestone"].empty_label = "The whole programme"
+        milestone = field_of(self, "milestone", forms.ModelChoiceField)
+        milestone.queryset = Milestone.objects.filter(programme=programme)
+        milestone.empty_label = "The whole programme"
         self.fields["starts_on"].initial = timezone.localdate()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", "The last day must be on or after the first.")

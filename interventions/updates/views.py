@@ -85,6 +85,7 @@ def milestone_edit(request: HttpRequest, intervention: Intervention, pk: int) ->
 
     def saved() -> HttpResponse:
         if form.slips:
+            assert request.user.is_authenticated  # every page needs login (LoginRequiredMiddleware)
             change_control.request_change(
                 milestone,
                 kind=ChangeKind.END_DATE,
@@ -134,6 +135,7 @@ def change_request_new(request: HttpRequest, intervention: Intervention, pk: int
     form = ChangeRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        assert request.user.is_authenticated  # every page needs login (LoginRequiredMiddleware)
         change_control.request_change(
             milestone,
             kind=data["kind"],
@@ -181,6 +183,7 @@ def change_request_detail(
                 if form.cleaned_data["decision"] == "approve"
                 else change_control.reject
             )
+            assert request.user.is_authenticated  # every page needs login (LoginRequiredMiddleware)
             try:
                 decide(change, by=request.user, note=form.cleaned_data["note"])
             except change_control.ChangeRefused as refused:

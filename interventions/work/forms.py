@@ -8,6 +8,7 @@ from django import forms
 
 from interventions.choices import RAG, RAG_DEFINITIONS
 from interventions.dates.periods import ReportingPeriod
+from interventions.kit.forms import field_of
 from interventions.models import ProgrammeUpdate
 from interventions.work.items import UPDATE_FIELDS
 
@@ -55,7 +56,7 @@ class ProgrammeUpdateForm(forms.ModelForm):
 
     def __init__(self, *args: Any, period: ReportingPeriod, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rag"].choices = RAG.choices  # no empty "---------" radio
+        field_of(self, "rag", forms.ChoiceField).choices = RAG.choices  # no empty "---------" radio
         self.fields["summary"].help_text = f"What the programme did and achieved in {period.label}."
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version if self.instance.pk else 0

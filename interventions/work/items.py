@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -27,12 +27,19 @@ from interventions.dates.periods import ReportingPeriod
 from interventions.kit.changes import FieldChange, display
 from interventions.kit.saving import StaleEdit, save_versioned
 from interventions.models import Intervention, Milestone, Programme, ProgrammeUpdate
+from interventions.models.base import set_change_reason
 from interventions.schedule import CLOSED_STATUSES
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.auth.models import User as Account
+    from django_stubs_ext import WithAnnotations
 
-    User = AbstractBaseUser | AnonymousUser
+    from interventions.querysets import Due
+
+    User = Account | AnonymousUser
+    MyProgramme = WithAnnotations[Programme, "UpdateState"]
+    MyMilestone = WithAnnotations[Milestone, Due]
 
 # What an officer writes in a period update; the rest (programme, period, author) is given.
 UPDATE_FIELDS = ["rag", "summary", "next_steps", "risks", "decisions_needed"]
@@ -84,6 +91,13 @@ def updates_url(programme: Programme) -> str:
 # My work
 
 
+class UpdateState(TypedDict):
+    """What `my_programmes` annotates on each programme."""
+
+    has_current_update: bool
+    latest_period_start: datetime.date | None
+
+
 @dataclass
 class InterventionWork:
     """One intervention's share of a user's work."""
@@ -107,7 +121,7 @@ class MyWork:
         return self.today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
 
 
-def my_programmes(user: User, today: datetime.date) -> list[Programme]:
+def my_programmes(user: User, today: datetime.date) -> list[MyProgramme]:
     """The programmes the user may update, each with `has_current_update` and
     `latest_period_start` (their newest update's period, or None)."""
     current = ReportingPeriod.containing(today)
@@ -124,7 +138,7 @@ def my_programmes(user: User, today: datetime.date) -> list[Programme]:
     )
 
 
-def my_open_milestones(user: User, today: datetime.date) -> list[Milestone]:
+def my_open_milestones(user: User, today: datetime.date) -> list[MyMilestone]:
     """The user's milestones that are overdue or due within settings.DUE_SOON_DAYS, soonest first,
     each with `due` (forecast end, else baseline end)."""
     return list(
@@ -184,7 +198,7 @@ def save_period_update(
         update = ProgrammeUpdate(
             programme=programme, period_start=period.start, author=by, version=1, **data
         )
-        update._change_reason = reason  # type: ignore[attr-defined]
+        set_change_reason(update, reason)
         try:
             with transaction.atomic():
                 update.save()
@@ -206,7 +220,8 @@ def as_written(update: ProgrammeUpdate) -> list[FieldChange]:
     result = []
     for name in UPDATE_FIELDS:
         model_field = ProgrammeUpdate._meta.get_field(name)
-        text = display(model_field, getattr(update, name), {})  # type: ignore[arg-type]
+        assert isinstance(model_field, models.Field)  # each is a column, not a relation
+        text = display(model_field, getattr(update, name), {})
         if text:
             label = str(model_field.verbose_name)
             result.append(FieldChange(name, label[:1].upper() + label[1:], "", text))

@@ -3,7 +3,7 @@ programmes a person may update."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -24,6 +24,9 @@ from interventions.work.items import (
     update_edit_url,
     updates_url,
 )
+
+if TYPE_CHECKING:
+    from interventions.work.items import MyProgramme
 
 
 class MyMilestoneTable(BaseTable):
@@ -72,7 +75,7 @@ class NeedsUpdateTable(BaseTable):
         sro = person_name(record.sro) or "none named"
         return title_cell(record.get_absolute_url(), str(record), f"SRO: {sro}")
 
-    def render_latest(self, record: Programme) -> str:
+    def render_latest(self, record: MyProgramme) -> str:
         return latest_update(record)
 
     def render_action(self, record: Programme) -> SafeString:
@@ -100,7 +103,7 @@ class MyProgrammeTable(BaseTable):
     def render_programme(self, record: Programme) -> str:
         return str(record)
 
-    def render_latest(self, record: Programme) -> str:
+    def render_latest(self, record: MyProgramme) -> str:
         return latest_update(record)
 
     def render_updates(self, record: Programme) -> SafeString:
@@ -130,7 +133,7 @@ def title_cell(url: str, title: str, detail: SafeString | str) -> SafeString:
     )
 
 
-def latest_update(record: Programme) -> str:
+def latest_update(record: MyProgramme) -> str:
     if record.latest_period_start is None:
         return "None yet"
     return ReportingPeriod(record.latest_period_start).label

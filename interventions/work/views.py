@@ -20,7 +20,7 @@ from interventions.access import permissions
 from interventions.dates.periods import ReportingPeriod
 from interventions.kit.lists import BaseTable
 from interventions.kit.pages import crumbs_for, intervention_page
-from interventions.kit.saving import StaleEdit
+from interventions.kit.saving import StaleEdit, keep_input_at
 from interventions.models import Intervention, Programme, ProgrammeUpdate
 from interventions.work.forms import ProgrammeUpdateForm
 from interventions.work.items import (
@@ -121,7 +121,8 @@ def programme_updates(
     written = {update.period_start for update in updates}
     open_ = open_periods(today) if may_update else []
     for update in updates:
-        update.edit_url = (
+        # For the template: where to edit the update while its period is open.
+        update.edit_url = (  # type: ignore[attr-defined]  # not a field; set for the page
             update_edit_url(programme, update.period) if update.period in open_ else None
         )
     missing = [
@@ -195,8 +196,7 @@ def programme_update_edit(
         except StaleEdit as refused:
             # Keep the user's input, but at the current version: saving again, after
             # reading what the other person changed, replaces theirs.
-            form.data = form.data.copy()
-            form.data["version"] = str(refused.current.version)
+            keep_input_at(form, refused.current.version)
             stale = {
                 "update": refused.current,
                 "changes": [c.sentence() for c in refused.their_changes if writable_change(c)],

@@ -16,10 +16,11 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -55,7 +56,7 @@ def build(
     *,
     milestones_per_programme: int = 9,
     history_rows: int = 0,
-    user: object | None = None,
+    user: User | None = None,
     seed: int = 7,
 ) -> Built:
     """Create `interventions` synthetic interventions (slugs synthetic-1, synthetic-2, …).
@@ -93,7 +94,7 @@ def build(
     return Built(interventions=built, milestones=len(milestones), history_rows=written)
 
 
-def benchmark_user(username: str, password: str) -> object:
+def benchmark_user(username: str, password: str) -> User:
     """An improvement team member (who sees and edits everything in their interventions)."""
     roles.sync_groups()
     User = get_user_model()
@@ -129,7 +130,7 @@ def _grow_milestones(intervention: Intervention, per_programme: int) -> None:
 
 
 def _write_history(
-    milestones: list[Milestone], rows: int, user: object | None, rng: random.Random
+    milestones: list[Milestone], rows: int, user: User | None, rng: random.Random
 ) -> int:
     """Write `rows` update records for the milestones, as if officers had edited them."""
     Historical = Milestone.history.model
@@ -166,7 +167,8 @@ def _write_history(
     return written
 
 
-def _insert(model: type, batch: list[object]) -> int:
+def _insert(model: Any, batch: list[object]) -> int:
+    """`model` is a history record class, which simple-history builds at run time."""
     with transaction.atomic():
         model.objects.bulk_create(batch, batch_size=BATCH)
     return len(batch)

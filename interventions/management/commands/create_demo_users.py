@@ -11,6 +11,7 @@ from django.db import transaction
 
 from interventions.access import roles
 from interventions.models import Intervention, Person
+from interventions.models.base import set_change_reason
 
 DEMO_USERS = [
     ("officer", roles.COUNCIL_OFFICER, "Demo council officer"),
@@ -56,6 +57,6 @@ class Command(BaseCommand):
             )
             if person.user_id != user.pk:
                 person.user = user
-                person._change_reason = "Demo account set up"
+                set_change_reason(person, "Demo account set up")
                 person.save()
             self.stdout.write(f"  {role:<18} username: {username:<12} password: {password}")

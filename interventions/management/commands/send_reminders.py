@@ -33,8 +33,9 @@ class Command(BaseCommand):
         outcome = send_reminders(day, base_url.rstrip("/"))
         count = len(outcome.sent)
         self.stdout.write(f"Sent {count} reminder{'s' if count != 1 else ''} for {day:%-d %b %Y}.")
-        for person, error in outcome.failed:
-            self.stderr.write(f"Could not email {person} ({person.user.email}): {error}")
+        for person, problem in outcome.failed:
+            assert person.user is not None  # only people with an account get a digest
+            self.stderr.write(f"Could not email {person} ({person.user.email}): {problem}")
         if outcome.failed:
             raise CommandError(
                 f"{len(outcome.failed)} reminder(s) could not be sent; run again to retry them."
