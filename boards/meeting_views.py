@@ -139,15 +139,12 @@ def meeting_edit(request: HttpRequest, intervention: Intervention, pk: int) -> H
     _secretariat_only(request, intervention)
     form = MeetingForm(request.POST or None, instance=meeting)
 
-    def saved() -> HttpResponse:
-        messages.success(request, "Meeting updated.")
-        return redirect(meeting.get_absolute_url())
-
     return versioned_edit(
         request,
         form,
         reason=lambda: form.cleaned_data["reason"] or "Meeting updated",
-        saved=saved,
+        message="Meeting updated.",
+        done=meeting.get_absolute_url(),
         page=lambda stale: _meeting_form_page(
             request, intervention, meeting, form, "Edit the meeting and its minutes", stale=stale
         ),
@@ -281,15 +278,12 @@ def action_edit(request: HttpRequest, intervention: Intervention, pk: int) -> Ht
     _secretariat_only(request, intervention)
     form = ActionStatusForm(request.POST or None, instance=action)
 
-    def saved() -> HttpResponse:
-        messages.success(request, "Action updated.")
-        return redirect(f"{action.meeting.get_absolute_url()}#actions")
-
     return versioned_edit(
         request,
         form,
         reason=lambda: "Action log updated",
-        saved=saved,
+        message="Action updated.",
+        done=f"{action.meeting.get_absolute_url()}#actions",
         page=lambda stale: _meeting_form_page(
             request,
             intervention,

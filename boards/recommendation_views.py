@@ -110,16 +110,13 @@ def recommendation_edit(request: HttpRequest, intervention: Intervention, pk: in
         request.POST or None, instance=recommendation, intervention=intervention
     )
 
-    def saved() -> HttpResponse:
-        form.save_m2m()
-        messages.success(request, f"Recommendation {recommendation.reference} updated.")
-        return redirect(recommendation.get_absolute_url())
-
     return versioned_edit(
         request,
         form,
         reason=lambda: form.cleaned_data["reason"] or "Recommendation edited",
-        saved=saved,
+        after_save=lambda: form.save_m2m(),  # the links, once the row is saved
+        message=f"Recommendation {recommendation.reference} updated.",
+        done=recommendation.get_absolute_url(),
         page=lambda stale: _page(
             request,
             recommendation,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, Prefetch, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -156,15 +155,12 @@ def direction_edit(request: HttpRequest, intervention: Intervention, pk: int) ->
         raise PermissionDenied("Only the improvement team records compliance with Directions.")
     form = ComplianceForm(request.POST or None, instance=direction)
 
-    def saved() -> HttpResponse:
-        messages.success(request, f"Direction {direction.reference} updated.")
-        return redirect(direction.get_absolute_url())
-
     return versioned_edit(
         request,
         form,
         reason=lambda: form.cleaned_data["reason"],
-        saved=saved,
+        message=f"Direction {direction.reference} updated.",
+        done=direction.get_absolute_url(),
         page=lambda stale: render(
             request,
             "directions/direction_edit.html",

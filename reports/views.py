@@ -156,15 +156,12 @@ def report_edit(request: HttpRequest, intervention: Intervention, pk: int) -> Ht
         raise PermissionDenied("This report cannot be changed.")
     form = ReportNarrativeForm(request.POST or None, instance=report)
 
-    def saved() -> HttpResponse:
-        messages.success(request, "Report updated.")
-        return redirect(report.get_absolute_url())
-
     return versioned_edit(
         request,
         form,
         reason=lambda: form.cleaned_data["reason"],
-        saved=saved,
+        message="Report updated.",
+        done=report.get_absolute_url(),
         page=lambda stale: render(
             request,
             "reports/report_edit.html",
@@ -353,15 +350,12 @@ def report_correct(request: HttpRequest, intervention: Intervention, pk: int) ->
     stored_title = report.title
     form = ReportCorrectionForm(request.POST or None, instance=report)
 
-    def saved() -> HttpResponse:
-        messages.success(request, "Record corrected.")
-        return redirect(report.get_absolute_url())
-
     return versioned_edit(
         request,
         form,
         reason=lambda: form.cleaned_data["reason"],
-        saved=saved,
+        message="Record corrected.",
+        done=report.get_absolute_url(),
         page=lambda stale: render(
             request,
             "reports/report_correct.html",

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django import forms
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
 
 from interventions.kit.changes import FieldChange, changes
 from interventions.models.base import set_change_reason
@@ -86,19 +88,25 @@ def versioned_edit(
     form: VersionedForm,
     *,
     reason: Callable[[], str],
-    saved: Callable[[], HttpResponse],
+    message: str | Callable[[], str],
+    done: str,
     page: Callable[[StaleEdit | None], HttpResponse],
+    after_save: Callable[[], object] | None = None,
 ) -> HttpResponse:
     """The one shape of a page that edits a record carrying a version.
 
     A valid POST saves the form with `reason()` in the history, unless someone else saved the
-    record after the form was opened; `saved()` then answers (a message and a redirect). Any
-    other request, an invalid form, and a stale edit get `page(stale)`: the form again, and on
-    a stale edit what the other person changed, so that saving again applies this edit on top.
+    record after the form was opened; then `after_save()` runs (links, a change request), the
+    user is told `message` and sent to `done`. Any other request, an invalid form, and a stale
+    edit get `page(stale)`: the form again, and on a stale edit what the other person changed,
+    so that saving again applies this edit on top.
     """
     stale = None
     if request.method == "POST" and form.is_valid():
         stale = save_or_explain(form, reason())
         if stale is None:
-            return saved()
+            if after_save is not None:
+                after_save()
+            messages.success(request, message() if callable(message) else message)
+            return redirect(done)
     return page(stale)

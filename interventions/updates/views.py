@@ -51,15 +51,12 @@ def programme_edit(request: HttpRequest, intervention: Intervention, number: int
         raise PermissionDenied("You cannot update this programme.")
     form = ProgrammeStatusForm(request.POST or None, instance=programme)
 
-    def saved() -> HttpResponse:
-        messages.success(request, f"Programme {programme.number} updated.")
-        return redirect(programme.get_absolute_url())
-
     return versioned_edit(
         request,
         form,
         reason=lambda: form.cleaned_data["reason"],
-        saved=saved,
+        message=f"Programme {programme.number} updated.",
+        done=programme.get_absolute_url(),
         page=lambda stale: render(
             request,
             "updates/programme_edit.html",
@@ -83,7 +80,7 @@ def milestone_edit(request: HttpRequest, intervention: Intervention, pk: int) ->
     baseline_end = milestone.baseline_end  # before the form writes to the instance
     form = MilestoneUpdateForm(request.POST or None, instance=milestone)
 
-    def saved() -> HttpResponse:
+    def request_approval_of_a_slip() -> None:
         if form.slips:
             assert request.user.is_authenticated  # every page needs login (LoginRequiredMiddleware)
             change_control.request_change(
@@ -93,20 +90,19 @@ def milestone_edit(request: HttpRequest, intervention: Intervention, pk: int) ->
                 by=request.user,
                 proposed_end=form.cleaned_data["forecast_end"],
             )
-            messages.success(
-                request,
-                "Milestone updated. Moving the end past the baseline "
-                f"({baseline_end:%-d %b %Y}) now waits for the improvement team's approval.",
-            )
-        else:
-            messages.success(request, "Milestone updated.")
-        return redirect(milestone.get_absolute_url())
 
     return versioned_edit(
         request,
         form,
         reason=lambda: form.cleaned_data["reason"].strip(),
-        saved=saved,
+        after_save=request_approval_of_a_slip,
+        message=lambda: (
+            "Milestone updated. Moving the end past the baseline "
+            f"({baseline_end:%-d %b %Y}) now waits for the improvement team's approval."
+            if form.slips
+            else "Milestone updated."
+        ),
+        done=milestone.get_absolute_url(),
         page=lambda stale: render(
             request,
             "updates/milestone_edit.html",
