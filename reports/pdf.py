@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 
 from reports.context import report_context
 from reports.models import Report
@@ -44,7 +44,9 @@ def _static_file(url: str) -> Path | None:
     """The file behind one of our static URLs (`/static/css/…` as WeasyPrint resolves it
     against `file:///`), from the app folders in development or STATIC_ROOT in production."""
     parsed = urlparse(url)
-    prefix = urlparse(static("")).path
+    # STATIC_URL itself, not static(""): under the hashed (manifest) storage of production,
+    # static("") looks for a manifest entry named "" and raises, so every file was refused.
+    prefix = urlparse(settings.STATIC_URL).path
     if parsed.scheme != "file" or not parsed.path.startswith(prefix):
         return None
     name = posixpath.normpath(unquote(parsed.path.removeprefix(prefix)))
@@ -65,7 +67,9 @@ def _fetcher() -> URLFetcher:
 
     class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no types
         """Reports read our own static files (the stylesheet) and data: URIs (the charts),
-        nothing else: building a report never reaches the network or other files."""
+        nothing else: building a report never reaches the network or other files. A file it
+        cannot read stops the build (WeasyPrint's `fail_on_errors`): a statutory report
+        printed without its stylesheet must fail, not be stored as if it were built."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith("data:"):
@@ -76,15 +80,25 @@ def _fetcher() -> URLFetcher:
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 
-    return StaticOnlyFetcher()
+    return StaticOnlyFetcher(fail_on_errors=True)
+
+
+class PdfBuildFailed(Exception):
+    """The PDF could not be printed as it must be (e.g. its stylesheet could not be read);
+    nothing was built."""
 
 
 def render_pdf(html: str) -> bytes:
     """HTML to a tagged PDF (PDF/UA-1) printed with the reports' stylesheet: language and
-    title come from the document."""
+    title come from the document. PdfBuildFailed if a file it links cannot be read."""
     from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
 
-    pdf: bytes = HTML(string=html, base_url="file:///", url_fetcher=_fetcher()).write_pdf(
-        pdf_variant="pdf/ua-1", uncompressed_pdf=False
-    )
+    try:
+        pdf: bytes = HTML(string=html, base_url="file:///", url_fetcher=_fetcher()).write_pdf(
+            pdf_variant="pdf/ua-1", uncompressed_pdf=False
+        )
+    except FatalURLFetchingError as error:  # a BaseException, so that WeasyPrint stops
+        cause = error.__cause__ or error
+        raise PdfBuildFailed(f"The report could not be printed: {cause}") from error
     return pdf
