@@ -8,6 +8,9 @@
 #
 # Restore with scripts/restore.sh. See docs/operations.md.
 set -euo pipefail
+# Backups hold password hashes, sessions, calendar-feed tokens and evidence: readable by the
+# owner alone (files 0600, folders 0700), whatever the caller's umask.
+umask 077
 
 dir=${1:-backups}
 : "${DATABASE_URL:?Set DATABASE_URL to the PostgreSQL database to back up.}"

@@ -5,6 +5,7 @@ back (run against throwaway databases on the local PostgreSQL server, when there
 import io
 import os
 import shutil
+import stat
 import subprocess
 import uuid
 from pathlib import Path
@@ -145,6 +146,9 @@ def test_backup_then_restore_brings_back_the_database_the_evidence_and_the_repor
     archive = next(backups.glob("evidence-*.tar.gz"))
     reports_archive = next(backups.glob("reports-*.tar.gz"))
     assert not list(backups.glob("*.partial"))
+    # They hold password hashes, sessions and feed tokens: the owner's alone.
+    for made_file in (dump, archive, reports_archive):
+        assert stat.S_IMODE(made_file.stat().st_mode) == 0o600, made_file
 
     # Disaster: rows changed and lost, a file deleted.
     psql(live, "UPDATE programme SET title = 'wrong'; DELETE FROM programme WHERE id = 2")

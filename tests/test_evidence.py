@@ -1,5 +1,7 @@
 """Evidence: who may add it, the checks on an upload, where it is stored, and its download."""
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -95,6 +97,22 @@ def test_it_stores_an_upload_under_its_uuid(client, improvement_team, programme,
         evidence_root / str(programme.intervention_id) / str(evidence.uuid)
     ]
     assert (evidence_root / evidence.file.name).read_bytes() == PDF
+
+
+def test_a_stored_file_is_readable_by_the_service_alone(
+    client, improvement_team, programme, evidence_root
+):
+    """0640, folders 0750, whatever the umask: evidence can hold personal data."""
+    client.force_login(improvement_team)
+    old = os.umask(0o022)
+    try:
+        post_file(client, programme_add_url(programme), "Cabinet report.pdf", PDF)
+    finally:
+        os.umask(old)
+
+    stored = evidence_root / Evidence.objects.get().file.name
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o640
+    assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o750
 
 
 def test_it_records_the_addition_in_history(client, improvement_team, programme):

@@ -17,10 +17,13 @@ from interventions.models.base import History, TimestampedModel
 class EvidenceStorage(FileSystemStorage):
     """Uploaded evidence lives outside the web root, in settings.EVIDENCE_ROOT (read on every
     use, so it follows the setting), and is only ever served by a view that checks
-    permission: it has no URL."""
+    permission: it has no URL. Files are readable by the service's own user and group only
+    (0640, folders 0750), whatever the umask: they can hold personal data."""
 
     def __init__(self) -> None:
-        super().__init__(base_url=None)
+        super().__init__(
+            base_url=None, file_permissions_mode=0o640, directory_permissions_mode=0o750
+        )
 
     @property
     def base_location(self) -> str:
