@@ -285,12 +285,17 @@ LOGGING = {
 DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 14, minimum=1)
 
 # Reminder emails (manage.py send_reminders): the mail server, the sender, and the service's
-# address for the links in them.
+# address for the links in them. A mail server that stops answering fails that digest after
+# EMAIL_TIMEOUT seconds (each wait in the SMTP conversation) instead of hanging the run. With
+# EMAIL_SSL_CAFILE, STARTTLS verifies the server against that CA bundle (config/mail.py).
+EMAIL_BACKEND = "config.mail.EmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+EMAIL_SSL_CAFILE = env_str("EMAIL_SSL_CAFILE", "")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "stocktake@localhost")
 SITE_URL = env_str("SITE_URL", "")
 # Who runs this copy of Stocktake and how to reach them about accessibility: shown in the

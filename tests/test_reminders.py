@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 
 from interventions.models import ReminderSent
@@ -108,19 +109,57 @@ def test_people_without_an_account_or_an_email_address_get_nothing(db):
     assert mail.outbox == []
 
 
-def test_a_failed_email_is_not_recorded_as_sent_and_the_run_fails(owner, monkeypatch):
-    def fail(*args, **kwargs):
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that is not there."""
+
+    def send_messages(self, email_messages):
         raise ConnectionRefusedError("no mail server")
 
-    monkeypatch.setattr("interventions.deadlines.reminders.send_mail", fail)
+
+def test_a_failed_email_is_not_recorded_as_sent_and_the_run_fails(owner, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
 
     with pytest.raises(CommandError, match="1 reminder\\(s\\) could not be sent"):
         send("--date", "2025-06-01")
 
     assert not ReminderSent.objects.exists()
-    monkeypatch.undo()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     send("--date", "2025-06-01")
     assert len(mail.outbox) == 1
+
+
+def test_a_digest_that_failed_is_in_the_next_days_digest(owner, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    with pytest.raises(CommandError):
+        send("--date", "2025-06-01")
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    send("--date", "2025-06-02")
+
+    (message,) = mail.outbox
+    assert "Recommendation R-1" in message.body and "Recommendation R-2" in message.body
+    assert list(ReminderSent.objects.values_list("sent_on", flat=True)) == [D(2025, 6, 2)]
+
+
+def test_each_digest_has_a_text_and_an_html_part_and_says_it_is_automatic(owner):
+    send("--date", "2025-06-01", "--base-url", "https://stocktake.example.org/")
+
+    (message,) = mail.outbox
+    ((html, mimetype),) = message.alternatives
+    assert mimetype == "text/html"
+    assert "Recommendation R-1" in html and "Recommendation R-3" not in html
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+    assert message.extra_headers["List-Unsubscribe"] == "<https://stocktake.example.org/my-work/>"
+    assert "List-Unsubscribe-Post" not in message.extra_headers
+
+
+def test_without_the_services_address_there_is_no_list_unsubscribe_header(owner, settings):
+    settings.SITE_URL = ""
+    send("--date", "2025-06-01", "--base-url", "")
+
+    (message,) = mail.outbox
+    assert "List-Unsubscribe" not in message.extra_headers
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
 
 
 def test_a_bad_date_is_refused(db):
