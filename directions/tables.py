@@ -6,7 +6,7 @@ from django.utils.html import format_html, format_html_join
 
 from directions.choices import COMPLIANCE_TAG_COLOURS, DIRECTION_STATUS_TAG_COLOURS, DeadlineKind
 from directions.models import Direction
-from interventions.kit.lists import DATE_FORMAT, BaseTable, TagColumn, TitleColumn
+from interventions.kit.lists import DATE_FORMAT, BaseTable, DateColumn, TagColumn, TitleColumn
 
 
 class DirectionTable(BaseTable):
@@ -18,6 +18,8 @@ class DirectionTable(BaseTable):
     deadline = tables.Column(verbose_name="Deadline", empty_values=())
     compliance = TagColumn(COMPLIANCE_TAG_COLOURS)
     status = TagColumn(DIRECTION_STATUS_TAG_COLOURS)
+    # Exports only: the first due date of the deadline above, as a date cell.
+    first_deadline = DateColumn(verbose_name="First due", orderable=False, visible=False)
 
     class Meta(BaseTable.Meta):
         model = Direction

@@ -419,7 +419,7 @@ def test_the_csv_has_exactly_the_filtered_rows_and_neutralises_formulas(
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment;" in response["Content-Disposition"]
-    header, *lines = list(csv.reader(io.StringIO(response.content.decode())))
+    header, *lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert header == ["When", "Who", "What", "Change", "Reason"]
     assert [(line[2], line[3]) for line in lines] == [(e.subject, e.summary) for e in shown]
     assert len(lines) == 2
@@ -438,7 +438,7 @@ def test_the_csv_export_is_not_paginated(client, intervention, officer, mileston
 
     assert len(table.page.object_list) == 50
     assert table.paginator.count == 56  # 55 edits and the programme's creation
-    assert len(list(csv.reader(io.StringIO(response.content.decode())))) == 1 + 56
+    assert len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) == 1 + 56
 
 
 @pytest.mark.parametrize(

@@ -193,7 +193,7 @@ def test_the_csv_holds_exactly_the_filtered_rows_and_no_formulas(
     )
 
     assert response["Content-Type"].startswith("text/csv")
-    table = list(csv.reader(io.StringIO(response.content.decode())))
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert table[0][:5] == ["Due", "What", "Kind", "Source", "State"]
     assert len(table) == 2
     assert table[1][1] == 'Respond to: =HYPERLINK("http://evil"); respond, please'
@@ -209,7 +209,7 @@ def test_csv_cells_that_start_like_a_formula_are_kept_as_text(client, interventi
 
     response = client.get(url("deadline_list", intervention, "?source=direction&_export=csv"))
 
-    table = list(csv.reader(io.StringIO(response.content.decode())))
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row[1] for row in table[1:]] == ["'=1+2"]
 
 

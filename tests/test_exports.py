@@ -28,7 +28,8 @@ def programmes_url(intervention, **params) -> str:
 
 
 def read_csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    # The file begins with a UTF-8 byte-order mark, for Excel.
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def read_xlsx(response) -> list[list[object]]:
@@ -141,12 +142,17 @@ def test_the_page_links_to_exports_of_its_current_filters(
     assert "page=1&amp;_export" not in html
 
 
-def test_other_formats_are_not_offered(client, officer, intervention, programmes):
+def test_other_formats_are_refused_naming_the_ones_there_are(
+    client, officer, intervention, programmes
+):
     client.force_login(officer)
 
     response = client.get(programmes_url(intervention, _export="json"))
 
-    assert response["Content-Type"].startswith("text/html")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "csv" in response.content.decode()
+    assert "xlsx" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The filters of the deadline pages, and the table and CSV they show the occurrences in.
+"""The filters of the deadline pages, and the table and exports they show the occurrences in.
 
 Occurrences are computed (`interventions.deadlines.engine`), not rows of a table, so the filterset
 narrows a list rather than a queryset: each filter's method takes and returns a list.
@@ -6,7 +6,6 @@ narrows a list rather than a queryset: each filter's method takes and returns a 
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections.abc import Iterable
 from typing import Any
@@ -17,7 +16,7 @@ from django.http import HttpResponse
 from django.utils.html import format_html
 
 from interventions.deadlines.engine import STATE_TAG_COLOURS, Occurrence, Source, State
-from interventions.kit.exports import spreadsheet_safe
+from interventions.kit.exports import CSV, export_response, safe_dataset
 from interventions.kit.lists import BaseFilterSet, BaseTable, DateColumn, person_name, tag_html
 from interventions.kit.widgets import DateInput
 from interventions.models import Person, Theme
@@ -117,7 +116,7 @@ class DeadlineTable(BaseTable):
         return person_name(value)
 
 
-CSV_HEADER = [
+EXPORT_HEADERS = [
     "Due",
     "What",
     "Kind",
@@ -127,38 +126,46 @@ CSV_HEADER = [
     "Met by",
     "Responsible",
     "Themes",
+    "Days left",
     "Link",
 ]
 
 
-def occurrence_row(item: Occurrence, base_url: str = "") -> list[str]:
+def occurrence_row(item: Occurrence, base_url: str = "") -> list[object]:
+    """One occurrence as an export's row: dates as dates, the days left as a number."""
     return [
-        item.due.isoformat(),
+        item.due,
         item.what,
         item.source.label,
         item.reference,
         item.state.label,
-        item.satisfied_on.isoformat() if item.satisfied_on else "",
+        item.satisfied_on,
         item.satisfied_by,
         person_name(item.responsible),
         item.theme_names,
+        item.days_left,
         f"{base_url}{item.url}",
     ]
 
 
+def export_deadlines(
+    items: Iterable[Occurrence],
+    export_format: str,
+    filename: str,
+    *,
+    title: str = "Deadlines",
+    base_url: str = "",
+) -> HttpResponse:
+    """Occurrences as a CSV or XLSX download (`filename` without its extension)."""
+    rows = (occurrence_row(item, base_url) for item in items)
+    return export_response(EXPORT_HEADERS, rows, export_format, filename, title)
+
+
 def write_csv(stream: Any, items: Iterable[Occurrence], base_url: str = "") -> None:
-    """Occurrences as CSV; a cell that starts like a formula is kept as text."""
-    writer = csv.writer(stream)
-    writer.writerow(CSV_HEADER)
-    for item in items:
-        writer.writerow([spreadsheet_safe(cell) for cell in occurrence_row(item, base_url)])
-
-
-def csv_response(items: Iterable[Occurrence], filename: str, base_url: str = "") -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    write_csv(response, items, base_url)
-    return response
+    """Occurrences as CSV text on a stream (the `deadlines` command's output): the rows of
+    the pages' export, with no byte-order mark, which a terminal would show."""
+    rows = (occurrence_row(item, base_url) for item in items)
+    stream.write(safe_dataset(EXPORT_HEADERS, rows, CSV).export(CSV))
 
 
 def parse_date(text: str) -> datetime.date:

@@ -40,10 +40,11 @@ from interventions.deadlines.filters import (
     PER_PAGE,
     DeadlineFilterSet,
     DeadlineTable,
-    csv_response,
+    export_deadlines,
 )
 from interventions.deadlines.forms import FeedForm, VariationForm
 from interventions.kit.as_of import read_as_of
+from interventions.kit.exports import refuse_unknown_format, requested_format
 from interventions.kit.lists import person_name
 from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.models import FeedToken, Intervention
@@ -83,20 +84,24 @@ def _list_page(
     keep: Callable[[Occurrence], bool] = lambda item: True,
 ) -> HttpResponse:
     request.intervention = intervention  # type: ignore[attr-defined]  # for the filters
+    if refusal := refuse_unknown_format(request):
+        return refusal
     as_of = read_as_of(request)
     items = [item for item in deadlines_for(intervention, as_of) if keep(item)]
     filterset = DeadlineFilterSet(request.GET or None, items=items, request=request)
     items = filterset.qs
-    if request.GET.get("_export") == "csv":
-        name = f"{intervention.slug}-deadlines-{view}-as-of-{as_of.isoformat()}.csv"
-        return csv_response(items, name, request.build_absolute_uri("/").rstrip("/"))
+    if export_format := requested_format(request):
+        return export_deadlines(
+            items,
+            export_format,
+            f"{intervention.slug}-deadlines-{view}-as-of-{as_of.isoformat()}",
+            title=title,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
     table = DeadlineTable(items)
     table.caption = title
     table.caption_hidden = True
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    query = request.GET.copy()
-    query.pop("page", None)
-    query["_export"] = "csv"
     context = _context(
         request,
         intervention,
@@ -110,7 +115,6 @@ def _list_page(
         ),
         table=table,
         count=len(items),
-        export_url=f"{request.path}?{query.urlencode()}",
     )
     return render(request, "deadlines/deadline_list.html", context)
 

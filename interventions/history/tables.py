@@ -13,7 +13,10 @@ from interventions.kit.lists import BaseTable
 
 
 class ChangeTable(BaseTable):
-    """One row per history record: when, who, what, the change and the reason."""
+    """One row per history record: when, who, what, the change and the reason.
+
+    Exported, the time is a date-and-time cell and the change is the whole entry in one line.
+    """
 
     when = tables.Column(verbose_name="When", accessor="local_when")
     who = tables.Column(verbose_name="Who")
@@ -33,6 +36,12 @@ class ChangeTable(BaseTable):
             value.strftime("%b %Y %H:%M"),
         )
 
+    def value_when(self, value: datetime.datetime) -> datetime.datetime:
+        return value
+
+    def value_subject(self, value: str) -> str:
+        return value
+
     def render_subject(self, value: str, record: Entry) -> str:
         if not record.url:
             return value
@@ -40,3 +49,6 @@ class ChangeTable(BaseTable):
 
     def render_title(self, record: Entry) -> str:
         return render_to_string("audit/change_cell.html", {"entry": record})
+
+    def value_title(self, record: Entry) -> str:
+        return record.summary

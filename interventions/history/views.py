@@ -6,9 +6,7 @@ may see it is `get_intervention`'s decision), read the filters and render or exp
 
 from __future__ import annotations
 
-import csv
 import datetime
-from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
@@ -24,7 +22,12 @@ from directions.models import Direction
 from interventions.history.forms import WhatChangedForm
 from interventions.history.tables import ChangeTable
 from interventions.history.timeline import Entry, changes_in, timeline_for
-from interventions.kit.exports import spreadsheet_safe
+from interventions.kit.exports import (
+    export_response,
+    refuse_unknown_format,
+    requested_format,
+    table_rows,
+)
 from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.models import Intervention, Milestone, Programme
 
@@ -101,23 +104,20 @@ def object_history(
 # -------------------------------------------------------------------------- what changed
 
 
-def export_csv(entries: Iterable[Entry], filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(["When", "Who", "What", "Change", "Reason"])
-    for entry in entries:
-        when = entry.local_when.strftime("%Y-%m-%d %H:%M")
-        row = [when, entry.who, entry.subject, entry.summary, entry.reason]
-        writer.writerow([spreadsheet_safe(cell) for cell in row])
-    return response
+def export_changes(entries: list[Entry], export_format: str, filename: str) -> HttpResponse:
+    """The changes as a CSV or XLSX download: the page's table, every row, each change in
+    one line (`filename` without its extension)."""
+    headers, rows = table_rows(ChangeTable(entries))
+    return export_response(headers, rows, export_format, filename, title="What changed")
 
 
 @intervention_page
 def whats_changed(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     """Every change in the intervention in a date range (the last 30 days unless chosen),
-    newest first, narrowed by programme, person, theme and kind; `?_export=csv` downloads
-    exactly the rows shown."""
+    newest first, narrowed by programme, person, theme and kind; `?_export=csv` or
+    `?_export=xlsx` downloads exactly the rows shown."""
+    if refusal := refuse_unknown_format(request):
+        return refusal
     today = timezone.localdate()
     data: dict[str, object] = {
         "from_date": (today - datetime.timedelta(days=DEFAULT_DAYS)).isoformat(),
@@ -137,17 +137,14 @@ def whats_changed(request: HttpRequest, intervention: Intervention) -> HttpRespo
             theme=chosen["theme"],
             kind=chosen["kind"],
         )
-        if request.GET.get("_export") == "csv":
-            name = f"{intervention.slug}-changes-{chosen['from_date']}-to-{chosen['to_date']}.csv"
-            return export_csv(entries, name)
+        if export_format := requested_format(request):
+            name = f"{intervention.slug}-changes-{chosen['from_date']}-to-{chosen['to_date']}"
+            return export_changes(entries, export_format, name)
 
     table = ChangeTable(entries)
     table.caption = "Changes"
     table.caption_hidden = True
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    query = request.GET.copy()
-    query.pop("page", None)
-    query["_export"] = "csv"
     context = {
         "intervention": intervention,
         "section": "changes",
@@ -160,6 +157,5 @@ def whats_changed(request: HttpRequest, intervention: Intervention) -> HttpRespo
         ),
         "range": (form.cleaned_data if form.is_valid() else {}),
         "table": table,
-        "export_url": f"{request.path}?{query.urlencode()}",
     }
     return render(request, "audit/whats_changed.html", context)

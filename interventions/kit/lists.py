@@ -25,7 +25,7 @@ from django_tables2.utils import A
 from django_tables2.views import SingleTableMixin
 
 from interventions.kit.as_of import legacy_as_of_redirect
-from interventions.kit.exports import SafeTableExport
+from interventions.kit.exports import SafeTableExport, refuse_unknown_format
 from interventions.kit.pages import crumbs_for, get_intervention
 from interventions.models import Intervention, Person
 
@@ -82,7 +82,10 @@ class DateColumn(tables.DateColumn):
         super().__init__(**kwargs)
 
     def value(self, value: datetime.date) -> datetime.date:
-        # Exports keep the date itself: a date cell in XLSX, ISO 8601 in CSV.
+        # Exports keep the date itself: a date cell in XLSX, ISO 8601 in CSV. A timestamp
+        # (when a row was created) is the UK day it fell on, as the page shows it.
+        if isinstance(value, datetime.datetime):
+            return timezone.localdate(value) if timezone.is_aware(value) else value.date()
         return value
 
 
@@ -145,7 +148,7 @@ class ObjectListView(ExportMixin, SingleTableMixin, FilterView):
     """One list page: a table of `queryset`, narrowed by `filterset_class`.
 
     `?_export=csv` or `?_export=xlsx` with the page's own filters and sort order downloads
-    exactly the rows the filters select (every page of them).
+    exactly the rows the filters select (every page of them); another format is refused (400).
 
     Subclasses set `queryset`, `filterset_class`, `table_class`, `title` and, for pages inside
     an intervention, `intervention_field` (the lookup from the row to its intervention) and
@@ -179,6 +182,9 @@ class ObjectListView(ExportMixin, SingleTableMixin, FilterView):
             # Read by filters whose choices must stay within this intervention (an attribute
             # of ours: HttpRequest does not declare it).
             request.intervention = self.intervention  # type: ignore[attr-defined]  # ours
+        # After the intervention: who may not see it learns nothing, not even the formats.
+        if refusal := refuse_unknown_format(request):
+            return refusal
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet:

@@ -1,5 +1,7 @@
 """Tables of interventions, programmes and milestones."""
 
+import datetime
+
 import django_tables2 as tables
 from django.utils.html import format_html
 
@@ -24,11 +26,18 @@ class InterventionTable(BaseTable):
         accessor="directions_date_text", order_by="directions_date", verbose_name="Directions date"
     )
     status = tables.Column()
+    # Exports only: the date above is a date cell; this is it as precisely as it is known.
+    directions_date_as_written = tables.Column(
+        accessor="directions_date_text", verbose_name="Directions date (as written)", visible=False
+    )
 
     class Meta(BaseTable.Meta):
         model = Intervention
         fields = ["authority", "title", "model", "directions_date", "status"]
         empty_text = "You are not named in any intervention yet. Ask an administrator to add you."
+
+    def value_directions_date(self, record: Intervention) -> datetime.date:
+        return record.directions_date
 
 
 class ProgrammeTable(BaseTable):
@@ -104,8 +113,14 @@ class MilestoneTable(BaseTable):
             '<a class="govuk-link" href="{}">{}</a>', value.get_absolute_url(), value.number
         )
 
+    def value_programme(self, value: Programme) -> int:
+        return value.number
+
     def render_percent_complete(self, value: int) -> str:
         return f"{value}%"
+
+    def value_percent_complete(self, value: int) -> int:
+        return value
 
 
 class ProgrammeMilestoneTable(MilestoneTable):

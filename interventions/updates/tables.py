@@ -23,6 +23,7 @@ class ChangeRequestTable(BaseTable):
     decide = tables.Column(
         empty_values=(),
         orderable=False,
+        exclude_from_export=True,  # a link to the page, not a value
         verbose_name="",
         linkify=lambda record: reverse(
             "interventions:change_request_detail",
