@@ -37,13 +37,15 @@ def report(intervention):
     )
 
 
-@pytest.fixture
-def collected(tmp_path):
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory):
     """collectstatic into a fresh folder with the production storage, as docs/operations.md
-    says, and that storage in use while the test runs."""
-    with override_settings(STORAGES=PRODUCTION_STATIC, STATIC_ROOT=tmp_path / "static"):
+    says, and that storage in use while the module's tests run (collected once: it takes a
+    few seconds)."""
+    root = tmp_path_factory.mktemp("collected") / "static"
+    with override_settings(STORAGES=PRODUCTION_STATIC, STATIC_ROOT=root):
         call_command("collectstatic", interactive=False, verbosity=0)
-        yield tmp_path / "static"
+        yield root
 
 
 def test_under_the_production_storage_the_pdf_has_its_running_footer(collected, report):
