@@ -15,7 +15,9 @@ from django.db import transaction
 
 from boards.models import Board, Recommendation
 from directions.models import Direction
+from interventions.access import roles
 from interventions.models import Authority, Intervention, Milestone, Programme, StrategicAim
+from tests.factories import PersonFactory, UserFactory
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 DATA = Path(settings.BASE_DIR) / "data"
@@ -348,3 +350,23 @@ def test_the_2014_intervention_is_a_closed_commissioners_one_of_the_same_authori
 def test_the_2025_dates_are_known_to_the_day(tower_hamlets):
     assert tower_hamlets.directions_date_text == "22 Jan 2025"
     assert tower_hamlets.scheduled_end_text == "21 Jan 2028"
+
+
+def test_a_directions_page_says_its_text_is_the_proposed_text_and_where_it_comes_from(
+    client, tower_hamlets
+):
+    """The seeds hold the Directions as proposed on 12 November 2024, not as made: the page
+    says so, with the set's dates and its source, so a reader can trace what they read."""
+    user = UserFactory(role=roles.ENVOY)
+    PersonFactory(intervention=tower_hamlets, user=user)
+    client.force_login(user)
+    direction = Direction.objects.get(direction_set__intervention=tower_hamlets, ref="e")
+
+    page = client.get(direction.get_absolute_url()).text
+
+    assert "The set of Directions" in page
+    assert "Made on" in page and "22 Jan 2025" in page
+    assert "Proposed on" in page and "12 Nov 2024" in page
+    assert "Representations by" in page and "25 Nov 2024" in page
+    assert "as proposed on 12 November 2024" in page
+    assert "2024-11-12-mhclg-proposed-directions.txt" in page
