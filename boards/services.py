@@ -10,13 +10,11 @@ import datetime
 import uuid
 from typing import TYPE_CHECKING
 
-from django.db import transaction
-
 from boards.choices import BoardKind, MeetingKind, MeetingStatus
 from boards.models import AgendaItem, Attendance, Board, Meeting, Paper
 from interventions.choices import ResponseDueRule
 from interventions.dates.working_days import add_working_days
-from interventions.evidence.services import check_upload
+from interventions.evidence.services import check_upload, save_with_file
 from interventions.models.base import set_change_reason
 
 if TYPE_CHECKING:
@@ -111,15 +109,7 @@ def add_paper(
         added_by=by,
     )
     set_change_reason(paper, "Exempt paper added" if exempt else "Paper added")
-    upload.seek(0)
-    paper.file.save("upload", upload, save=False)
-    try:
-        with transaction.atomic():
-            paper.save()
-    except BaseException:
-        if paper.file.name is not None:  # it is: `save` above named the file
-            paper.file.storage.delete(paper.file.name)
-        raise
+    save_with_file(paper, paper.file, upload)
     return paper
 
 

@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -194,17 +196,23 @@ def add_file(
         added_by=by,
     )
     set_change_reason(evidence, _reason(title))
+    save_with_file(evidence, evidence.file, upload)
+    return evidence
+
+
+def save_with_file(obj: models.Model, field_file: FieldFile, upload: File) -> None:
+    """Store the upload in the row's file field and save the row; if the row cannot be saved,
+    the stored file goes too, so no file is left that no row names. The field's upload_to
+    names the file (e.g. "<intervention>/<uuid>"): the uploaded name plays no part."""
     upload.seek(0)
-    # upload_to names the file "<intervention>/<uuid>"; the uploaded name plays no part.
-    evidence.file.save("upload", upload, save=False)
+    field_file.save("upload", upload, save=False)
     try:
         with transaction.atomic():
-            evidence.save()
+            obj.save()
     except BaseException:
-        if evidence.file.name is not None:  # it is: `save` above named the file
-            evidence.file.storage.delete(evidence.file.name)
+        if field_file.name is not None:  # it is: `save` above named the file
+            field_file.storage.delete(field_file.name)
         raise
-    return evidence
 
 
 def add_link(
