@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -238,6 +239,22 @@ class Meeting(TimestampedModel):
     def minutes_approved(self) -> bool:
         return self.status == MeetingStatus.MINUTES_APPROVED
 
+    def took_effect_on(self, previous: Any) -> datetime.date | None:
+        """A meeting is held on its date, whenever that is recorded."""
+        held = (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED)
+        if self.status in held and (previous is None or previous.status not in held):
+            return self.date
+        return None
+
+    @classmethod
+    def as_it_stood(cls, record: Any, day: datetime.date) -> Any:
+        """A history record of a meeting as it stood on `day`: held only from its date."""
+        if record.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED) and (
+            record.date > day
+        ):
+            record.status = MeetingStatus.SCHEDULED
+        return record
+
     def previous(self) -> Meeting | None:
         """The board's meeting before this one (cancelled ones aside)."""
         earlier = Meeting.objects.filter(board_id=self.board_id, date__lt=self.date)
@@ -463,6 +480,30 @@ class Recommendation(TimestampedModel):
         return (
             self.responded_on is None and self.response_due is not None and self.response_due < on
         )
+
+    def took_effect_on(self, previous: Any) -> datetime.date | None:
+        """A recommendation is true from the day it was made, a response from the day it was
+        made, a publication from the day it was published, whenever each is recorded."""
+        days = []
+        if previous is None:
+            days.append(self.made_on)
+        if self.responded_on and (previous is None or previous.responded_on != self.responded_on):
+            days.append(self.responded_on)
+        if self.published_on and (previous is None or previous.published_on != self.published_on):
+            days.append(self.published_on)
+        return min(days, default=None)
+
+    @classmethod
+    def as_it_stood(cls, record: Any, day: datetime.date) -> Any:
+        """A history record of a recommendation as it stood on `day`: answered only from the
+        day the response was made, published only from the day it was published."""
+        if record.published_on and record.published_on > day:
+            record.published_on = None
+        if record.responded_on and record.responded_on > day:
+            record.responded_on = None
+            record.response = ""
+            record.status = RecommendationStatus.OPEN
+        return record
 
     @property
     def response_published(self) -> bool:

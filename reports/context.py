@@ -55,7 +55,18 @@ def report_context(report: Report) -> dict[str, Any]:
     intervention = report.intervention
     snap = snapshots.take(intervention, report.as_of)
     previous = report.previous
-    before = snapshots.take(intervention, previous.as_of) if previous else None
+    # The movement is measured from what the previous report said: the record as it stood on
+    # the day it was issued. A report issued outside Stocktake was never built from this
+    # record, so it is compared with what is now known of its date.
+    before = (
+        snapshots.take(
+            intervention,
+            previous.as_of,
+            known_on=None if previous.issued_elsewhere else previous.issued_on,
+        )
+        if previous
+        else None
+    )
     moved = snapshots.movement(snap, before)
     since = previous.as_of if previous else intervention.directions_date
     until = add_months(report.as_of, LOOK_AHEAD_MONTHS[report.kind])

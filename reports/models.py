@@ -21,6 +21,7 @@ from django.utils.deconstruct import deconstructible
 from directions.choices import ReportKind
 from interventions.dates.periods import ReportingPeriod
 from interventions.models.base import History, TimestampedModel
+from interventions.models.valid_time import end_of
 from reports.choices import BuildState, ReportStatus
 
 # A build of even the largest report takes well under a minute; one still unfinished after
@@ -382,8 +383,7 @@ class Report(TimestampedModel):
 
 def snapshot_moment(day: datetime.date) -> datetime.datetime:
     """The end of a day in UK time, as an aware datetime: history up to then counts."""
-    start_next = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
-    return timezone.make_aware(start_next) - datetime.timedelta(microseconds=1)
+    return end_of(day)
 
 
 @receiver(pre_delete, sender=Report)

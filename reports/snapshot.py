@@ -1,11 +1,12 @@
 """The intervention as it stood at a moment, rebuilt from the audit trail.
 
-Every tracked row keeps django-simple-history records. A row's state at a moment is its latest
-record at or before that moment, unless that record is a deletion. Rows carried in from
-documents by `import_intervention` are recorded when the file is imported, which is often long
-after the dates the documents describe: an imported row's first record therefore stands for
-the row from the start, until the first change made after it. Rows that have their own dates
-(meetings, recommendations, period updates) are also limited by those dates.
+Every tracked row keeps django-simple-history records, each with the day its change took
+effect as well as the moment it was recorded (`interventions.models.valid_time`). A report
+shows what was true on its as-of date as now known: a meeting entered the day after it was
+held counts from its date, and a Direction imported long after it was made counts from the
+day it was made. The movement since the previous report compares with what the record said
+on that report's date (`known_on`), so a late correction shows as a movement. Rows that have
+their own dates (meetings, recommendations, period updates) are also limited by those dates.
 
 Each kind of row is read with one query for the whole intervention (not one per row), so the
 number of queries does not grow with the data.
@@ -20,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.db import models
-from django.db.models import Q
 
 from boards.choices import RecommendationStatus
 from boards.models import Board, Meeting, Recommendation
@@ -38,8 +38,8 @@ from interventions.models import (
     StrategicAim,
     Theme,
 )
+from interventions.models.valid_time import end_of, records_as_of
 
-IMPORT_REASON_PREFIX = "Imported from"
 CLOSED_RECOMMENDATION = {RecommendationStatus.CLOSED, RecommendationStatus.IMPLEMENTED}
 
 
@@ -174,32 +174,6 @@ def days_late(milestone: MilestoneRow) -> int:
 # ------------------------------------------------------------------------------ reading them
 
 
-def rows_as_of(model: type[models.Model], at: datetime.datetime, **filters: Any) -> list[Any]:
-    """The history records that give each row's state at `at` (deleted rows left out), read
-    in one query; `filters` narrow the history table (e.g. intervention_id=…).
-
-    The records are of `model`'s history class, which has no static type (see `Record`): the
-    caller's list says which kind of row they are."""
-    history: Any = model.history.model  # type: ignore[attr-defined]  # added by simple-history
-    records = (
-        history.objects.filter(**filters)
-        .filter(
-            Q(history_date__lte=at)
-            | Q(history_type="+", history_change_reason__startswith=IMPORT_REASON_PREFIX)
-        )
-        .order_by("history_date", "history_id")
-    )
-    latest: dict[int, Any] = {}
-    imported: dict[int, Any] = {}
-    for record in records:
-        if record.history_date <= at:
-            latest[record.id] = record
-        else:
-            imported.setdefault(record.id, record)
-    chosen = {**imported, **latest}
-    return [record for record in chosen.values() if record.history_type != "-"]
-
-
 def m2m_as_of(
     model: type[models.Model], name: str, records: Iterable[Record]
 ) -> dict[int, set[int]]:
@@ -230,6 +204,8 @@ class Snapshot:
     intervention: Intervention
     at: datetime.datetime
     as_of: datetime.date
+    # Empty: as now known. A day: as the record said at the end of that day.
+    known_on: datetime.date | None = None
     title: str = ""
     authority_name: str = ""
     plan: PlanRow | None = None
@@ -274,38 +250,40 @@ class Snapshot:
         return f"{parent.ref}.{direction.ref}" if parent else direction.ref
 
 
-def take(intervention: Intervention, as_of: datetime.date) -> Snapshot:
-    """The intervention's record as it stood at the end of `as_of`, UK time."""
-    from reports.models import snapshot_moment
+def take(
+    intervention: Intervention, as_of: datetime.date, *, known_on: datetime.date | None = None
+) -> Snapshot:
+    """The intervention as it stood at the end of `as_of`, UK time: as now known, or as the
+    record said at the end of `known_on` when that is given (the audit view)."""
+    snap = Snapshot(intervention=intervention, at=end_of(as_of), as_of=as_of, known_on=known_on)
 
-    at = snapshot_moment(as_of)
-    snap = Snapshot(intervention=intervention, at=at, as_of=as_of)
+    def rows_as_of(model: type[models.Model], **filters: Any) -> list[Any]:
+        return records_as_of(model, as_of, known_on=known_on, **filters)
+
     # The names on the cover, as they were then (an authority or intervention may be renamed).
-    records = rows_as_of(Intervention, at, id=intervention.pk)
+    records = rows_as_of(Intervention, id=intervention.pk)
     snap.title = records[0].title if records else intervention.title
     # The foreign key's column, not `.authority`, so that no query is made for it.
-    authorities = rows_as_of(Authority, at, id=intervention.authority_id)
+    authorities = rows_as_of(Authority, id=intervention.authority_id)
     snap.authority_name = authorities[0].name if authorities else intervention.authority.name
-    plans = rows_as_of(Plan, at, intervention_id=intervention.pk)
+    plans = rows_as_of(Plan, intervention_id=intervention.pk)
     snap.plan = plans[0] if plans else None
-    snap.aims = sorted(rows_as_of(StrategicAim, at, intervention_id=intervention.pk), key=_number)
-    snap.programmes = sorted(
-        rows_as_of(Programme, at, intervention_id=intervention.pk), key=_number
-    )
+    snap.aims = sorted(rows_as_of(StrategicAim, intervention_id=intervention.pk), key=_number)
+    snap.programmes = sorted(rows_as_of(Programme, intervention_id=intervention.pk), key=_number)
     programme_ids = [p.id for p in snap.programmes]
     positions = {p.id: p.number for p in snap.programmes}
     snap.milestones = sorted(
-        rows_as_of(Milestone, at, programme_id__in=programme_ids),
+        rows_as_of(Milestone, programme_id__in=programme_ids),
         key=lambda m: (positions.get(m.programme_id, 0), m.position),
     )
     snap.programme_themes = m2m_as_of(Programme, "themes", snap.programmes)
-    snap.people = {p.id: p for p in rows_as_of(Person, at, intervention_id=intervention.pk)}
+    snap.people = {p.id: p for p in rows_as_of(Person, intervention_id=intervention.pk)}
     snap.direction_sets = sorted(
-        rows_as_of(DirectionSet, at, intervention_id=intervention.pk),
+        rows_as_of(DirectionSet, intervention_id=intervention.pk),
         key=lambda s: (s.made_on, s.id),
     )
     set_order = {s.id: i for i, s in enumerate(snap.direction_sets)}
-    directions = rows_as_of(Direction, at, direction_set_id__in=list(set_order))
+    directions = rows_as_of(Direction, direction_set_id__in=list(set_order))
     # Looked up with a direction's parent_id, which a top-level direction has as None.
     by_id: dict[int | None, DirectionRow] = {d.id: d for d in directions}
 
@@ -323,18 +301,18 @@ def take(intervention: Intervention, as_of: datetime.date) -> Snapshot:
     snap.directions = sorted(directions, key=reading_order)
     snap.direction_themes = m2m_as_of(Direction, "themes", snap.directions)
     snap.boards = sorted(
-        rows_as_of(Board, at, intervention_id=intervention.pk), key=lambda b: (b.kind, b.name)
+        rows_as_of(Board, intervention_id=intervention.pk), key=lambda b: (b.kind, b.name)
     )
     board_ids = [b.id for b in snap.boards]
     # Meetings after the as-of date are kept: as the schedule then stood, they are the next
     # period's.
     snap.meetings = sorted(
-        rows_as_of(Meeting, at, board_id__in=board_ids), key=lambda m: (m.date, m.id)
+        rows_as_of(Meeting, board_id__in=board_ids), key=lambda m: (m.date, m.id)
     )
     snap.recommendations = sorted(
         (
             r
-            for r in rows_as_of(Recommendation, at, intervention_id=intervention.pk)
+            for r in rows_as_of(Recommendation, intervention_id=intervention.pk)
             if r.made_on <= as_of
         ),
         key=lambda r: (r.made_on, r.reference),
@@ -342,7 +320,7 @@ def take(intervention: Intervention, as_of: datetime.date) -> Snapshot:
     snap.updates = sorted(
         (
             u
-            for u in rows_as_of(ProgrammeUpdate, at, programme_id__in=programme_ids)
+            for u in rows_as_of(ProgrammeUpdate, programme_id__in=programme_ids)
             if u.period_start <= as_of
         ),
         key=lambda u: (positions.get(u.programme_id, 0), u.period_start),

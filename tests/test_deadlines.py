@@ -378,7 +378,9 @@ def grow(intervention, n):
         person = PersonFactory(intervention=intervention)
         programme = ProgrammeFactory(aim=aim, sro=person)
         programme.themes.add(theme)
-        MilestoneFactory(programme=programme)
+        milestone = MilestoneFactory(programme=programme)
+        # In the plan since January 2025, so that the engine has it on 1 June 2025.
+        milestone.history.update(valid_from=D(2025, 1, 1))
         direction = DirectionFactory(direction_set=direction_set)
         direction.themes.add(theme)
         recurring = DirectionFactory(
@@ -410,10 +412,10 @@ def test_the_engine_makes_the_same_queries_at_ten_times_the_data(db):
     assert count(intervention) == once
     assert len(deadlines_for(intervention, D(2025, 6, 1))) > 10 * 4
     # Reporting duties and their variations; Directions, their themes and variations; issued
-    # reports; milestones and their programmes' themes; recommendations, their programmes and
-    # those programmes' themes; meetings. (Duties that follow a Direction add two: that
-    # Direction's variations and themes.)
-    assert once == 12
+    # reports; milestones, their programmes' themes and their history (as they stood on 1 June
+    # 2025); recommendations, their programmes and those programmes' themes; meetings. (Duties
+    # that follow a Direction add two: that Direction's variations and themes.)
+    assert once == 13
 
 
 # ------------------------------------------------------------------------------ command

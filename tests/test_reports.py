@@ -100,17 +100,6 @@ def test_a_snapshot_shows_each_row_as_it_stood_at_the_end_of_the_day(interventio
     assert later.id not in {p.id for p in in_june.programmes}
 
 
-def test_an_imported_row_stands_from_the_start_until_it_is_changed(intervention, programme):
-    imported = ProgrammeFactory(intervention=intervention, aim=programme.aim, rag=RAG.AMBER)
-    # Recorded today, long after March, by an import of the documents.
-    imported.history.update(history_change_reason="Imported from data/x.yaml")
-    made_here = ProgrammeFactory(intervention=intervention, aim=programme.aim)
-
-    ids = {p.id for p in snapshot.take(intervention, MAR).programmes}
-    assert imported.id in ids
-    assert made_here.id not in ids
-
-
 def test_a_deleted_row_is_gone_only_after_its_deletion(intervention, programme):
     milestone = MilestoneFactory(programme=programme)
     backdate(milestone, JAN)

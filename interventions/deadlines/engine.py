@@ -37,6 +37,7 @@ from interventions.choices import WorkStatus
 from interventions.dates.fuzzy import add_months
 from interventions.dates.schedules import occurrence_dates, period_end
 from interventions.models import Intervention, Milestone, Person, Theme
+from interventions.models.valid_time import records_as_of
 from reports.models import Report
 
 
@@ -419,12 +420,7 @@ def deadlines_for(
     builder.directions(directions, {duty.direction_id for duty in duties if duty.direction_id})
     reports = list(Report.objects.issued().filter(intervention=intervention).order_by("as_of"))
     builder.duties(duties, reports)
-    builder.milestones(
-        Milestone.objects.filter(programme__intervention=intervention)
-        .exclude(status=WorkStatus.CANCELLED)
-        .select_related("programme__intervention", "programme__sro")
-        .prefetch_related("programme__themes")
-    )
+    builder.milestones(_milestones_as_of(intervention, as_of))
     builder.recommendations(
         Recommendation.objects.filter(intervention=intervention, response_due__isnull=False)
         .select_related("intervention", "owner")
@@ -436,6 +432,34 @@ def deadlines_for(
         .select_related("board")
     )
     return sorted(builder.items, key=lambda o: (o.due, o.source, o.reference, o.uid))
+
+
+def _milestones_as_of(intervention: Intervention, as_of: datetime.date) -> list[Milestone]:
+    """The intervention's milestones with their dates and status as they stood on `as_of`, as
+    now known: a milestone re-baselined today keeps, for a past day, the end it had then, and
+    one completed after that day is not complete yet. Cancelled ones are left out."""
+    milestones = list(
+        Milestone.objects.filter(programme__intervention=intervention)
+        .select_related("programme__intervention", "programme__sro")
+        .prefetch_related("programme__themes")
+    )
+    if as_of < timezone.localdate():
+        then = {
+            record.id: record
+            for record in records_as_of(
+                Milestone, as_of, programme_id__in={m.programme_id for m in milestones}
+            )
+        }
+        stood = []
+        for milestone in milestones:
+            record = then.get(milestone.pk)
+            if record is None:
+                continue  # not in the plan yet on that day
+            for name in ("baseline_end", "forecast_end", "actual_end", "status", "title"):
+                setattr(milestone, name, getattr(record, name))
+            stood.append(milestone)
+        milestones = stood
+    return [m for m in milestones if m.status != WorkStatus.CANCELLED]
 
 
 def next_due(items: Iterable[Occurrence], source: Source | None = None) -> Occurrence | None:

@@ -8,6 +8,7 @@ whose slug already exists is refused: nothing is changed (see `ImportRefused`).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,8 @@ from interventions.models import (
     StrategicAim,
     Theme,
 )
-from interventions.models.base import create_with_links, set_change_reason
+from interventions.models.base import create_with_links, set_change_reason, set_effective_date
+from interventions.models.valid_time import ALWAYS
 from reports.choices import ReportStatus
 from reports.models import Report
 
@@ -126,6 +128,7 @@ def import_intervention(
 class _Writer:
     def __init__(self, data: s.InterventionFile, reason: str, name: str) -> None:
         self.data = data
+        self.start = data.intervention.directions_date
         self.reason = reason
         self.name = name
         self.themes = {theme.slug: theme for theme in Theme.objects.all()}
@@ -138,10 +141,18 @@ class _Writer:
         self.pending_set_supersessions: list[tuple[DirectionSet, str]] = []
 
     def save[M: models.Model](
-        self, obj: M, path: str, links: dict[str, Iterable[Any]] | None = None
+        self,
+        obj: M,
+        path: str,
+        links: dict[str, Iterable[Any]] | None = None,
+        *,
+        since: datetime.date,
     ) -> M:
-        """Check and save a new row (with its many-to-many links, recorded as one creation)."""
+        """Check and save a new row (with its many-to-many links, recorded as one creation)
+        that is true from `since`: the day the papers say it came about, not the day of the
+        import (`interventions.models.valid_time`)."""
         set_change_reason(obj, self.reason)
+        set_effective_date(obj, since)
         try:
             obj.full_clean(validate_unique=False, validate_constraints=False)
         except ModelValidationError as exc:
@@ -168,7 +179,9 @@ class _Writer:
             )
         authority = Authority.objects.filter(slug=data.authority.slug).first()
         if authority is None:
-            authority = self.save(Authority(**data.authority.model_dump()), "authority")
+            authority = self.save(
+                Authority(**data.authority.model_dump()), "authority", since=ALWAYS
+            )
         elif (authority.name, authority.kind) != (data.authority.name, data.authority.kind):
             raise ImportRefused(
                 f"The authority {data.authority.slug!r} already exists as "
@@ -176,11 +189,17 @@ class _Writer:
                 f"({data.authority.kind}). Nothing was changed."
             )
         self.intervention = self.save(
-            Intervention(authority=authority, **data.intervention.model_dump()), "intervention"
+            Intervention(authority=authority, **data.intervention.model_dump()),
+            "intervention",
+            since=ALWAYS,
         )
+        # A plan, its aims, programmes and milestones are true from the day it was agreed.
+        self.plan_day = data.plan.agreed_on if data.plan and data.plan.agreed_on else self.start
         for i, person in enumerate(data.people):
             self.people[person.key] = self.save(
-                Person(intervention=self.intervention, **person.model_dump()), f"people[{i}]"
+                Person(intervention=self.intervention, **person.model_dump()),
+                f"people[{i}]",
+                since=ALWAYS,
             )
         for i, appointment in enumerate(data.appointments):
             appointment_fields = appointment.model_dump(exclude={"person", "theme"})
@@ -191,6 +210,7 @@ class _Writer:
                     **appointment_fields,
                 ),
                 f"appointments[{i}]",
+                since=appointment.starts_on or ALWAYS,
             )
         if data.plan:
             self.write_plan(data.plan)
@@ -224,24 +244,31 @@ class _Writer:
                 full_council_on=report_in.full_council_on,
             ),
             path,
+            since=report_in.issued_on,
         )
 
     def write_reporting_duty(self, duty_in: s.ReportingDutyIn, path: str) -> None:
+        direction = self.directions[duty_in.direction] if duty_in.direction else None
         duty = self.save(
             ReportingDuty(
                 intervention=self.intervention,
                 report_kind=duty_in.report,
                 title=duty_in.title,
-                direction=self.directions[duty_in.direction] if duty_in.direction else None,
+                direction=direction,
                 first_due_months=duty_in.first_due_months,
                 interval_months=duty_in.interval_months,
                 as_written=duty_in.as_written,
                 responsible=self.person(duty_in.responsible),
             ),
             path,
+            since=direction.direction_set.made_on if direction else self.start,
         )
         for v, variation in enumerate(duty_in.varied):
-            self.save(IntervalVariation(duty=duty, **variation.model_dump()), f"{path}.varied[{v}]")
+            self.save(
+                IntervalVariation(duty=duty, **variation.model_dump()),
+                f"{path}.varied[{v}]",
+                since=variation.effective_from,
+            )
 
     def theme(self, slug: str | None) -> Theme | None:
         return self.themes[slug] if slug else None
@@ -250,7 +277,11 @@ class _Writer:
         return self.people[key] if key else None
 
     def write_plan(self, plan: s.PlanIn) -> None:
-        self.save(Plan(intervention=self.intervention, **plan.model_dump(exclude={"aims"})), "plan")
+        self.save(
+            Plan(intervention=self.intervention, **plan.model_dump(exclude={"aims"})),
+            "plan",
+            since=self.plan_day,
+        )
         for a, aim_in in enumerate(plan.aims):
             aim_path = f"plan.aims[{a}]"
             aim = self.save(
@@ -258,6 +289,7 @@ class _Writer:
                     intervention=self.intervention, **aim_in.model_dump(exclude={"programmes"})
                 ),
                 aim_path,
+                since=self.plan_day,
             )
             for p, programme_in in enumerate(aim_in.programmes):
                 path = f"{aim_path}.programmes[{p}]"
@@ -275,6 +307,7 @@ class _Writer:
                     ),
                     path,
                     links={"themes": [self.themes[slug] for slug in programme_in.themes]},
+                    since=self.plan_day,
                 )
                 self.programmes[programme.number] = programme
                 for position, milestone_in in enumerate(programme_in.milestones, start=1):
@@ -285,7 +318,7 @@ class _Writer:
                         end_as_written=milestone_in.end,
                         **milestone_in.model_dump(exclude={"start", "end"}),
                     )
-                    self.save(milestone, f"{path}.milestones[{position - 1}]")
+                    self.save(milestone, f"{path}.milestones[{position - 1}]", since=self.plan_day)
                     self.milestones[f"{programme.number}/{position}"] = milestone
 
     def write_direction_set(self, set_in: s.DirectionSetIn, path: str) -> None:
@@ -295,6 +328,7 @@ class _Writer:
                 **set_in.model_dump(exclude={"directions", "superseded_by"}),
             ),
             path,
+            since=set_in.made_on,
         )
         for position, direction_in in enumerate(set_in.directions, start=1):
             dpath = f"{path}.directions[{position - 1}]"
@@ -321,6 +355,7 @@ class _Writer:
                 ),
                 dpath,
                 links=self.links(direction_in.themes, direction_in.programmes),
+                since=set_in.made_on,
             )
             self.directions[set_in.reference(direction_in)] = direction
             if direction_in.superseded_by:
@@ -329,6 +364,7 @@ class _Writer:
                 self.save(
                     IntervalVariation(direction=direction, **variation.model_dump()),
                     f"{dpath}.deadline.varied[{v}]",
+                    since=variation.effective_from,
                 )
             for item_position, item_in in enumerate(direction_in.items, start=1):
                 # A sub-item shares its Direction's deadline; it keeps only the kind, for filters.
@@ -348,6 +384,7 @@ class _Writer:
                     ),
                     f"{dpath}.items[{item_position - 1}]",
                     links=self.links(item_in.themes, item_in.programmes),
+                    since=set_in.made_on,
                 )
                 self.directions[set_in.reference(direction_in, item_in)] = item
         if set_in.superseded_by:
@@ -362,11 +399,11 @@ class _Writer:
     def link_superseded(self) -> None:
         for direction, ref in self.pending_supersessions:
             direction.superseded_by = self.directions[ref]
-            self.save(direction, "direction_sets")
+            self.save(direction, "direction_sets", since=direction.direction_set.made_on)
         sets = {ds.key: ds for ds in self.intervention.direction_sets.all()}
         for direction_set, key in self.pending_set_supersessions:
             direction_set.superseded_by = sets[key]
-            self.save(direction_set, "direction_sets")
+            self.save(direction_set, "direction_sets", since=direction_set.made_on)
 
     def write_board(self, board_in: s.BoardIn, path: str) -> None:
         board = self.save(
@@ -375,6 +412,7 @@ class _Writer:
                 **board_in.model_dump(exclude={"members", "meetings", "requirements"}),
             ),
             path,
+            since=self.start,
         )
         for q, requirement in enumerate(board_in.requirements):
             self.save(
@@ -388,6 +426,7 @@ class _Writer:
                     **requirement.model_dump(exclude={"direction", "theme"}),
                 ),
                 f"{path}.requirements[{q}]",
+                since=self.start,
             )
         for m, membership in enumerate(board_in.members):
             self.save(
@@ -398,9 +437,14 @@ class _Writer:
                     **membership.model_dump(exclude={"person", "theme"}),
                 ),
                 f"{path}.members[{m}]",
+                since=membership.starts_on or self.start,
             )
         for m, meeting in enumerate(board_in.meetings):
-            self.save(Meeting(board=board, **meeting.model_dump()), f"{path}.meetings[{m}]")
+            self.save(
+                Meeting(board=board, **meeting.model_dump()),
+                f"{path}.meetings[{m}]",
+                since=meeting.date,
+            )
 
     def write_recommendation(self, rec: s.RecommendationIn, path: str) -> None:
         meeting = None
@@ -425,4 +469,5 @@ class _Writer:
                 "programmes": [self.programmes[number] for number in rec.programmes],
                 "milestones": [self.milestones[ref] for ref in rec.milestones],
             },
+            since=rec.made_on,
         )

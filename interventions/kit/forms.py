@@ -3,9 +3,14 @@ save is refused), and GOV.UK classes on the inputs the shared field template doe
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils import timezone
+
+from interventions.kit.widgets import DateInput
+from interventions.models.base import set_effective_date
 
 
 class VersionedForm(forms.ModelForm):
@@ -26,6 +31,36 @@ def field_of[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> 
     if not isinstance(field, kind):
         raise TypeError(f"{name!r} is a {type(field).__name__}, not a {kind.__name__}.")
     return field
+
+
+class EffectiveDateForm(VersionedForm):
+    """A versioned form that also asks when the change happened (the day it took effect),
+    for changes that are often entered after the event: a report as of an earlier day shows
+    the change from that day (`interventions.models.valid_time`)."""
+
+    effective_on = forms.DateField(
+        required=False,
+        label="When did this happen?",
+        help_text="Today, unless it happened earlier: reports as of an earlier date then "
+        "show it from that day. Its history still says when you recorded it.",
+        widget=DateInput(),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["effective_on"].initial = timezone.localdate()
+        # Asked last: it is about the change as a whole.
+        self.fields["effective_on"] = self.fields.pop("effective_on")
+
+    def clean_effective_on(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["effective_on"] or timezone.localdate()
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date it happened cannot be in the future.")
+        return day
+
+    def save(self, commit: bool = True) -> Any:
+        set_effective_date(self.instance, self.cleaned_data["effective_on"])
+        return super().save(commit=commit)
 
 
 # The mixin below goes before a form class; to a type checker it is one.

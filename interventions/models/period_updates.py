@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -41,3 +44,8 @@ class ProgrammeUpdate(TimestampedModel):
     @property
     def period(self) -> ReportingPeriod:
         return ReportingPeriod(self.period_start)
+
+    def took_effect_on(self, previous: Any) -> datetime.date:
+        """An update speaks for its quarter: written after the quarter, it is true from the
+        quarter's last day (an update written during the quarter counts from when it is)."""
+        return self.period.end

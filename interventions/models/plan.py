@@ -198,6 +198,25 @@ class Milestone(TimestampedModel):
             self.baseline_end = self.planned_end
         super().save(*args, **kwargs)
 
+    def took_effect_on(self, previous: Any) -> datetime.date | None:
+        """Finishing a milestone takes effect on its actual end, whenever it is entered."""
+        finished = (WorkStatus.COMPLETE, WorkStatus.CANCELLED)
+        if self.status in finished and (previous is None or previous.status != self.status):
+            return self.actual_end
+        return None
+
+    @classmethod
+    def as_it_stood(cls, record: Any, day: datetime.date) -> Any:
+        """A history record of a milestone as it stood on `day`: finished (completed or
+        closed) only from its actual end, however early the finish was entered."""
+        finished = (WorkStatus.COMPLETE, WorkStatus.CANCELLED)
+        if record.status in finished and record.actual_end and record.actual_end > day:
+            start = record.forecast_start or record.planned_start
+            started = start is not None and start <= day
+            record.status = WorkStatus.IN_PROGRESS if started else WorkStatus.NOT_STARTED
+            record.actual_end = None
+        return record
+
     def is_overdue(self, on: datetime.date) -> bool:
         """Past its forecast (else baseline) end and neither complete nor cancelled."""
         return schedule.is_overdue(self, on)

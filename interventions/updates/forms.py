@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from interventions.choices import RAG, RAG_DEFINITIONS, ChangeKind, WorkStatus
-from interventions.kit.forms import VersionedForm, field_of
+from interventions.kit.forms import EffectiveDateForm, field_of
 from interventions.kit.widgets import DateInput
 from interventions.models import Delegation, Milestone, Person, Programme
 from interventions.updates.change_control import slips_past_baseline
@@ -21,7 +21,7 @@ class RagRadios(forms.RadioSelect):
     definitions = RAG_DEFINITIONS
 
 
-class ProgrammeStatusForm(VersionedForm):
+class ProgrammeStatusForm(EffectiveDateForm):
     reason = forms.CharField(
         label="Reason for the change (optional)",
         required=False,
@@ -40,7 +40,7 @@ class ProgrammeStatusForm(VersionedForm):
         field_of(self, "rag", forms.ChoiceField).choices = RAG.choices
 
 
-class MilestoneUpdateForm(VersionedForm):
+class MilestoneUpdateForm(EffectiveDateForm):
     reason = forms.CharField(
         label="Reason for the change",
         required=False,
@@ -85,6 +85,11 @@ class MilestoneUpdateForm(VersionedForm):
         field_of(self, "status", forms.ChoiceField).choices = [
             choice for choice in WorkStatus.choices if choice[0] != WorkStatus.CANCELLED
         ]
+        self.status_before = self.instance.status
+        self.fields["effective_on"].help_text = (
+            "Today, unless it happened earlier. When you mark it complete, this is the date "
+            "it was completed."
+        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -94,6 +99,13 @@ class MilestoneUpdateForm(VersionedForm):
             self.add_error("forecast_end", "The forecast end must be on or after the start.")
         if data.get("status") == WorkStatus.COMPLETE and data.get("percent_complete") != 100:
             self.add_error("percent_complete", "A complete milestone is 100% complete.")
+        if data.get("status") == WorkStatus.COMPLETE and self.status_before != WorkStatus.COMPLETE:
+            # Completed on the day it happened, which reports as of that day then show.
+            self.instance.actual_end = data.get("effective_on")
+        elif (
+            data.get("status") != WorkStatus.COMPLETE and self.status_before == WorkStatus.COMPLETE
+        ):
+            self.instance.actual_end = None
         if self.slips and not data.get("reason", "").strip():
             self.add_error(
                 "reason",
