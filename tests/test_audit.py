@@ -420,12 +420,12 @@ def test_the_csv_has_exactly_the_filtered_rows_and_neutralises_formulas(
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment;" in response["Content-Disposition"]
     header, *lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert header == ["When", "Who", "What", "Change", "Reason"]
-    assert [(line[2], line[3]) for line in lines] == [(e.subject, e.summary) for e in shown]
+    assert header == ["Recorded", "With effect from", "Who", "What", "Change", "Reason"]
+    assert [(line[3], line[4]) for line in lines] == [(e.subject, e.summary) for e in shown]
     assert len(lines) == 2
-    assert lines[0][4] == '\'=HYPERLINK("http://evil.example","click")'
-    assert lines[0][3] == "RAG changed from Red to Amber"
-    assert lines[1][4] == "Supplier withdrew"
+    assert lines[0][5] == '\'=HYPERLINK("http://evil.example","click")'
+    assert lines[0][4] == "RAG changed from Red to Amber"
+    assert lines[1][5] == "Supplier withdrew"
 
 
 def test_the_csv_export_is_not_paginated(client, intervention, officer, milestone):

@@ -16,6 +16,7 @@ from interventions.dashboard.figures import rag_trend
 from interventions.deadlines.engine import State
 from interventions.deadlines.filters import PER_PAGE
 from interventions.models import Intervention, Milestone, Programme, Theme
+from interventions.models.base import set_effective_date
 from interventions.schedule import schedule_of
 from tests.deadline_factories import (
     IntervalVariationFactory,
@@ -247,7 +248,20 @@ def test_the_rag_trend_is_empty_before_anything_was_recorded(intervention):
     chart = rag_trend(intervention, datetime.date(2020, 1, 1))
 
     assert chart.categories == []
-    assert "No programme had been recorded" in chart.text_alternative()
+    assert "No programme was in the plan by then" in chart.text_alternative()
+
+
+def test_the_rag_trend_counts_a_rag_entered_late_from_the_day_it_took_effect(intervention):
+    programme = ProgrammeFactory(aim=StrategicAimFactory(intervention=intervention), rag="green")
+    set_history_date(programme, at(2025, 1, 22))
+    programme.rag = "red"
+    set_effective_date(programme, datetime.date(2025, 2, 14))
+    programme.save()  # entered today
+
+    chart = rag_trend(intervention, datetime.date(2025, 3, 31))
+
+    # Columns: not started, green, amber, red, complete.
+    assert chart.values == [[0, 1, 0, 0, 0], [0, 0, 0, 1, 0], [0, 0, 0, 1, 0]]
 
 
 def test_the_page_shows_each_chart_with_its_text_alternative_and_figures(client, envoy, plan):

@@ -303,9 +303,9 @@ def test_a_what_changed_csv_has_a_byte_order_mark_and_keeps_its_characters(
 
     rows = read_csv(client.get(f"{changes}&_export=csv"))
 
-    assert rows[0] == ["When", "Who", "What", "Change", "Reason"]
+    assert rows[0] == ["Recorded", "With effect from", "Who", "What", "Change", "Reason"]
     assert sorted(column(rows, "Reason")) == sorted([TEXT, "'" + FORMULA])
-    assert column(rows, "When") == ["2025-07-01 14:20", "2025-07-01 14:05"]  # UK time
+    assert column(rows, "Recorded") == ["2025-07-01 14:20", "2025-07-01 14:05"]  # UK time
 
 
 def test_a_what_changed_xlsx_has_datetime_cells_and_no_formulas(client, officer, changes):
@@ -315,7 +315,7 @@ def test_a_what_changed_xlsx_has_datetime_cells_and_no_formulas(client, officer,
 
     assert sorted(column(rows, "Reason")) == sorted([TEXT, "'" + FORMULA])
     assert {cell.data_type for row in rows[1:] for cell in row} <= {"s", "n", "d"}
-    whens = column(rows, "When")
+    whens = column(rows, "Recorded")
     assert whens == [DT(2025, 7, 1, 14, 20), DT(2025, 7, 1, 14, 5)]  # noqa: DTZ001 - UK time
     assert all(isinstance(when, datetime.datetime) for when in whens)
     # The change itself is one line of words, not the page's markup.

@@ -348,3 +348,38 @@ def test_the_migration_dates_earlier_imports_as_the_importer_does(tower_hamlets)
     } == as_imported
     # Every row the file wrote is true from a day the papers give, none from the import's.
     assert len(as_imported) > 150 and None not in as_imported.values()
+
+
+def test_what_changed_says_when_a_late_change_took_effect(client, improvement_team, programme):
+    programme.rag = RAG.RED
+    set_effective_date(programme, D(2025, 4, 1))
+    programme.save()
+    client.force_login(improvement_team)
+    url = reverse("interventions:whats_changed", kwargs={"slug": programme.intervention.slug})
+
+    page = client.get(url).content.decode()
+    exported = client.get(f"{url}?_export=csv").content.decode("utf-8-sig").splitlines()
+
+    assert "1 Apr 2025" in page
+    assert exported[0].startswith("Recorded,With effect from,")
+    assert "2025-04-01" in exported[1]
+
+
+def test_a_meeting_entered_late_is_in_the_report_dated_the_meeting_day(intervention):
+    from reports.models import Report
+    from reports.pdf import render_html
+
+    board = BoardFactory(intervention=intervention, name="Improvement Board")
+    in_the_plan_since(board, D(2025, 1, 22))
+    MeetingFactory(
+        board=board, date=D(2025, 4, 14), status=MeetingStatus.HELD, title="Inaugural meeting"
+    )  # entered today, long after the day
+    report = Report.objects.create(
+        intervention=intervention, kind="sos", title="First report", as_of=D(2025, 4, 14)
+    )
+
+    html = render_html(report)
+
+    assert "Inaugural meeting" in html
+    assert f"Entered {timezone.localdate():%-d %b %Y}" in html
+    assert "entered later is included" in html

@@ -46,6 +46,7 @@ from interventions.kit.charts import (
 )
 from interventions.kit.lists import DATE_FORMAT
 from interventions.models import Intervention, Milestone, Programme, Theme
+from interventions.models.valid_time import end_of
 from interventions.plan.charts import (
     milestones_by_schedule_chart,
     programmes_by_rag_chart,
@@ -91,10 +92,6 @@ def programmes_by_rag(intervention: Intervention, links: Links) -> BarChart:
     )
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def _months_to(on: datetime.date, first: datetime.date) -> list[datetime.date]:
     """The first days of the months from `first`'s to `on`'s, at most the last twelve."""
     months: list[datetime.date] = []
@@ -106,42 +103,41 @@ def _months_to(on: datetime.date, first: datetime.date) -> list[datetime.date]:
 
 
 def rag_trend(intervention: Intervention, on: datetime.date) -> StackedColumnChart:
-    """How many programmes stood at each RAG at the end of each month, from their history.
+    """How many programmes stood at each RAG at the end of each month, as now known: a RAG
+    entered late counts from the day it took effect (`interventions.models.valid_time`).
 
-    The last column is the day `on` itself. Months before anything was recorded are left out:
-    the record cannot say what it did not hold.
+    The last column is the day `on` itself. Months before any programme was in the plan are
+    left out: the record cannot say what it did not hold.
     """
-    day_after = _start_of(on + datetime.timedelta(days=1))
-    records = list(
-        Programme.history.filter(intervention_id=intervention.pk, history_date__lt=day_after)
+    records = [
+        (pk, rag, kind, valid_from or timezone.localdate(recorded))
+        for pk, rag, kind, recorded, valid_from in Programme.history.filter(
+            Q(valid_from__lte=on) | Q(valid_from__isnull=True, history_date__lte=end_of(on)),
+            intervention_id=intervention.pk,
+        )
         .order_by("history_date", "history_id")
-        .values_list("id", "rag", "history_type", "history_date")
-    )
+        .values_list("id", "rag", "history_type", "history_date", "valid_from")
+    ]
     title = "Programmes by RAG, month by month"
     if not records:
         return StackedColumnChart(
             title,
             unit="programmes",
             category_heading="Month",
-            description="No programme had been recorded by then.",
+            description="No programme was in the plan by then.",
             series=rag_series(),
         )
-    first = timezone.localdate(records[0][3])
-    months = _months_to(on, first)
+    first = min(effective for *_, effective in records)
     categories, values = [], []
-    rags: dict[int, str] = {}
-    position = 0
-    for month in months:
+    for month in _months_to(on, first):
         next_month = (month + datetime.timedelta(days=32)).replace(day=1)
-        cutoff = min(_start_of(next_month), day_after)
-        while position < len(records) and records[position][3] < cutoff:
-            pk, rag, kind, _ = records[position]
-            if kind == "-":
-                rags.pop(pk, None)
-            else:
-                rags[pk] = rag
-            position += 1
-        counts = Counter(rags.values())
+        last_day = min(next_month - datetime.timedelta(days=1), on)
+        # The latest recorded of the changes in effect by the month's last day, per programme.
+        rags: dict[int, str] = {}
+        for pk, rag, kind, effective in records:
+            if effective <= last_day:
+                rags[pk] = "" if kind == "-" else rag
+        counts = Counter(rag for rag in rags.values() if rag)
         categories.append(format_date(month, "M Y"))
         values.append([counts.get(rag.value, 0) for rag in RAG])
     return StackedColumnChart(
@@ -149,9 +145,9 @@ def rag_trend(intervention: Intervention, on: datetime.date) -> StackedColumnCha
         unit="programmes",
         category_heading="Month",
         description=(
-            "Each column counts the programmes at each RAG at the end of the month; the last "
-            f"column is {format_date(on, DATE_FORMAT)}. The record begins on "
-            f"{format_date(first, DATE_FORMAT)}."
+            "Each column counts the programmes at each RAG at the end of the month, as now "
+            f"known; the last column is {format_date(on, DATE_FORMAT)}. The plan's record "
+            f"begins on {format_date(first, DATE_FORMAT)}."
         ),
         categories=categories,
         series=rag_series(),

@@ -13,12 +13,14 @@ from interventions.kit.lists import BaseTable
 
 
 class ChangeTable(BaseTable):
-    """One row per history record: when, who, what, the change and the reason.
+    """One row per history record: when it was recorded, the day it took effect where that
+    was earlier (an import, a change entered late), who, what, the change and the reason.
 
     Exported, the time is a date-and-time cell and the change is the whole entry in one line.
     """
 
-    when = tables.Column(verbose_name="When", accessor="local_when")
+    when = tables.Column(verbose_name="Recorded", accessor="local_when")
+    took_effect = tables.DateColumn(verbose_name="With effect from", format="j M Y", default="")
     who = tables.Column(verbose_name="Who")
     subject = tables.Column(verbose_name="What", attrs={"td": {"class": "app-table__cell--title"}})
     title = tables.Column(verbose_name="Change")

@@ -141,6 +141,9 @@ class Entry:
     part: str = ""  # on an object's timeline, the part of it that changed ("Update for Q1 …")
     url: str = ""
     quote: str = ""  # the text of a new comment, update or change request
+    # The day the change took effect, when that was before the day it was recorded (an
+    # import, a change entered late): `interventions.models.valid_time`.
+    took_effect: datetime.date | None = None
     key: tuple = field(default=(), repr=False)
 
     @property
@@ -152,7 +155,10 @@ class Entry:
         """ "by A. Officer, 3 Jun 2025 14:05" (or "Imported, …")."""
         when = self.local_when
         stamp = f"{when.day} {when:%b %Y %H:%M}"
-        return f"by {self.who}, {stamp}" if self.user_id else f"{self.who}, {stamp}"
+        byline = f"by {self.who}, {stamp}" if self.user_id else f"{self.who}, {stamp}"
+        if self.took_effect:
+            byline += f", with effect from {self.took_effect.day} {self.took_effect:%b %Y}"
+        return byline
 
     @property
     def listed_changes(self) -> list[Change]:
@@ -379,6 +385,7 @@ class Reader:
             part=self.part(record),
             url=self.url(record),
             quote=quote,
+            took_effect=record.valid_from,
             key=(record.history_date, SOURCES.index(model), record.history_id),
         )
 

@@ -37,6 +37,9 @@ from interventions.models.valid_time import ALWAYS
 from reports.choices import ReportStatus
 from reports.models import Report
 
+# How every history record an import writes begins its reason: "Imported from <file>".
+IMPORTED_FROM = "Imported from"
+
 
 class ImportFailed(Exception):
     """The file is not a valid intervention file. Nothing was written."""

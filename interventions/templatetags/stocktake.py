@@ -18,9 +18,22 @@ from interventions.choices import (
     RAG_TAG_COLOURS,
     WORK_STATUS_TAG_COLOURS,
 )
+from interventions.interchange.importer import IMPORTED_FROM
 from interventions.kit.lists import person_name, tag_html
+from interventions.models.valid_time import recorded_late
 
 register = template.Library()
+
+
+@register.filter
+def entered_late(record: Any) -> Any:
+    """The day a report's row was entered, when that was after the day it took effect (a
+    meeting recorded after it was held); None for rows imported from papers, which say
+    where they come from."""
+    if (record.history_change_reason or "").startswith(IMPORTED_FROM):
+        return None
+    return recorded_late(record)
+
 
 # The colour maps by the short names templates use: {% tag_for programme.rag "rag" %}.
 TAG_COLOURS: dict[str, dict[Any, str]] = {

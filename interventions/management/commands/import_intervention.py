@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interventions.interchange.importer import (
+    IMPORTED_FROM,
     ImportFailed,
     ImportRefused,
     InterventionExists,
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             ) from exc
         try:
             intervention = import_intervention(
-                data, reason=f"Imported from {file.name}", name=str(file)
+                data, reason=f"{IMPORTED_FROM} {file.name}", name=str(file)
             )
         except ImportFailed as exc:
             raise CommandError(
