@@ -55,14 +55,14 @@ def report_context(report: Report) -> dict[str, Any]:
     intervention = report.intervention
     snap = snapshots.take(intervention, report.as_of)
     previous = report.previous
-    # The movement is measured from what the previous report said: the record as it stood on
-    # the day it was issued. A report issued outside Stocktake was never built from this
-    # record, so it is compared with what is now known of its date.
+    # The movement is measured from what the previous report said: the record as it stood
+    # when it was issued. A report issued outside Stocktake was never built from this record,
+    # so it is compared with what is now known of its date.
     before = (
         snapshots.take(
             intervention,
             previous.as_of,
-            known_on=None if previous.issued_elsewhere else previous.issued_on,
+            known_on=None if previous.issued_elsewhere else previous.finalised_at,
         )
         if previous
         else None

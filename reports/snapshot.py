@@ -204,8 +204,8 @@ class Snapshot:
     intervention: Intervention
     at: datetime.datetime
     as_of: datetime.date
-    # Empty: as now known. A day: as the record said at the end of that day.
-    known_on: datetime.date | None = None
+    # Empty: as now known. A day (or a moment): as the record said at the end of it.
+    known_on: datetime.date | datetime.datetime | None = None
     title: str = ""
     authority_name: str = ""
     plan: PlanRow | None = None
@@ -251,10 +251,14 @@ class Snapshot:
 
 
 def take(
-    intervention: Intervention, as_of: datetime.date, *, known_on: datetime.date | None = None
+    intervention: Intervention,
+    as_of: datetime.date,
+    *,
+    known_on: datetime.date | datetime.datetime | None = None,
 ) -> Snapshot:
     """The intervention as it stood at the end of `as_of`, UK time: as now known, or as the
-    record said at the end of `known_on` when that is given (the audit view)."""
+    record said at the end of `known_on` (a day, or a moment) when that is given (the audit
+    view)."""
     snap = Snapshot(intervention=intervention, at=end_of(as_of), as_of=as_of, known_on=known_on)
 
     def rows_as_of(model: type[models.Model], **filters: Any) -> list[Any]:

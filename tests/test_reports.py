@@ -22,6 +22,7 @@ from boards.choices import RecommendationStatus
 from interventions.choices import RAG, WorkStatus
 from interventions.management.benchmarking.report_builds import time_builds
 from interventions.models import Theme
+from interventions.models.base import set_effective_date
 from reports import build, pdf, snapshot
 from reports.choices import BuildState, ReportStatus
 from reports.context import report_context as context_of
@@ -642,3 +643,21 @@ def test_building_a_pdf_reads_only_our_own_stylesheet_and_data_uris():
     ):
         with pytest.raises(ValueError, match="only its own static files"):
             fetcher.fetch(elsewhere)
+
+
+def test_movement_shows_a_correction_entered_after_the_previous_report_was_issued(
+    intervention, programme, improvement_team
+):
+    previous = Report.objects.create(intervention=intervention, kind="board", title="Q4", as_of=MAR)
+    issue(previous, improvement_team)  # said: Green
+    programme.rag = RAG.RED  # entered after the issue: it had been Red since February
+    set_effective_date(programme, datetime.date(2025, 2, 14))
+    programme.save()
+
+    report = Report.objects.create(intervention=intervention, kind="board", title="Q1", as_of=JUN)
+    report.previous = report.find_previous()
+    moved = context_of(report)["movement"]
+
+    # What the Board was told in the previous report, against what is now known.
+    assert [(c["old"], c["new"]) for c in moved.rag_changes] == [(RAG.GREEN, RAG.RED)]
+    assert [p.rag for p in snapshot.take(intervention, MAR).programmes] == [RAG.RED]

@@ -54,20 +54,23 @@ def records_as_of(
     model: type[models.Model],
     day: datetime.date,
     *,
-    known_on: datetime.date | None = None,
+    known_on: datetime.date | datetime.datetime | None = None,
     **filters: Any,
 ) -> list[Any]:
     """For each row, the history record that gives its state on `day` (deleted rows left out),
     read in one query; `filters` narrow the history table (e.g. intervention_id=…).
 
     As now known unless `known_on` is given: then only what had been recorded by the end of
-    that day counts. The records are of `model`'s history class, which has no static type."""
+    that day (or by that moment, for a datetime such as the moment a report was issued)
+    counts. The records are of `model`'s history class, which has no static type."""
     history: Any = model.history.model  # type: ignore[attr-defined]  # added by simple-history
     end = end_of(day)
     records = history.objects.filter(**filters).filter(
         Q(valid_from__lte=day) | Q(valid_from__isnull=True, history_date__lte=end)
     )
-    if known_on is not None:
+    if isinstance(known_on, datetime.datetime):
+        records = records.filter(history_date__lte=known_on)
+    elif known_on is not None:
         records = records.filter(history_date__lte=end_of(known_on))
     # The latest recorded of the changes in effect by then: a correction entered later, with
     # an earlier date, replaces what was recorded before it from its own date on.
