@@ -134,6 +134,6 @@ def test_csv_exports_hold_the_text_as_typed_in_a_download(poisoned):
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    reasons = [row[4] for row in rows[1:]]
+    reasons = [row[5] for row in rows[1:]]
     assert PAYLOAD in reasons
-    assert any(PAYLOAD in cell for row in rows[1:] for cell in row[:4])
+    assert any(PAYLOAD in cell for row in rows[1:] for cell in row[:5])
