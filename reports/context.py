@@ -1,6 +1,7 @@
-"""What each kind of report says: the template context for a report to the Board, to the
-Secretary of State or the Envoys' stocktake, assembled from the snapshot of the record at its
-as-of date (`reports.snapshot`), the movement since the previous report and its narrative.
+"""What each kind of report says: the template context for a report to the Board (or to
+whoever oversees the council), to the Secretary of State or the oversight's stocktake,
+assembled from the snapshot of the record at its as-of date (`reports.snapshot`), the movement
+since the previous report and its narrative.
 
 Nothing here renders or stores anything; `reports.pdf` turns this context into HTML and a PDF.
 """
@@ -197,7 +198,9 @@ def _sos_context(report: Report, snap: snapshots.Snapshot, since: datetime.date)
             if report.as_of < m.date <= add_months(report.as_of, 6)
             and m.status != MeetingStatus.CANCELLED
         ],
-        "tab_ids": {b.id for b in snap.boards if b.kind == BoardKind.TRANSFORMATION_ASSURANCE},
+        "main_board_ids": {
+            b.id for b in snap.boards if b.kind == BoardKind.TRANSFORMATION_ASSURANCE
+        },
         "recommendations": snap.recommendations,
     }
 

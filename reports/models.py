@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 from directions.choices import ReportKind
+from interventions.choices import DatePrecision
 from interventions.dates.periods import ReportingPeriod
 from interventions.models.base import History, TimestampedModel
+from interventions.models.intervention import as_precise
 from reports.choices import BuildState, ReportStatus
 
 # A build of even the largest report takes well under a minute; one still unfinished after
@@ -185,6 +187,13 @@ class Report(TimestampedModel):
         blank=True,
         help_text="For a report issued outside Stocktake: the day it was issued.",
     )
+    issued_on_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="For a report issued outside Stocktake: how much of the date the record "
+        "gives; a month or a year is stored as its first day.",
+    )
     issued_by = models.CharField(
         max_length=200,
         blank=True,
@@ -266,6 +275,21 @@ class Report(TimestampedModel):
         if self.finalised_at is None:
             return None
         return timezone.localdate(self.finalised_at)
+
+    @property
+    def issued_on_text(self) -> str:
+        """The day it was issued, as precisely as it is known ("May 2025" for a letter the
+        record dates only by its month)."""
+        day = self.issued_on
+        if day is None:
+            return ""
+        precision = self.issued_on_precision if self.issued_elsewhere else DatePrecision.DAY
+        return as_precise(day, precision)
+
+    def get_kind_display(self) -> str:
+        """The kind as the intervention's model names it ("Envoys' stocktake", "Commissioners'
+        report to the Secretary of State"): `interventions.vocabulary`."""
+        return self.intervention.words.report_label(self.kind)
 
     @property
     def is_final(self) -> bool:
