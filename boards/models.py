@@ -477,7 +477,9 @@ class Recommendation(TimestampedModel):
             ),
         ]
 
-    def get_source_display(self) -> str:
+    # Replaces Django's own, so that every page, table and export names the source as the
+    # intervention's model does.
+    def get_source_display(self) -> str:  # type: ignore[no-redef]
         """The source as the intervention's model names it (`interventions.vocabulary`)."""
         label = str(dict(RecommendationSource.choices).get(self.source, self.source))
         return self.intervention.words.source_label(self.source, label)

@@ -286,7 +286,9 @@ class Report(TimestampedModel):
         precision = self.issued_on_precision if self.issued_elsewhere else DatePrecision.DAY
         return as_precise(day, precision)
 
-    def get_kind_display(self) -> str:
+    # Replaces Django's own, so that every page and PDF names the kind as the intervention's
+    # model does.
+    def get_kind_display(self) -> str:  # type: ignore[no-redef]
         """The kind as the intervention's model names it ("Envoys' stocktake", "Commissioners'
         report to the Secretary of State"): `interventions.vocabulary`."""
         return self.intervention.words.report_label(self.kind)

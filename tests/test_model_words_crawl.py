@@ -152,6 +152,8 @@ def envoys_world(intervention: Intervention) -> dict[str, object]:
     AppointmentFactory(person=envoy, role="lead_envoy")
     BoardMembershipFactory(board=board, person=envoy, role="envoy")
     RecommendationFactory(intervention=intervention, source="envoys_stocktake")
+    # The source stored as "commissioners" means the oversight itself: here, the Envoys.
+    RecommendationFactory(intervention=intervention, source="commissioners")
     for kind in intervention.words.report_kinds:
         Report.objects.create(
             intervention=intervention,

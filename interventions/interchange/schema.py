@@ -768,13 +768,15 @@ class InterventionFile(Strict):
                     )
                 else:
                     # Up the chain from this board: reaching it again is a loop.
-                    seen, above = {board.key}, board.parent
+                    seen: set[str] = {board.key}
+                    above: str | None = board.parent
                     while above is not None and above not in seen:
                         seen.add(above)
                         above = parents.get(above)
                     if above is not None:
                         names.problems.add(
-                            ("boards", b, "parent"), "a board cannot sit under itself"
+                            ("boards", b, "parent"),
+                            "a board cannot sit under itself, directly or through others",
                         )
             for m, membership in enumerate(board.members):
                 names.person(("boards", b, "members", m, "person"), membership.person)
