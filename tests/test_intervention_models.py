@@ -8,7 +8,9 @@ import re
 
 import pytest
 import yaml
+from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -20,6 +22,7 @@ from interventions.access import roles
 from interventions.access.permissions import role_name_in
 from interventions.choices import InterventionModel, Role
 from interventions.dashboard.figures import next_board_meeting
+from interventions.deadlines.engine import deadlines_for
 from interventions.interchange.importer import ImportFailed, parse
 from interventions.vocabulary import VOCABULARIES, words_for
 from reports import build
@@ -371,3 +374,41 @@ def test_an_improvement_assurance_board_chair_runs_their_board():
     BoardMembershipFactory(board=board, person=person, role="chair")
     assert board_permissions.can_run(chair, board)
     assert role_name_in(chair, intervention) == "Board chair"
+
+
+# ------------------------------------------------------------------------- emails
+
+
+def test_no_reminder_email_of_a_commissioners_intervention_says_envoy_or_tab(
+    commissioners, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for key in ("ruth-akinola", "priya-shah", "tom-forrest", "helen-pargetter"):
+        person = commissioners.people.get(key=key)
+        person.user = UserFactory(email=f"{key}@example.org")
+        person.save()
+    call_command(
+        "send_reminders",
+        "--date",
+        "2025-09-10",
+        "--base-url",
+        "https://stocktake.example.org/",
+        stdout=io.StringIO(),
+    )
+
+    assert len(mail.outbox) >= 2
+    bodies = " ".join(
+        [message.subject + message.body for message in mail.outbox]
+        + [html for message in mail.outbox for html, _ in message.alternatives]
+    )
+    assert "Commissioners' six-monthly report to the Secretary of State" in bodies
+    assert not ENVOY_WORDS.search(bodies), ENVOY_WORDS.search(bodies)
+
+
+def test_the_deadlines_say_what_meets_a_duty_in_the_models_words(commissioners):
+    occurrences = deadlines_for(commissioners, datetime.date(2025, 9, 10))
+    met_by = {o.satisfied_by for o in occurrences if o.source == "report"}
+    assert met_by == {
+        "an issued council report to the Commissioners",
+        "an issued Commissioners' report to the Secretary of State",
+    }
