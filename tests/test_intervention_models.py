@@ -412,3 +412,22 @@ def test_the_deadlines_say_what_meets_a_duty_in_the_models_words(commissioners):
         "an issued council report to the Commissioners",
         "an issued Commissioners' report to the Secretary of State",
     }
+
+
+@pytest.mark.parametrize(
+    ("ends_on", "precision", "held_on_31_jan"),
+    [
+        (datetime.date(2024, 1, 1), "day", False),
+        (datetime.date(2024, 1, 1), "month", True),
+        (datetime.date(2024, 1, 1), "year", True),
+        (datetime.date(2023, 1, 1), "year", False),
+    ],
+)
+def test_an_end_known_to_the_month_or_year_runs_to_its_end(ends_on, precision, held_on_31_jan):
+    appointment = AppointmentFactory(
+        starts_on=datetime.date(2022, 3, 1), ends_on=ends_on, ends_on_precision=precision
+    )
+    day = datetime.date(2024, 1, 31)
+    assert appointment.is_current(day) is held_on_31_jan
+    current = type(appointment).objects.filter(pk=appointment.pk).current(day).exists()
+    assert current is held_on_31_jan

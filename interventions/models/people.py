@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from interventions.choices import DatePrecision, Role
+from interventions.dates.fuzzy import add_months
 from interventions.models.base import History, TimestampedModel
 from interventions.models.intervention import as_precise
 from interventions.querysets import AppointmentQuerySet
@@ -126,7 +127,20 @@ class Appointment(TimestampedModel):
     def ends_on_text(self) -> str:
         return as_precise(self.ends_on, self.ends_on_precision) if self.ends_on else ""
 
+    @property
+    def last_day(self) -> datetime.date | None:
+        """The last day it can have been held: an end known only to the month or the year
+        runs to the end of that month or year."""
+        if self.ends_on is None:
+            return None
+        if self.ends_on_precision == DatePrecision.YEAR:
+            return self.ends_on.replace(month=12, day=31)
+        if self.ends_on_precision == DatePrecision.MONTH:
+            return add_months(self.ends_on.replace(day=1), 1) - datetime.timedelta(days=1)
+        return self.ends_on
+
     def is_current(self, on: datetime.date) -> bool:
-        """Whether the appointment is held on the given day."""
+        """Whether the appointment is held on the given day (as `current` in SQL)."""
         started = self.starts_on is None or self.starts_on <= on
-        return started and (self.ends_on is None or on <= self.ends_on)
+        last = self.last_day
+        return started and (last is None or on <= last)
