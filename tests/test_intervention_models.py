@@ -431,3 +431,12 @@ def test_an_end_known_to_the_month_or_year_runs_to_its_end(ends_on, precision, h
     assert appointment.is_current(day) is held_on_31_jan
     current = type(appointment).objects.filter(pk=appointment.pk).current(day).exists()
     assert current is held_on_31_jan
+
+
+def test_the_demo_oversight_user_is_named_as_the_model_names_it(commissioners, settings):
+    settings.DEBUG = True
+    call_command("create_demo_users", commissioners.slug, stdout=io.StringIO())
+    demo = commissioners.people.get(key="demo-envoy")
+    assert demo.name == "Demo Commissioner"
+    assert demo.user.get_full_name() == "Demo Commissioner"
+    assert role_name_in(demo.user, commissioners) == "Commissioner"
