@@ -102,12 +102,14 @@ class ReportQuerySet(models.QuerySet["Report"]):
 
 
 class Report(TimestampedModel):
-    """One report of the intervention (to the Board, to the Secretary of State, or the Envoys'
-    stocktake), built as things stood on its as-of date; once issued it never changes.
+    """One report of the intervention (to the Board or whoever oversees the council, to the
+    Secretary of State, or the oversight's stocktake: which kinds exist, what they are called
+    and who writes them is the intervention's model, `intervention.words`), built as things
+    stood on its as-of date; once issued it never changes.
 
     The facts come from the audited history as of the end of `as_of` (UK time); the narrative
-    (foreword, summary, commentary per section, and for stocktakes the Envoys' judgement per
-    Best Value theme) is written here. Finalising stores the PDF with its SHA-256.
+    (foreword, summary, commentary per section, and for stocktakes the oversight's judgement
+    per Best Value theme) is written here. Finalising stores the PDF with its SHA-256.
 
     A report issued outside Stocktake (before the intervention was tracked here, or produced
     elsewhere) is recorded as issued from the start (`issued_elsewhere`): who issued it, on
@@ -152,15 +154,16 @@ class Report(TimestampedModel):
         default=dict, blank=True, help_text="Commentary for each section, by section key."
     )
     judgements = models.JSONField(
-        "Envoys' judgements",
+        "Judgements",
         default=dict,
         blank=True,
-        help_text="For stocktakes: the Envoys' narrative judgement, by Best Value theme slug.",
+        help_text="For stocktakes: the narrative judgement of those who wrote it (the Envoys, "
+        "the Board), by Best Value theme slug.",
     )
     shared_with_officers = models.BooleanField(
         default=False,
-        help_text="Once issued, council officers may read it too (Envoys and Board members "
-        "always may).",
+        help_text="Once issued, council officers may read it too (the oversight and Board "
+        "members always may).",
     )
     pdf = models.FileField(storage=report_storage, upload_to=report_path, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
@@ -198,7 +201,7 @@ class Report(TimestampedModel):
         max_length=200,
         blank=True,
         help_text="For a report issued outside Stocktake: who issued it, e.g. “Ministerial "
-        "Envoys”.",
+        "Envoys”, “Commissioners”.",
     )
     addressed_to = models.CharField(
         max_length=200, blank=True, help_text="Who it was sent to, e.g. “Minister of State”."
