@@ -13,14 +13,17 @@ import pytest
 from django.urls import reverse
 
 from interventions.access import roles
+from interventions.choices import InterventionModel
 from interventions.models import Intervention
 from reports.models import Report
+from tests.deadline_factories import ReportingDutyFactory
 from tests.factories import (
     AppointmentFactory,
     BoardFactory,
     BoardMembershipFactory,
     DirectionFactory,
     DirectionSetFactory,
+    InterventionFactory,
     MeetingFactory,
     MilestoneFactory,
     PersonFactory,
@@ -132,9 +135,15 @@ def test_no_page_of_a_commissioners_intervention_says_envoy_or_tab(
     assert words_found(pages, ENVOY_WORDS) == {}
 
 
-def envoys_world(intervention: Intervention) -> dict[str, object]:
-    """The factory's Ministerial Envoys intervention with one of everything, and a user in
-    each role named in it."""
+def envoys_world(
+    intervention: Intervention,
+    *,
+    lead_role: str = "lead_envoy",
+    membership_role: str = "envoy",
+) -> dict[str, object]:
+    """The factory's intervention (Ministerial Envoys unless made otherwise) with one of
+    everything, its main board under the model's name, and a user in each role named in
+    it."""
     intervention.public_pages = True
     intervention.save()
     direction_set = DirectionSetFactory(intervention=intervention)
@@ -142,15 +151,13 @@ def envoys_world(intervention: Intervention) -> dict[str, object]:
     programme = ProgrammeFactory(aim__intervention=intervention)
     direction.programmes.add(programme)
     MilestoneFactory(programme=programme)
-    board = BoardFactory(
-        intervention=intervention, key="tab", name="Transformation and Assurance Board"
-    )
+    board = BoardFactory(intervention=intervention, key="main", name=intervention.words.main_board)
     sub = BoardFactory(intervention=intervention, name="Internal Assurance Board", parent=board)
     MeetingFactory(board=board, date=datetime.date(2025, 4, 14), published=True)
     MeetingFactory(board=sub, date=datetime.date(2025, 4, 7))
     envoy = PersonFactory(intervention=intervention, name="Sam Adviser")
-    AppointmentFactory(person=envoy, role="lead_envoy")
-    BoardMembershipFactory(board=board, person=envoy, role="envoy")
+    AppointmentFactory(person=envoy, role=lead_role)
+    BoardMembershipFactory(board=board, person=envoy, role=membership_role)
     RecommendationFactory(intervention=intervention, source="envoys_stocktake")
     # The source stored as "commissioners" means the oversight itself: here, the Envoys.
     RecommendationFactory(intervention=intervention, source="commissioners")
@@ -195,3 +202,46 @@ def test_no_page_of_an_envoys_intervention_says_commissioner(client, interventio
     assert any(path.startswith("/public/") for path in pages)
     assert words_found(pages, ENVOY_WORDS)  # the model's own words are there
     assert words_found(pages, COMMISSIONER_WORDS) == {}
+
+
+def board_world(with_stocktake_duty: bool) -> tuple[Intervention, object]:
+    """An Improvement and Assurance Board intervention with one of everything, and its
+    improvement team member."""
+    intervention = InterventionFactory(model=InterventionModel.IMPROVEMENT_ASSURANCE_BOARD)
+    users = envoys_world(intervention, lead_role="chair", membership_role="chair")
+    if with_stocktake_duty:
+        ReportingDutyFactory(
+            intervention=intervention,
+            report_kind="stocktake",
+            title="The Board's report to the Minister",
+            first_due_months=3,
+            interval_months=3,
+        )
+    return intervention, users[roles.IMPROVEMENT_TEAM]
+
+
+def test_no_page_of_an_improvement_assurance_board_says_envoy_or_commissioner(client):
+    intervention, user = board_world(with_stocktake_duty=False)
+    client.force_login(user)
+
+    pages = crawl(client, intervention)
+
+    assert len(pages) > 20, sorted(pages)
+    assert words_found(pages, COMMISSIONER_WORDS) == {}
+    assert words_found(pages, ENVOY_WORDS) == {}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="The deadline engine names a reporting duty by ReportKind's stored label "
+    "(interventions/deadlines/engine.py: reference = duty.get_report_kind_display()), which "
+    'is "Envoys\' stocktake"; that line is outside this change. It should read '
+    "intervention.words.report_label(duty.report_kind).",
+)
+def test_the_deadlines_of_an_improvement_assurance_boards_stocktake_say_no_envoy(client):
+    intervention, user = board_world(with_stocktake_duty=True)
+    client.force_login(user)
+
+    pages = crawl(client, intervention)
+
+    assert words_found(pages, ENVOY_WORDS) == {}
