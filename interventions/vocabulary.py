@@ -122,7 +122,8 @@ class Vocabulary:
     def source_label(self, source: str, default: str) -> str:
         """A recommendation source's name in this model (its stocktake, its oversight)."""
         if source == STOCKTAKE_SOURCE:
-            return self.stocktake_label or default
+            # A model without a stocktake names such a source as its oversight's report.
+            return self.stocktake_label or f"{self.oversight_body}' report"
         if source == OVERSIGHT_SOURCE:
             return self.oversight_body
         return default

@@ -440,3 +440,12 @@ def test_the_demo_oversight_user_is_named_as_the_model_names_it(commissioners, s
     assert demo.name == "Demo Commissioner"
     assert demo.user.get_full_name() == "Demo Commissioner"
     assert role_name_in(demo.user, commissioners) == "Commissioner"
+
+
+def test_a_recommendation_source_a_model_lacks_is_still_named_in_its_words():
+    commissioners = words_for(InterventionModel.COMMISSIONERS)
+    assert commissioners.source_label("envoys_stocktake", "Envoys' stocktake") == (
+        "Commissioners' report"
+    )
+    sources = dict(commissioners.source_choices([("envoys_stocktake", "x"), ("board", "Board")]))
+    assert sources == {"board": "Board"}
