@@ -26,8 +26,9 @@ class RequirementInline(admin.TabularInline):
 
 @admin.register(Board)
 class BoardAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "intervention", "cadence_months"]
+    list_display = ["name", "kind", "parent", "intervention", "cadence_months"]
     list_filter = ["intervention", "kind"]
+    list_select_related = ["parent", "intervention"]
     inlines = [MembershipInline, RequirementInline]
 
 

@@ -4,7 +4,10 @@ from django.db import models
 
 
 class BoardKind(models.TextChoices):
-    TRANSFORMATION_ASSURANCE = "tab", "Transformation and Assurance Board"
+    # The board that oversees the intervention, whatever the model calls it (Transformation
+    # and Assurance Board, Improvement and Recovery Board …: `intervention.words.main_board`).
+    # The stored value "tab" is kept from the first intervention recorded.
+    TRANSFORMATION_ASSURANCE = "tab", "Main board"
     INTERNAL_ASSURANCE = "internal_assurance", "Internal Assurance Board"
     AUDIT_COMMITTEE = "audit_committee", "Audit Committee"
     STANDARDS = "standards", "Standards committee"

@@ -1,5 +1,7 @@
 """Filters of the boards and recommendations lists."""
 
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 
@@ -32,6 +34,16 @@ class RecommendationFilterSet(BaseFilterSet):
     class Meta:
         model = Recommendation
         fields = ["source", "status", "answered", "overdue", AS_OF]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The sources as the intervention's model names them (no "Envoys' stocktake" in a
+        # Commissioners intervention).
+        intervention = getattr(self.request, "intervention", None)
+        if intervention is not None:
+            self.filters["source"].extra["choices"] = intervention.words.source_choices(
+                RecommendationSource.choices
+            )
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         overdue = response_overdue(as_of(self))

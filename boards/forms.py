@@ -9,7 +9,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from boards.choices import ActionStatus, AttendanceStatus, MeetingStatus, RecommendationStatus
+from boards.choices import (
+    ActionStatus,
+    AttendanceStatus,
+    MeetingStatus,
+    RecommendationSource,
+    RecommendationStatus,
+)
 from boards.models import Action, AgendaItem, Meeting, Paper, Recommendation
 from directions.models import Direction
 from interventions.evidence.services import accepted_extensions, size_text
@@ -302,6 +308,10 @@ class RecommendationForm(VersionedForm):
     def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.intervention = intervention
+        field_of(self, "source", forms.ChoiceField).choices = [
+            ("", "---------"),
+            *intervention.words.source_choices(RecommendationSource.choices),
+        ]
         field_of(self, "meeting", forms.ModelChoiceField).queryset = Meeting.objects.filter(
             board__intervention=intervention
         ).select_related("board")

@@ -1,7 +1,8 @@
 """Running a board: its meetings, agendas, papers, attendance, minutes and action log.
 
 Everyone who can see the intervention reads these pages; only the secretariat (the
-improvement team) changes anything (`boards.permissions`). Papers, exempt ones included, are
+improvement team), and where the model allows it the oversight member who chairs the board,
+changes anything (`boards.permissions.can_run`). Papers, exempt ones included, are
 downloaded through a view that checks the reader can see the intervention.
 """
 
@@ -27,7 +28,7 @@ from boards.forms import (
     PaperForm,
 )
 from boards.models import Action, AgendaItem, Board, Meeting, Paper
-from boards.permissions import is_secretariat_of
+from boards.permissions import can_run
 from directions.models import Direction
 from interventions.kit.downloads import stored_file_response
 from interventions.kit.pages import crumbs_for, intervention_page
@@ -49,9 +50,11 @@ def _meeting(intervention: Intervention, pk: int) -> Meeting:
     )
 
 
-def _secretariat_only(request: HttpRequest, intervention: Intervention) -> None:
-    if not is_secretariat_of(request.user, intervention):
-        raise PermissionDenied("Only the Board's secretariat (the improvement team) does this.")
+def _runners_only(request: HttpRequest, board: Board) -> None:
+    if not can_run(request.user, board):
+        raise PermissionDenied(
+            "Only the board's secretariat (the improvement team) or its chair does this."
+        )
 
 
 @intervention_page
@@ -79,7 +82,7 @@ def meeting_detail(request: HttpRequest, intervention: Intervention, pk: int) ->
         "recommendations": list(meeting.recommendations.select_related("owner")),
         "previous": previous,
         "changes_until": min(meeting.date, today),
-        "can_run": is_secretariat_of(request.user, intervention),
+        "can_run": can_run(request.user, meeting.board),
         "today": today,
     }
     return render(request, "boards/meeting_detail.html", context)
@@ -89,7 +92,7 @@ def meeting_detail(request: HttpRequest, intervention: Intervention, pk: int) ->
 def meeting_create(request: HttpRequest, intervention: Intervention, key: str) -> HttpResponse:
     """Schedule the board's next meeting; the date is suggested from its cadence."""
     board = get_object_or_404(Board, intervention=intervention, key=key)
-    _secretariat_only(request, intervention)
+    _runners_only(request, board)
     suggested = board.next_meeting_date()
     form = MeetingCreateForm(
         request.POST or None, board=board, initial={"date": suggested, "kind": "formal"}
@@ -136,7 +139,7 @@ def _meeting_form_page(
 @intervention_page
 def meeting_edit(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     meeting = _meeting(intervention, pk)
-    _secretariat_only(request, intervention)
+    _runners_only(request, meeting.board)
     form = MeetingForm(request.POST or None, instance=meeting)
 
     return versioned_edit(
@@ -154,7 +157,7 @@ def meeting_edit(request: HttpRequest, intervention: Intervention, pk: int) -> H
 @intervention_page
 def agenda_item_add(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     meeting = _meeting(intervention, pk)
-    _secretariat_only(request, intervention)
+    _runners_only(request, meeting.board)
     position = meeting.agenda_items.count() + 1
     form = AgendaItemForm(
         request.POST or None, intervention=intervention, initial={"position": position}
@@ -178,7 +181,7 @@ def agenda_item_add(request: HttpRequest, intervention: Intervention, pk: int) -
 @intervention_page
 def paper_add(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     meeting = _meeting(intervention, pk)
-    _secretariat_only(request, intervention)
+    _runners_only(request, meeting.board)
     form = PaperForm(request.POST or None, request.FILES or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -209,7 +212,7 @@ def paper_edit(request: HttpRequest, intervention: Intervention, uuid: str) -> H
         meeting__board__intervention=intervention,
         uuid=uuid,
     )
-    _secretariat_only(request, intervention)
+    _runners_only(request, paper.meeting.board)
     form = PaperEditForm(request.POST or None, instance=paper)
     if request.method == "POST" and form.is_valid():
         paper = form.save(commit=False)
@@ -229,7 +232,7 @@ def agenda_item_edit(request: HttpRequest, intervention: Intervention, pk: int) 
         meeting__board__intervention=intervention,
         pk=pk,
     )
-    _secretariat_only(request, intervention)
+    _runners_only(request, item.meeting.board)
     form = AgendaItemForm(request.POST or None, instance=item, intervention=intervention)
     if request.method == "POST" and form.is_valid():
         item = form.save(commit=False)
@@ -244,7 +247,7 @@ def agenda_item_edit(request: HttpRequest, intervention: Intervention, pk: int) 
 @intervention_page
 def attendance_record(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     meeting = _meeting(intervention, pk)
-    _secretariat_only(request, intervention)
+    _runners_only(request, meeting.board)
     form = AttendanceForm(request.POST or None, intervention=intervention)
     if request.method == "POST" and form.is_valid():
         services.record_attendance(meeting, **form.cleaned_data)
@@ -256,7 +259,7 @@ def attendance_record(request: HttpRequest, intervention: Intervention, pk: int)
 @intervention_page
 def action_add(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     meeting = _meeting(intervention, pk)
-    _secretariat_only(request, intervention)
+    _runners_only(request, meeting.board)
     form = ActionForm(request.POST or None, intervention=intervention)
     if request.method == "POST" and form.is_valid():
         action = form.save(commit=False)
@@ -275,7 +278,7 @@ def action_edit(request: HttpRequest, intervention: Intervention, pk: int) -> Ht
         meeting__board__intervention=intervention,
         pk=pk,
     )
-    _secretariat_only(request, intervention)
+    _runners_only(request, action.meeting.board)
     form = ActionStatusForm(request.POST or None, instance=action)
 
     return versioned_edit(

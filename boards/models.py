@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricForeignKey
@@ -29,7 +30,9 @@ VERSION_HELP = "Raised by each saved edit; refuses stale edits."
 
 
 class Board(TimestampedModel):
-    """A board or committee with a part in the intervention (TAB, Internal Assurance Board …)."""
+    """A board or committee with a part in the intervention (the main board, an Internal
+    Assurance Board …). A board may sit under another: a Finance Recovery Board under an
+    Improvement and Recovery Board (`parent`)."""
 
     intervention = models.ForeignKey(
         "interventions.Intervention", on_delete=models.CASCADE, related_name="boards"
@@ -37,6 +40,15 @@ class Board(TimestampedModel):
     key = models.SlugField(max_length=80)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=BoardKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sub_boards",
+        verbose_name="Sits under",
+        help_text="The board this one reports to, for a sub-board.",
+    )
     purpose = models.TextField(blank=True)
     cadence_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Months between meetings."
@@ -61,6 +73,22 @@ class Board(TimestampedModel):
         return reverse(
             "boards:board_detail", kwargs={"slug": self.intervention.slug, "key": self.key}
         )
+
+    def clean(self) -> None:
+        """A sub-board sits under a board of the same intervention, and never under itself
+        or one of its own sub-boards."""
+        super().clean()
+        parent = self.parent
+        if parent is None:
+            return
+        if parent.intervention_id != self.intervention_id:
+            raise ValidationError({"parent": "Choose a board of the same intervention."})
+        seen = {self.pk} if self.pk else set()
+        while parent is not None:
+            if parent.pk in seen:
+                raise ValidationError({"parent": "A board cannot sit under itself."})
+            seen.add(parent.pk)
+            parent = parent.parent
 
     def next_meeting_date(self, after: datetime.date | None = None) -> datetime.date | None:
         """The date the cadence gives for the meeting after the latest one (or after `after`):
@@ -465,6 +493,13 @@ class Recommendation(TimestampedModel):
                 name="recommendation_published_only_when_responded",
             ),
         ]
+
+    # Replaces Django's own, so that every page, table and export names the source as the
+    # intervention's model does.
+    def get_source_display(self) -> str:  # type: ignore[no-redef]
+        """The source as the intervention's model names it (`interventions.vocabulary`)."""
+        label = str(dict(RecommendationSource.choices).get(self.source, self.source))
+        return self.intervention.words.source_label(self.source, label)
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"

@@ -3,27 +3,62 @@
 - The improvement team of an intervention is the Board's secretariat: it creates and edits
   meetings, agendas, papers, attendance, minutes, the action log and recommendations, and may
   record and publish any response. Administrators may do everything.
+- Where the intervention's model lets the oversight run boards (Commissioners, an Improvement
+  and Assurance Board: `words.runs_boards_they_chair`), a member of the oversight runs the
+  boards they chair on the day (a chair's membership of the board): its meetings, agendas,
+  papers, attendance, minutes and action log. Envoys only advise, so they run none.
 - A council officer records and publishes the council's response to the recommendations they
   own.
-- Envoys, Board members and everyone else who can see the intervention read.
+- The oversight, Board members and everyone else who can see the intervention read.
 - Exempt papers are read only by those who can see the intervention, never by the public.
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+from django.utils import timezone
+
+from boards.choices import BoardRole
 from interventions.access import roles
-from interventions.access.permissions import has_role, is_improvement_team_of
+from interventions.access.permissions import has_role, is_improvement_team_of, is_oversight_of
 
 if TYPE_CHECKING:
-    from boards.models import Recommendation
+    from boards.models import Board, Recommendation
     from interventions.access.permissions import User
     from interventions.models import Intervention
 
 
 def is_secretariat_of(user: User, intervention: Intervention) -> bool:
     return is_improvement_team_of(user, intervention)
+
+
+def chairs(user: User, board: Board, on: datetime.date | None = None) -> bool:
+    """The user holds the chair of the board on the day (today unless given)."""
+    if not user.is_authenticated:
+        return False
+    on = on or timezone.localdate()
+    return (
+        board.memberships.filter(role=BoardRole.CHAIR, person__user=user)
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .exists()
+    )
+
+
+def can_run(user: User, board: Board) -> bool:
+    """May change the board's meetings, agendas, papers, attendance, minutes and actions: the
+    secretariat, or a member of the oversight who chairs it where the model lets them."""
+    intervention = board.intervention
+    if is_secretariat_of(user, intervention):
+        return True
+    return (
+        intervention.words.runs_boards_they_chair
+        and is_oversight_of(user, intervention)
+        and chairs(user, board)
+    )
 
 
 def can_respond_to(user: User, recommendation: Recommendation) -> bool:

@@ -49,7 +49,7 @@ def public_recommendations(intervention: Intervention) -> QuerySet[Recommendatio
     return (
         Recommendation.objects.filter(intervention=intervention)
         .with_published_response()
-        .select_related("meeting__board")
+        .select_related("intervention", "meeting__board")
         .order_by("-made_on", "reference")
     )
 

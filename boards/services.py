@@ -28,8 +28,8 @@ def default_response_due(
     intervention: Intervention, made_on: datetime.date, board: Board | None = None
 ) -> datetime.date:
     """When the response to a recommendation made on `made_on` is due, by the intervention's
-    rule: by the next meeting of the board (the Transformation and Assurance Board unless
-    another is given) after that day, or a number of England and Wales working days after it.
+    rule: by the next meeting of the board (the main board, whatever the model calls it,
+    unless another is given) after that day, or a number of England and Wales working days after it.
     With no next meeting scheduled, the working days apply."""
     if intervention.response_due_rule == ResponseDueRule.NEXT_BOARD_MEETING:
         meetings = Meeting.objects.filter(date__gt=made_on).exclude(status=MeetingStatus.CANCELLED)
@@ -37,7 +37,9 @@ def default_response_due(
             meetings = meetings.filter(board=board)
         else:
             meetings = meetings.filter(
-                board__intervention=intervention, board__kind=BoardKind.TRANSFORMATION_ASSURANCE
+                board__intervention=intervention,
+                board__kind=BoardKind.TRANSFORMATION_ASSURANCE,
+                board__parent__isnull=True,
             )
         next_date = meetings.order_by("date").values_list("date", flat=True).first()
         if next_date is not None:

@@ -35,13 +35,14 @@ def board_url(record: Board) -> str:
 class BoardTable(BaseTable):
     name = tables.Column(linkify=board_url, attrs={"a": {"class": "govuk-link"}})
     kind = tables.Column()
+    parent = tables.Column(verbose_name="Sits under", order_by=("parent__name",))
     cadence_months = tables.Column(verbose_name="Meets")
     current_members = NumericColumn(verbose_name="Current members")
     meeting_count = NumericColumn(verbose_name="Meetings")
 
     class Meta(BaseTable.Meta):
         model = Board
-        fields = ["name", "kind", "cadence_months", "current_members", "meeting_count"]
+        fields = ["name", "kind", "parent", "cadence_months", "current_members", "meeting_count"]
         empty_text = "No boards have been recorded for this intervention."
 
     def render_cadence_months(self, value: int) -> str:

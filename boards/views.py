@@ -13,7 +13,7 @@ from django_tables2 import RequestConfig
 
 from boards.filters import BoardFilterSet, RecommendationFilterSet
 from boards.models import Board, Recommendation
-from boards.permissions import can_respond_to, is_secretariat_of
+from boards.permissions import can_respond_to, can_run, is_secretariat_of
 from boards.tables import BoardTable, MeetingTable, MembershipTable, RecommendationTable
 from directions.models import Direction
 from interventions.kit.lists import ObjectListView
@@ -37,7 +37,7 @@ class BoardListView(ObjectListView):
 
     def get_queryset(self) -> QuerySet[Board]:
         today = timezone.localdate()
-        queryset = Board.objects.select_related("intervention").annotate(
+        queryset = Board.objects.select_related("intervention", "parent").annotate(
             current_members=Count(
                 "memberships", filter=held_on(today, "memberships__"), distinct=True
             ),
@@ -69,7 +69,9 @@ class RecommendationListView(ObjectListView):
 
 @intervention_page
 def board_detail(request: HttpRequest, intervention: Intervention, key: str) -> HttpResponse:
-    board = get_object_or_404(Board, intervention=intervention, key=key)
+    board = get_object_or_404(
+        Board.objects.select_related("intervention", "parent"), intervention=intervention, key=key
+    )
     members = MembershipTable(board.memberships.select_related("person", "theme"))
     members.caption = "Members"
     meetings = MeetingTable(board.meetings.select_related("board__intervention"))
@@ -92,7 +94,8 @@ def board_detail(request: HttpRequest, intervention: Intervention, key: str) -> 
         "last_meeting": last_meeting,
         "changes_until": today,
         "next_date": board.next_meeting_date(),
-        "can_run": is_secretariat_of(request.user, intervention),
+        "can_run": can_run(request.user, board),
+        "sub_boards": list(board.sub_boards.order_by("name")),
     }
     return render(request, "boards/board_detail.html", context)
 
@@ -102,7 +105,9 @@ def recommendation_detail(
     request: HttpRequest, intervention: Intervention, pk: int
 ) -> HttpResponse:
     recommendation = get_object_or_404(
-        Recommendation.objects.select_related("owner", "meeting__board").prefetch_related(
+        Recommendation.objects.select_related(
+            "intervention", "owner", "meeting__board"
+        ).prefetch_related(
             Prefetch(
                 "directions",
                 Direction.objects.select_related("parent", "direction_set__intervention"),

@@ -48,8 +48,8 @@ class AppointmentInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "post", "organisation", "intervention", "user"]
-    list_filter = ["intervention"]
+    list_display = ["name", "post", "organisation", "is_organisation", "intervention", "user"]
+    list_filter = ["intervention", "is_organisation"]
     search_fields = ["name", "post", "organisation"]
     list_select_related = ["intervention", "user"]
     raw_id_fields = ["user"]

@@ -4,8 +4,12 @@ from django.db import models
 
 
 class InterventionModel(models.TextChoices):
+    """How the Secretary of State oversees the council; what each model calls its people, its
+    main board and its reports is `interventions.vocabulary`."""
+
     MINISTERIAL_ENVOYS = "ministerial_envoys", "Ministerial Envoys"
     COMMISSIONERS = "commissioners", "Commissioners"
+    IMPROVEMENT_ASSURANCE_BOARD = "improvement_assurance_board", "Improvement and Assurance Board"
 
 
 class InterventionStatus(models.TextChoices):
@@ -39,6 +43,11 @@ class Role(models.TextChoices):
     ENVOY = "envoy", "Ministerial Envoy"
     LEAD_COMMISSIONER = "lead_commissioner", "Lead Commissioner"
     COMMISSIONER = "commissioner", "Commissioner"
+    MANAGING_DIRECTOR_COMMISSIONER = (
+        "managing_director_commissioner",
+        "Managing Director Commissioner",
+    )
+    BOARD_MEMBER = "board_member", "Board member"
     TAB_LEAD = "tab_lead", "Board Lead for a theme"
     CHAIR = "chair", "Chair of the Board"
     MAYOR = "mayor", "Mayor"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db import models
 
 from interventions import schedule
+from interventions.choices import DatePrecision
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -78,8 +79,15 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
 
 class AppointmentQuerySet(models.QuerySet["Appointment"]):
     def current(self, on: datetime.date) -> AppointmentQuerySet:
-        """Appointments held on the given day (an empty start or end is open)."""
+        """Appointments held on the given day (an empty start or end is open). An end known
+        only to the month or the year ("left in January 2024", stored as its first day) is
+        held to the end of that month or year."""
+        month_start = on.replace(day=1)
+        year_start = on.replace(month=1, day=1)
         return self.filter(
             models.Q(starts_on__isnull=True) | models.Q(starts_on__lte=on),
-            models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on),
+            models.Q(ends_on__isnull=True)
+            | models.Q(ends_on_precision=DatePrecision.DAY, ends_on__gte=on)
+            | models.Q(ends_on_precision=DatePrecision.MONTH, ends_on__gte=month_start)
+            | models.Q(ends_on_precision=DatePrecision.YEAR, ends_on__gte=year_start),
         )

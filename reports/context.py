@@ -1,6 +1,7 @@
-"""What each kind of report says: the template context for a report to the Board, to the
-Secretary of State or the Envoys' stocktake, assembled from the snapshot of the record at its
-as-of date (`reports.snapshot`), the movement since the previous report and its narrative.
+"""What each kind of report says: the template context for a report to the Board (or to
+whoever oversees the council), to the Secretary of State or the oversight's stocktake,
+assembled from the snapshot of the record at its as-of date (`reports.snapshot`), the movement
+since the previous report and its narrative.
 
 Nothing here renders or stores anything; `reports.pdf` turns this context into HTML and a PDF.
 """
@@ -14,7 +15,7 @@ from typing import Any
 from django.db import models
 from django.utils.dateformat import format as format_date
 
-from boards.choices import BoardKind, MeetingStatus
+from boards.choices import BoardKind, MeetingStatus, RecommendationSource
 from directions.charts import directions_by_compliance_chart
 from directions.choices import Compliance, ReportKind
 from interventions import schedule
@@ -208,8 +209,15 @@ def _sos_context(report: Report, snap: snapshots.Snapshot, since: datetime.date)
             if report.as_of < m.date <= add_months(report.as_of, 6)
             and m.status != MeetingStatus.CANCELLED
         ],
-        "tab_ids": {b.id for b in snap.boards if b.kind == BoardKind.TRANSFORMATION_ASSURANCE},
+        "main_board_ids": {
+            b.id for b in snap.boards if b.kind == BoardKind.TRANSFORMATION_ASSURANCE
+        },
         "recommendations": snap.recommendations,
+        # A history record names its source by the stored label; the model has its own words.
+        "source_labels": {
+            value: report.intervention.words.source_label(value, str(label))
+            for value, label in RecommendationSource.choices
+        },
     }
 
 

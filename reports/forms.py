@@ -9,9 +9,10 @@ from django import forms
 from django.utils import timezone
 
 from directions.choices import ReportKind
+from interventions.choices import DatePrecision
 from interventions.kit.forms import VersionedForm, field_of
 from interventions.kit.widgets import DateInput
-from interventions.models import Theme
+from interventions.models import Intervention, Theme
 from reports.choices import SECTIONS
 from reports.models import Report
 
@@ -38,12 +39,16 @@ class ReportCreateForm(forms.ModelForm):
             "Board's quarterly report, a day in the quarter it covers (usually its last).",
         }
 
-    def __init__(self, *args: Any, kinds: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        intervention: Intervention,
+        kinds: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        if kinds is not None:
-            field_of(self, "kind", forms.ChoiceField).choices = [
-                c for c in ReportKind.choices if c[0] in kinds
-            ]
+        # The kinds of the intervention's model, as it names them.
+        field_of(self, "kind", forms.ChoiceField).choices = intervention.words.report_choices(kinds)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -57,7 +62,7 @@ class ReportCreateForm(forms.ModelForm):
 
 class ReportNarrativeForm(VersionedForm):
     """The words of a draft: foreword, summary, commentary for each section of its kind and,
-    for a stocktake, the Envoys' judgement for each Best Value theme."""
+    for a stocktake, the oversight's judgement for each Best Value theme."""
 
     reason = forms.CharField(
         label="Reason for the change (optional)",
@@ -92,9 +97,11 @@ class ReportNarrativeForm(VersionedForm):
             )
         self.themes = list(Theme.objects.order_by("position"))
         if report.kind == ReportKind.STOCKTAKE:
+            judgement = f"{report.intervention.words.oversight_possessive} judgement"
+            judgement = judgement[0].upper() + judgement[1:]
             for theme in self.themes:
                 self.fields[f"judgement_{theme.slug}"] = forms.CharField(
-                    label=f"The Envoys' judgement: {theme.name}",
+                    label=f"{judgement}: {theme.name}",
                     required=False,
                     widget=forms.Textarea(attrs={"rows": 5}),
                     initial=report.judgement_for(theme.slug),
@@ -135,6 +142,7 @@ class ReportIssuedElsewhereForm(forms.ModelForm):
             "kind",
             "title",
             "issued_on_date",
+            "issued_on_precision",
             "as_of",
             "issued_by",
             "addressed_to",
@@ -145,6 +153,7 @@ class ReportIssuedElsewhereForm(forms.ModelForm):
         widgets = {
             "kind": forms.RadioSelect,
             "issued_on_date": DateInput(),
+            "issued_on_precision": forms.RadioSelect,
             "as_of": DateInput(),
             "full_council_on": DateInput(),
         }
@@ -152,6 +161,7 @@ class ReportIssuedElsewhereForm(forms.ModelForm):
             "kind": "Kind of report",
             "title": "Title",
             "issued_on_date": "Issued on",
+            "issued_on_precision": "How much of that date the record gives",
             "as_of": "As of (optional)",
             "issued_by": "Issued by",
             "addressed_to": "Addressed to (optional)",
@@ -164,18 +174,26 @@ class ReportIssuedElsewhereForm(forms.ModelForm):
             "title": "As the document gives it.",
             "issued_on_date": "The day it was issued. It counts towards the reporting duty "
             "from that day.",
+            "issued_on_precision": "Day, or month or year when the record dates it no more "
+            "precisely: enter the first day of that month or year above.",
             "as_of": "The day it describes things as they stood. Leave empty if that is the "
             "day it was issued.",
-            "issued_by": "Who issued it, e.g. “Ministerial Envoys”.",
             "addressed_to": "E.g. “Minister of State”.",
             "published_url": "A web address starting https://. Give this, a document "
             "reference, or both.",
-            "document_reference": "What finds the document if it has no web address, e.g. "
-            "“Letter of 21 May 2025 from the Ministerial Envoys”.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        words = self.instance.intervention.words
+        field_of(self, "kind", forms.ChoiceField).choices = words.report_choices()
+        self.fields["issued_by"].help_text = f"Who issued it, e.g. “{words.oversight_body}”."
+        self.fields["document_reference"].help_text = (
+            "What finds the document if it has no web address, e.g. “Letter of 21 May 2025 "
+            f"from the {words.oversight_body}”."
+        )
+        # Most records give the day: a form that does not say so means the day.
+        self.fields["issued_on_precision"].required = False
         self.fields["as_of"].required = False
         self.fields["issued_on_date"].required = True
         self.fields["issued_by"].required = True
@@ -197,6 +215,8 @@ class ReportIssuedElsewhereForm(forms.ModelForm):
             self.add_error("issued_on_date", "The date it was issued must be today or earlier.")
         if not data.get("as_of") and "as_of" not in self.errors and issued_on:
             data["as_of"] = issued_on
+        if not data.get("issued_on_precision"):
+            data["issued_on_precision"] = DatePrecision.DAY
         return data
 
 

@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 from directions.choices import ReportKind
+from interventions.choices import DatePrecision
 from interventions.dates.periods import ReportingPeriod
 from interventions.models.base import History, TimestampedModel
+from interventions.models.intervention import as_precise
 from interventions.models.valid_time import end_of
 from reports.choices import BuildState, ReportStatus
 
@@ -101,12 +103,14 @@ class ReportQuerySet(models.QuerySet["Report"]):
 
 
 class Report(TimestampedModel):
-    """One report of the intervention (to the Board, to the Secretary of State, or the Envoys'
-    stocktake), built as things stood on its as-of date; once issued it never changes.
+    """One report of the intervention (to the Board or whoever oversees the council, to the
+    Secretary of State, or the oversight's stocktake: which kinds exist, what they are called
+    and who writes them is the intervention's model, `intervention.words`), built as things
+    stood on its as-of date; once issued it never changes.
 
     The facts come from the audited history as of the end of `as_of` (UK time); the narrative
-    (foreword, summary, commentary per section, and for stocktakes the Envoys' judgement per
-    Best Value theme) is written here. Finalising stores the PDF with its SHA-256.
+    (foreword, summary, commentary per section, and for stocktakes the oversight's judgement
+    per Best Value theme) is written here. Finalising stores the PDF with its SHA-256.
 
     A report issued outside Stocktake (before the intervention was tracked here, or produced
     elsewhere) is recorded as issued from the start (`issued_elsewhere`): who issued it, on
@@ -151,15 +155,16 @@ class Report(TimestampedModel):
         default=dict, blank=True, help_text="Commentary for each section, by section key."
     )
     judgements = models.JSONField(
-        "Envoys' judgements",
+        "Judgements",
         default=dict,
         blank=True,
-        help_text="For stocktakes: the Envoys' narrative judgement, by Best Value theme slug.",
+        help_text="For stocktakes: the narrative judgement of those who wrote it (the Envoys, "
+        "the Board), by Best Value theme slug.",
     )
     shared_with_officers = models.BooleanField(
         default=False,
-        help_text="Once issued, council officers may read it too (Envoys and Board members "
-        "always may).",
+        help_text="Once issued, council officers may read it too (the oversight and Board "
+        "members always may).",
     )
     pdf = models.FileField(storage=report_storage, upload_to=report_path, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
@@ -186,11 +191,18 @@ class Report(TimestampedModel):
         blank=True,
         help_text="For a report issued outside Stocktake: the day it was issued.",
     )
+    issued_on_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="For a report issued outside Stocktake: how much of the date the record "
+        "gives; a month or a year is stored as its first day.",
+    )
     issued_by = models.CharField(
         max_length=200,
         blank=True,
         help_text="For a report issued outside Stocktake: who issued it, e.g. “Ministerial "
-        "Envoys”.",
+        "Envoys”, “Commissioners”.",
     )
     addressed_to = models.CharField(
         max_length=200, blank=True, help_text="Who it was sent to, e.g. “Minister of State”."
@@ -267,6 +279,23 @@ class Report(TimestampedModel):
         if self.finalised_at is None:
             return None
         return timezone.localdate(self.finalised_at)
+
+    @property
+    def issued_on_text(self) -> str:
+        """The day it was issued, as precisely as it is known ("May 2025" for a letter the
+        record dates only by its month)."""
+        day = self.issued_on
+        if day is None:
+            return ""
+        precision = self.issued_on_precision if self.issued_elsewhere else DatePrecision.DAY
+        return as_precise(day, precision)
+
+    # Replaces Django's own, so that every page and PDF names the kind as the intervention's
+    # model does.
+    def get_kind_display(self) -> str:  # type: ignore[no-redef]
+        """The kind as the intervention's model names it ("Envoys' stocktake", "Commissioners'
+        report to the Secretary of State"): `interventions.vocabulary`."""
+        return self.intervention.words.report_label(self.kind)
 
     @property
     def is_final(self) -> bool:

@@ -1,8 +1,14 @@
 """Who may read, write and issue reports.
 
+- Only the kinds of report the intervention's model has exist in it (`intervention.words`):
+  an Envoys intervention has the delivery report to the Board, the report to the Secretary of
+  State and the Envoys' stocktake; a Commissioners one has the council's report to the
+  Commissioners and the Commissioners' report to the Secretary of State.
 - The improvement team of an intervention creates, edits, builds and issues every kind of
-  report, and reads drafts. Envoys write stocktakes, so they may do the same for stocktakes.
-- Issued reports are read by the improvement team, Envoys and Board members. Council officers
+  report its model has, and reads drafts. The oversight (Envoys, Commissioners …) may do the
+  same for the kinds the model says they write (the Envoys' stocktake; the Commissioners'
+  report to the Secretary of State), and is refused the others.
+- Issued reports are read by the improvement team, the oversight and Board members. Council officers
   read an issued report when the improvement team has shared it with officers (one switch on
   the report's page, which may be set after issue: it changes who reads it, not what it says).
 - Nobody changes an issued report (the model refuses; see `Report.save`).
@@ -19,9 +25,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from directions.choices import ReportKind
 from interventions.access import roles
-from interventions.access.permissions import has_role, is_improvement_team_of, person_in
+from interventions.access.permissions import has_role, is_improvement_team_of, is_oversight_of
 from interventions.querysets import sees_everything
 from reports.choices import ReportStatus
 from reports.models import Report, ReportQuerySet
@@ -31,15 +36,14 @@ if TYPE_CHECKING:
     from interventions.models import Intervention
 
 
-def _envoy_of(user: User, intervention: Intervention) -> bool:
-    return has_role(user, roles.ENVOY) and person_in(user, intervention) is not None
-
-
 def can_write(user: User, intervention: Intervention, kind: str) -> bool:
     """May create, edit, build and issue reports of this kind in the intervention."""
+    words = intervention.words
+    if kind not in words.report_kinds:
+        return False
     if is_improvement_team_of(user, intervention):
         return True
-    return kind == ReportKind.STOCKTAKE and _envoy_of(user, intervention)
+    return words.oversight_writes(kind) and is_oversight_of(user, intervention)
 
 
 def can_edit(user: User, report: Report) -> bool:
@@ -63,16 +67,16 @@ def can_share(user: User, report: Report) -> bool:
 def readable(user: User, intervention: Intervention) -> ReportQuerySet:
     """The intervention's reports the user may read (the caller has checked they can see the
     intervention)."""
-    reports = Report.objects.filter(intervention=intervention)
+    reports = Report.objects.filter(intervention=intervention).select_related("intervention")
     if sees_everything(user) or is_improvement_team_of(user, intervention):
         return reports
     allowed = Q(pk__in=[])
-    if has_role(user, roles.ENVOY) or has_role(user, roles.BOARD_MEMBER):
+    if has_role(user, roles.OVERSIGHT) or has_role(user, roles.BOARD_MEMBER):
         allowed |= Q(status=ReportStatus.FINAL)
     if has_role(user, roles.COUNCIL_OFFICER):
         allowed |= Q(status=ReportStatus.FINAL, shared_with_officers=True)
-    if _envoy_of(user, intervention):
-        allowed |= Q(kind=ReportKind.STOCKTAKE)
+    if is_oversight_of(user, intervention):
+        allowed |= Q(kind__in=intervention.words.oversight_kinds)
     return reports.filter(allowed)
 
 

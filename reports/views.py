@@ -68,7 +68,11 @@ def _report(request: HttpRequest, intervention: Intervention, pk: int) -> Report
 
 
 def _kinds_for(request: HttpRequest, intervention: Intervention) -> list[str]:
-    return [kind for kind in ReportKind.values if can.can_write(request.user, intervention, kind)]
+    return [
+        kind
+        for kind in intervention.words.report_kinds
+        if can.can_write(request.user, intervention, kind)
+    ]
 
 
 @intervention_page
@@ -96,9 +100,10 @@ def report_create(request: HttpRequest, intervention: Intervention) -> HttpRespo
     kinds = _kinds_for(request, intervention)
     if not kinds:
         raise PermissionDenied(
-            "Only the improvement team (and Envoys, for stocktakes) start reports."
+            f"Only the improvement team (and {intervention.words.oversight_plural}, for the "
+            "reports they write) start reports."
         )
-    form = ReportCreateForm(request.POST or None, kinds=kinds)
+    form = ReportCreateForm(request.POST or None, intervention=intervention, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         report = form.save(commit=False)
         report.intervention = intervention

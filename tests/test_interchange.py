@@ -26,6 +26,7 @@ from tests.factories import AuthorityFactory
 DATA = Path(settings.BASE_DIR) / "data"
 TOWER_HAMLETS_2025 = DATA / "tower-hamlets-2025.yaml"
 TOWER_HAMLETS_2014 = DATA / "tower-hamlets-2014.yaml"
+COMMISSIONERS = Path(__file__).resolve().parent / "data" / "commissioners.yaml"
 DOMAIN_APPS = ("interventions", "directions", "boards", "reports")
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +103,11 @@ def empty_the_database() -> None:
 
 @pytest.mark.parametrize(
     ("path", "slug"),
-    [(TOWER_HAMLETS_2025, "tower-hamlets-2025"), (TOWER_HAMLETS_2014, "tower-hamlets-2014")],
+    [
+        (TOWER_HAMLETS_2025, "tower-hamlets-2025"),
+        (TOWER_HAMLETS_2014, "tower-hamlets-2014"),
+        (COMMISSIONERS, "borsetshire-2023"),
+    ],
 )
 def test_export_then_import_into_an_empty_database_then_export_gives_the_same_file(
     tmp_path, path, slug

@@ -5,8 +5,11 @@
   change requests and delegate.
 - A council officer may update the programmes they sponsor or are SRO of, and what has been
   delegated to them (a whole programme or one milestone), while the delegation lasts.
-- Envoys and Board members read everything in their intervention and may comment or
-  challenge; so may anyone else who can see it.
+- The oversight (Envoys, Commissioners, the members of an Improvement and Assurance Board:
+  the role group `roles.OVERSIGHT`) and Board members read everything in their intervention and
+  may comment or challenge; so may anyone else who can see it. What the oversight may also do
+  (write its own reports, run the boards it chairs) is in `reports.permissions` and
+  `boards.permissions`, as the intervention's model gives it.
 - Nobody edits or deletes history, comments or decided change requests.
 
 Seeing an intervention at all is `Intervention.objects.visible_to(user)`.
@@ -21,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from interventions.access import roles
-from interventions.models import Intervention, Milestone, Person, Programme
+from interventions.models import Appointment, Intervention, Milestone, Person, Programme
 from interventions.querysets import MilestoneQuerySet, sees_everything
 
 if TYPE_CHECKING:
@@ -53,6 +56,32 @@ def person_in(user: User, intervention: Intervention) -> Person | None:
     if not user.is_authenticated:
         return None
     return Person.objects.filter(intervention=intervention, user=user).first()
+
+
+def is_oversight_of(user: User, intervention: Intervention) -> bool:
+    """The user oversees the council in this intervention (an Envoy, a Commissioner …)."""
+    return has_role(user, roles.OVERSIGHT) and person_in(user, intervention) is not None
+
+
+def role_name_in(user: User, intervention: Intervention, on: datetime.date | None = None) -> str:
+    """The user's role as the intervention's model names it: a Commissioner is shown as
+    "Commissioner" (or "Lead Commissioner" while appointed as one), never "Envoy"."""
+    if not user.is_authenticated:
+        return ""
+    if sees_everything(user):
+        return roles.ADMINISTRATOR
+    words = intervention.words
+    if has_role(user, roles.OVERSIGHT):
+        on = on or timezone.localdate()
+        held = [
+            appointment.role
+            for appointment in Appointment.objects.filter(
+                person__intervention=intervention, person__user=user, role__in=list(words.roles)
+            ).current(on)
+        ]
+        named = [name for role, name in words.roles.items() if role in held]
+        return named[0] if named else words.oversight
+    return next((name for name in roles.ROLE_NAMES if has_role(user, name)), "")
 
 
 def is_improvement_team_of(user: User, intervention: Intervention) -> bool:

@@ -1,5 +1,8 @@
 """The five roles, as groups with model permissions.
 
+The oversight role (`OVERSIGHT`) is the Envoys of a Ministerial Envoys intervention, the
+Commissioners of a Commissioners one, and so on.
+
 Model permissions say what kind of thing a role may change; which intervention's rows it may
 see is decided by `Intervention.objects.visible_to(user)` (a user sees the interventions in
 which they are a named person; administrators see all).
@@ -11,7 +14,12 @@ from django.contrib.auth.models import Group, Permission
 
 COUNCIL_OFFICER = "Council officer"
 IMPROVEMENT_TEAM = "Improvement team"
+# The people who oversee the council for the Secretary of State, in any model: Envoys,
+# Commissioners, an Improvement and Assurance Board's members. The group keeps its first name,
+# which users never see: what they are called comes from the intervention's model
+# (`interventions.vocabulary`, `permissions.role_name_in`).
 ENVOY = "Envoy"
+OVERSIGHT = ENVOY
 BOARD_MEMBER = "Board member"
 ADMINISTRATOR = "Administrator"
 

@@ -181,11 +181,14 @@ def recommendations_part(
 
 
 def next_board_meeting(intervention: Intervention, on: datetime.date) -> Meeting | None:
-    """The next meeting of the Transformation and Assurance Board on or after `on`."""
+    """The next meeting of the main board (the Transformation and Assurance Board, the
+    Improvement and Recovery Board …, whatever the model calls it) on or after `on`. A sub-board
+    is never the main board, whatever its kind says."""
     return (
         Meeting.objects.filter(
             board__intervention=intervention,
             board__kind=BoardKind.TRANSFORMATION_ASSURANCE,
+            board__parent__isnull=True,
             date__gte=on,
         )
         .exclude(status=MeetingStatus.CANCELLED)

@@ -1,5 +1,5 @@
 """Where an intervention stands: its home page, with figures that lead to the pages behind
-them, and the dashboard an Envoy opens first."""
+them, and the dashboard the oversight (Envoys, Commissioners …) opens first."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from boards.choices import RecommendationStatus
 from boards.models import Board, Meeting, Recommendation
 from directions.choices import Compliance
 from directions.models import Direction
+from interventions.access.permissions import role_name_in
 from interventions.choices import RAG, Phase, WorkStatus
 from interventions.dashboard.figures import dashboard_context
 from interventions.dashboard.forms import AsOfForm
@@ -59,7 +60,7 @@ def intervention_detail(request: HttpRequest, intervention: Intervention) -> Htt
     people_now = (
         Appointment.objects.filter(person__intervention=intervention)
         .current(today)
-        .select_related("person", "theme")
+        .select_related("person__intervention", "theme")
     )
 
     def url(name: str) -> str:
@@ -73,6 +74,7 @@ def intervention_detail(request: HttpRequest, intervention: Intervention) -> Htt
         "section": "overview",
         "crumbs": crumbs_for(None),
         "today": today,
+        "your_role": role_name_in(request.user, intervention, today),
         "direction_totals": direction_totals,
         "directions_by_compliance": count_by(directions, "compliance", Compliance, directions_url),
         "programme_total": programmes.count(),

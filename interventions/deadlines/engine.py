@@ -6,7 +6,7 @@ The sources are:
   Directions"), counted in calendar months from the date of their set of Directions;
 - recurring duties to report, each occurrence met by an issued report of its kind
   (`directions.ReportingDuty`): the quarterly report to the Board (Direction g), the six-monthly
-  report to the Secretary of State (Direction j), the Envoys' stocktake; a recurring Direction
+  report to the Secretary of State (Direction j), the oversight's stocktake; a recurring Direction
   with no reporting duty is listed too, met only by its recorded compliance;
 - milestone ends, the baseline (agreed) end and a forecast end that differs from it;
 - responses to recommendations that have a response date;
@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from boards.choices import MeetingStatus, RecommendationSource
 from boards.models import Meeting, Recommendation
-from directions.choices import Compliance, DeadlineKind, DirectionStatus, ReportKind
+from directions.choices import Compliance, DeadlineKind, DirectionStatus
 from directions.models import Direction, ReportingDuty
 from interventions.choices import WorkStatus
 from interventions.dates.fuzzy import add_months
@@ -75,11 +75,10 @@ class Source(models.TextChoices):
     MEETING = "meeting", "Board meeting"
 
 
-REPORT_WHAT: dict[str, str] = {
-    ReportKind.BOARD: "an issued delivery report to the Board",
-    ReportKind.SOS: "an issued report to the Secretary of State",
-    ReportKind.STOCKTAKE: "an issued Envoys' stocktake report",
-}
+def report_what(intervention: Intervention, kind: str) -> str:
+    """What meets a reporting duty of this kind, in the words of the intervention's model
+    ("an issued Envoys' stocktake report"): `interventions.vocabulary`."""
+    return intervention.words.report_what(kind)
 
 
 @dataclass(frozen=True)
@@ -271,7 +270,7 @@ class _Builder:
                 first = add_months(self.intervention.directions_date, duty.first_due_months or 0)
                 interval = duty.interval_months
                 variations = list(duty.variations.all())
-                reference = duty.get_report_kind_display()
+                reference = self.intervention.words.report_label(duty.report_kind)
                 url = reverse("interventions:deadline_schedules", kwargs={"slug": self.slug})
                 themes = ()
             if first is None:
@@ -297,7 +296,7 @@ class _Builder:
                     source=Source.REPORT,
                     reference=reference,
                     url=url,
-                    satisfied_by=REPORT_WHAT.get(duty.report_kind, "an issued report"),
+                    satisfied_by=report_what(self.intervention, duty.report_kind),
                     satisfied_on=report.issued_on if report else None,
                     satisfied_note=report.title if report else "",
                     responsible=duty.responsible,

@@ -402,7 +402,7 @@ def _schedules(intervention: Intervention) -> list[dict[str, Any]]:
                 "pk": direction.pk,
                 "title": f"Direction {direction.reference}: {direction.short_title}",
                 "as_written": direction.deadline_as_written,
-                "report": duty.get_report_kind_display() if duty else "",
+                "report": intervention.words.report_label(duty.report_kind) if duty else "",
                 "interval": direction.interval_months,
                 "variations": variations,
                 "dates": occurrence_dates(
@@ -426,7 +426,7 @@ def _schedules(intervention: Intervention) -> list[dict[str, Any]]:
                 "pk": duty.pk,
                 "title": duty.title,
                 "as_written": duty.as_written,
-                "report": duty.get_report_kind_display(),
+                "report": intervention.words.report_label(duty.report_kind),
                 "interval": duty.interval_months,
                 "variations": variations,
                 "dates": occurrence_dates(

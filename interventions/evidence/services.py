@@ -1,5 +1,5 @@
 """Evidence and challenge: the files and links behind a reported status, and the comments and
-challenges of Envoys, Board members and officers.
+challenges of the oversight (Envoys, Commissioners …), Board members and officers.
 
 Uploads are checked here, not in the browser: the extension must be one we accept, the content
 must really be of that kind (its first bytes, never the browser's content type), and the size

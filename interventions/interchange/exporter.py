@@ -71,12 +71,16 @@ def build(intervention: Intervention) -> s.InterventionFile:
     direction_sets = intervention.direction_sets.order_by("made_on", "pk").prefetch_related(
         "directions__themes", "directions__programmes", "directions__variations"
     )
-    boards = intervention.boards.order_by("pk").prefetch_related(
-        "memberships__theme",
-        "meetings",
-        "requirements__theme",
-        "requirements__direction__parent",
-        "requirements__direction__direction_set",
+    boards = (
+        intervention.boards.order_by("pk")
+        .select_related("parent")
+        .prefetch_related(
+            "memberships__theme",
+            "meetings",
+            "requirements__theme",
+            "requirements__direction__parent",
+            "requirements__direction__direction_set",
+        )
     )
     recommendations = (
         intervention.recommendations.order_by("made_on", "reference")
@@ -228,6 +232,7 @@ def _build_board(board: Board, keys: _Keys) -> s.BoardIn:
     return _read(
         s.BoardIn,
         board,
+        parent=board.parent.key if board.parent else None,
         requirements=[
             _read(
                 s.RequirementIn,

@@ -139,6 +139,7 @@ class _Writer:
         self.programmes: dict[int, Programme] = {}
         self.milestones: dict[str, Milestone] = {}
         self.directions: dict[str, Direction] = {}
+        self.boards: dict[str, Board] = {}
         # Supersession may point forward in the file, so it is linked once all are written.
         self.pending_supersessions: list[tuple[Direction, str]] = []
         self.pending_set_supersessions: list[tuple[DirectionSet, str]] = []
@@ -222,6 +223,7 @@ class _Writer:
         self.link_superseded()
         for i, board in enumerate(data.boards):
             self.write_board(board, f"boards[{i}]")
+        self.link_sub_boards()
         for i, recommendation in enumerate(data.recommendations):
             self.write_recommendation(recommendation, f"recommendations[{i}]")
         for i, duty in enumerate(data.reporting_duties):
@@ -240,6 +242,7 @@ class _Writer:
                 title=report_in.title,
                 as_of=report_in.as_of or report_in.issued_on,
                 issued_on_date=report_in.issued_on,
+                issued_on_precision=report_in.issued_on_precision,
                 issued_by=report_in.issued_by,
                 addressed_to=report_in.addressed_to,
                 published_url=report_in.published_url,
@@ -408,15 +411,25 @@ class _Writer:
             direction_set.superseded_by = sets[key]
             self.save(direction_set, "direction_sets", since=direction_set.made_on)
 
+    def link_sub_boards(self) -> None:
+        """A sub-board may come before the board it sits under, so it is linked once all
+        are written."""
+        for i, board_in in enumerate(self.data.boards):
+            if board_in.parent is not None:
+                board = self.boards[board_in.key]
+                board.parent = self.boards[board_in.parent]
+                self.save(board, f"boards[{i}]", since=self.start)
+
     def write_board(self, board_in: s.BoardIn, path: str) -> None:
         board = self.save(
             Board(
                 intervention=self.intervention,
-                **board_in.model_dump(exclude={"members", "meetings", "requirements"}),
+                **board_in.model_dump(exclude={"members", "meetings", "requirements", "parent"}),
             ),
             path,
             since=self.start,
         )
+        self.boards[board.key] = board
         for q, requirement in enumerate(board_in.requirements):
             self.save(
                 BoardRequirement(

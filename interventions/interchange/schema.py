@@ -44,6 +44,7 @@ from interventions.choices import (
     WorkStatus,
 )
 from interventions.themes import THEME_SLUGS
+from interventions.vocabulary import words_for
 
 FORMAT_NAME = "stocktake-intervention"
 FORMAT_VERSION = 1
@@ -130,7 +131,9 @@ class InterventionIn(Strict):
     slug: Slug = Field(description="Unique name of the intervention, e.g. `tower-hamlets-2025`.")
     title: Required = Field(description="Title shown on every page.")
     model: Choice[InterventionModel] = Field(
-        description="Ministerial Envoys (advise, monitor) or Commissioners (take over functions).",
+        description="How the council is overseen: `ministerial_envoys` (advise, monitor), "
+        "`commissioners` (take over functions) or `improvement_assurance_board`. It decides "
+        "the words and roles of every page and report.",
     )
     legal_basis: Text = Field(
         "", description="The statutory power, e.g. `Local Government Act 1999, s.15(5)`."
@@ -171,6 +174,11 @@ class PersonIn(Strict):
         "", description="Employer or body, e.g. `London Borough of Tower Hamlets`, `MHCLG`."
     )
     political_group: Text = Field("", description="For a councillor: political group.")
+    is_organisation: bool = Field(
+        False,
+        description="True for a corporate body holding a role (e.g. a firm appointed as "
+        "Commissioner), not an individual.",
+    )
 
     @model_validator(mode="after")
     def named_or_post(self) -> PersonIn:
@@ -183,10 +191,20 @@ class AppointmentIn(Strict):
     person: Key = Field(description="Key of a person in `people`.")
     role: Choice[Role] = Field(description="The role held.")
     theme: ThemeSlug | None = Field(None, description="For a Board Lead: the Best Value theme led.")
-    title: Text = Field("", description="The role as written, e.g. `TAB Lead for Governance`.")
+    title: Text = Field(
+        "", description="The role as written, e.g. `Lead for Governance`, `Finance Commissioner`."
+    )
     starts_on: datetime.date | None = Field(None, description="First day in the role, when known.")
+    starts_on_precision: Choice[DatePrecision] = Field(
+        "day",
+        description="`day`, or `month`/`year` when the record gives no more: `starts_on` is "
+        "then the first day of that month or year.",
+    )
     ends_on: datetime.date | None = Field(
         None, description="Last day in the role; empty while it continues."
+    )
+    ends_on_precision: Choice[DatePrecision] = Field(
+        "day", description="As `starts_on_precision`, for `ends_on`."
     )
     interim: bool = Field(False, description="True for an interim or acting appointment.")
     source: Text = Field("", description="Seed document the appointment comes from.")
@@ -481,7 +499,14 @@ class RequirementIn(Strict):
 class BoardIn(Strict):
     key: Key = Field(description="Unique key in this file, e.g. `tab`.")
     name: Required = Field(description="Name of the board.")
-    kind: Choice[BoardKind] = Field(description="Kind of board.")
+    kind: Choice[BoardKind] = Field(
+        description="Kind of board; `tab` is the main board, whatever the model calls it."
+    )
+    parent: Key | None = Field(
+        None,
+        description="For a sub-board: the key of the board it sits under, e.g. a Finance "
+        "Recovery Board under the Improvement and Recovery Board.",
+    )
     purpose: Text = Field("", description="What it is for.")
     cadence_months: int | None = Field(None, ge=1, le=12, description="Months between meetings.")
     cadence_review_on: datetime.date | None = Field(
@@ -596,7 +621,14 @@ class ReportIssuedIn(Strict):
         None,
         description="The day it describes things as they stood; leave out when it is `issued_on`.",
     )
-    issued_by: Required = Field(description="Who issued it, e.g. `Ministerial Envoys`.")
+    issued_on_precision: Choice[DatePrecision] = Field(
+        "day",
+        description="`day`, or `month`/`year` when the record dates it no more precisely: "
+        "`issued_on` is then the first day of that month or year.",
+    )
+    issued_by: Required = Field(
+        description="Who issued it, e.g. `Ministerial Envoys`, `Commissioners`."
+    )
     addressed_to: Text = Field("", description="Who it was sent to, e.g. `Minister of State`.")
     published_url: Annotated[
         str, StringConstraints(strip_whitespace=True, pattern=r"^(https?://\S+)?$")
@@ -663,8 +695,28 @@ class InterventionFile(Strict):
         self._check_boards(names)
         self._check_recommendations(names)
         self._check_reporting_duties(names)
+        self._check_report_kinds(names)
         names.problems.raise_any()
         return self
+
+    def _check_report_kinds(self, names: _Names) -> None:
+        """Only the kinds of report the intervention's model has (a Commissioners
+        intervention has no Envoys' stocktake)."""
+        words = words_for(self.intervention.model)
+        allowed = ", ".join(words.report_kinds)
+        model = self.intervention.model
+        for d, duty in enumerate(self.reporting_duties):
+            if duty.report not in words.report_kinds:
+                names.problems.add(
+                    ("reporting_duties", d, "report"),
+                    f"a {model} intervention has no {duty.report!r} report (it has {allowed})",
+                )
+        for r, report in enumerate(self.reports_issued):
+            if report.kind not in words.report_kinds:
+                names.problems.add(
+                    ("reports_issued", r, "kind"),
+                    f"a {model} intervention has no {report.kind!r} report (it has {allowed})",
+                )
 
     def _check_people(self, names: _Names) -> None:
         for key in duplicates(person.key for person in self.people):
@@ -706,7 +758,26 @@ class InterventionFile(Strict):
     def _check_boards(self, names: _Names) -> None:
         for key in duplicates(board.key for board in self.boards):
             names.problems.add(("boards",), f"the key {key!r} is used by more than one board")
+        parents = {board.key: board.parent for board in self.boards}
         for b, board in enumerate(self.boards):
+            if board.parent is not None:
+                if board.parent not in parents:
+                    names.problems.add(
+                        ("boards", b, "parent"),
+                        f"expected the key of a board in `boards`, found {board.parent!r}",
+                    )
+                else:
+                    # Up the chain from this board: reaching it again is a loop.
+                    seen: set[str] = {board.key}
+                    above: str | None = board.parent
+                    while above is not None and above not in seen:
+                        seen.add(above)
+                        above = parents.get(above)
+                    if above is not None:
+                        names.problems.add(
+                            ("boards", b, "parent"),
+                            "a board cannot sit under itself, directly or through others",
+                        )
             for m, membership in enumerate(board.members):
                 names.person(("boards", b, "members", m, "person"), membership.person)
             for q, requirement in enumerate(board.requirements):

@@ -47,9 +47,12 @@ def tag_html(value: str, colours: dict[Any, str], label: str | None = None) -> S
 
 
 def person_name(person: Person | None) -> str:
-    """A person as a list shows them: their name, or the post while it is unfilled."""
+    """A person as a list shows them: their name, or the post while it is unfilled; a
+    corporate body holding a role says so ("Acme LLP (organisation)")."""
     if person is None:
         return ""
+    if person.name and person.is_organisation:
+        return f"{person.name} (organisation)"
     return person.name or f"{person.post} (vacant)"
 
 

@@ -10,8 +10,9 @@ from interventions.models.base import History, TimestampedModel
 
 
 class Comment(TimestampedModel):
-    """A challenge or comment by an Envoy, Board member or officer on a programme or milestone.
-    Comments are not edited or deleted: they are part of the record."""
+    """A challenge or comment by the oversight (an Envoy, a Commissioner …), a Board member or
+    an officer on a programme or milestone. Comments are not edited or deleted: they are part
+    of the record."""
 
     programme = models.ForeignKey(
         "interventions.Programme", on_delete=models.CASCADE, related_name="comments"

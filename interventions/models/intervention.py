@@ -17,6 +17,7 @@ from interventions.choices import (
 from interventions.dates.fuzzy import add_months
 from interventions.models.base import History, TimestampedModel
 from interventions.querysets import InterventionQuerySet
+from interventions.vocabulary import Vocabulary, words_for
 
 
 def as_precise(day: datetime.date, precision: str) -> str:
@@ -123,6 +124,12 @@ class Intervention(TimestampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("interventions:intervention_detail", kwargs={"slug": self.slug})
+
+    @property
+    def words(self) -> Vocabulary:
+        """What this intervention's model calls its oversight, main board and reports
+        (`interventions.vocabulary`): `intervention.words.oversight_plural` in a template."""
+        return words_for(self.model)
 
     @property
     def directions_date_text(self) -> str:

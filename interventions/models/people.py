@@ -7,13 +7,18 @@ import datetime
 from django.conf import settings
 from django.db import models
 
-from interventions.choices import Role
+from interventions.choices import DatePrecision, Role
+from interventions.dates.fuzzy import add_months
 from interventions.models.base import History, TimestampedModel
+from interventions.models.intervention import as_precise
 from interventions.querysets import AppointmentQuerySet
 
 
 class Person(TimestampedModel):
     """Someone named in an intervention, or a post not yet filled (a post with no name).
+
+    A corporate body may hold a role too (a firm appointed as Commissioner): it is a person
+    with `is_organisation` set, and reads "Acme LLP (organisation)".
 
     A person may be linked to a user account; that link is what lets the user see the
     intervention.
@@ -29,6 +34,12 @@ class Person(TimestampedModel):
     post = models.CharField(max_length=200, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
     political_group = models.CharField(max_length=100, blank=True)
+    is_organisation = models.BooleanField(
+        "Organisation",
+        default=False,
+        help_text="A corporate body holding a role (e.g. a firm appointed as Commissioner), "
+        "not an individual.",
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -51,6 +62,8 @@ class Person(TimestampedModel):
     def __str__(self) -> str:
         if not self.name:
             return f"{self.post} (post not yet filled)"
+        if self.is_organisation:
+            return f"{self.name} (organisation)"
         return f"{self.name} ({self.post})" if self.post else self.name
 
 
@@ -64,7 +77,21 @@ class Appointment(TimestampedModel):
     )
     title = models.CharField(max_length=200, blank=True, help_text="The role as written.")
     starts_on = models.DateField(null=True, blank=True)
+    starts_on_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How much of the start date the record gives; a month or a year is stored as "
+        "its first day.",
+    )
     ends_on = models.DateField(null=True, blank=True)
+    ends_on_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How much of the end date the record gives; a month or a year is stored as "
+        "its first day.",
+    )
     interim = models.BooleanField(default=False)
     source = models.TextField(blank=True)
     history = History()
@@ -85,7 +112,35 @@ class Appointment(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.person} — {self.title or self.get_role_display()}"
 
+    @property
+    def role_name(self) -> str:
+        """The role as the intervention's model names it ("Lead Envoy", "Managing Director
+        Commissioner"); the role's own label for everyone else."""
+        return self.person.intervention.words.role_label(self.role, self.get_role_display())
+
+    @property
+    def starts_on_text(self) -> str:
+        """The start as precisely as it is known: "3 Mar 2025", "March 2025", "2014"."""
+        return as_precise(self.starts_on, self.starts_on_precision) if self.starts_on else ""
+
+    @property
+    def ends_on_text(self) -> str:
+        return as_precise(self.ends_on, self.ends_on_precision) if self.ends_on else ""
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        """The last day it can have been held: an end known only to the month or the year
+        runs to the end of that month or year."""
+        if self.ends_on is None:
+            return None
+        if self.ends_on_precision == DatePrecision.YEAR:
+            return self.ends_on.replace(month=12, day=31)
+        if self.ends_on_precision == DatePrecision.MONTH:
+            return add_months(self.ends_on.replace(day=1), 1) - datetime.timedelta(days=1)
+        return self.ends_on
+
     def is_current(self, on: datetime.date) -> bool:
-        """Whether the appointment is held on the given day."""
+        """Whether the appointment is held on the given day (as `current` in SQL)."""
         started = self.starts_on is None or self.starts_on <= on
-        return started and (self.ends_on is None or on <= self.ends_on)
+        last = self.last_day
+        return started and (last is None or on <= last)

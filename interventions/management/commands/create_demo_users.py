@@ -16,7 +16,8 @@ from interventions.models.base import set_change_reason
 DEMO_USERS = [
     ("officer", roles.COUNCIL_OFFICER, "Demo council officer"),
     ("improvement", roles.IMPROVEMENT_TEAM, "Demo improvement team member"),
-    ("envoy", roles.ENVOY, "Demo Ministerial Envoy"),
+    # The oversight is named as the intervention's model names it ("Demo Commissioner").
+    ("envoy", roles.OVERSIGHT, "Demo {oversight}"),
     ("board", roles.BOARD_MEMBER, "Demo Board member"),
     ("admin", roles.ADMINISTRATOR, "Demo administrator"),
 ]
@@ -41,7 +42,8 @@ class Command(BaseCommand):
         roles.sync_groups()
         User = get_user_model()
         self.stdout.write(f"Demo users for {intervention.title} (demo only):")
-        for username, role, label in DEMO_USERS:
+        for username, role, template in DEMO_USERS:
+            label = template.format(oversight=intervention.words.oversight)
             password = secrets.token_urlsafe(9)
             user, _ = User.objects.get_or_create(username=username)
             user.first_name, user.last_name = label.split(" ", 1)

@@ -20,12 +20,6 @@ from interventions.models import Intervention
 from reports.build import build_pdf
 from reports.models import Report
 
-DEFAULT_TITLES = {
-    ReportKind.BOARD: "Quarterly delivery report to the Board",
-    ReportKind.SOS: "Report to the Secretary of State",
-    ReportKind.STOCKTAKE: "Envoys' stocktake",
-}
-
 
 class Command(BaseCommand):
     help = "Build a draft report PDF (board, sos or stocktake) as of a date."
@@ -54,7 +48,14 @@ class Command(BaseCommand):
         if not output.parent.is_dir():
             raise CommandError(f"The folder {output.parent} does not exist.")
         kind = options["kind"]
-        title = options["title"] or f"{DEFAULT_TITLES[kind]}, as of {as_of:%-d %B %Y}"
+        words = intervention.words
+        if kind not in words.report_kinds:
+            raise CommandError(
+                f"A {intervention.get_model_display()} intervention has no {kind!r} report. "
+                f"Its kinds: {', '.join(words.report_kinds)}."
+            )
+        # The default title is the kind as the intervention's model names it.
+        title = options["title"] or f"{words.report_label(kind)}, as of {as_of:%-d %B %Y}"
         # The draft is saved only so that the PDF is built exactly as for a saved report
         # (previous report, history); it is rolled back afterwards.
         with transaction.atomic():
