@@ -1,5 +1,6 @@
 """Tables, tags and filters, each on its own."""
 
+import datetime
 from types import SimpleNamespace
 
 import pytest
@@ -169,7 +170,7 @@ def test_directions_filter_by_compliance_and_deadline_kind(intervention):
 @pytest.mark.django_db
 def test_recommendations_filter_by_answered(intervention):
     answered = RecommendationFactory(
-        intervention=intervention, responded_on="2025-06-01", response="Agreed."
+        intervention=intervention, responded_on=datetime.date(2025, 6, 1), response="Agreed."
     )
     waiting = RecommendationFactory(intervention=intervention)
     queryset = Recommendation.objects.all()
