@@ -128,6 +128,7 @@ EXPORT_HEADERS = [
     "Themes",
     "Days left",
     "Link",
+    "Rests on",
 ]
 
 
@@ -145,6 +146,7 @@ def occurrence_row(item: Occurrence, base_url: str = "") -> list[object]:
         item.theme_names,
         item.days_left,
         f"{base_url}{item.url}",
+        item.basis,
     ]
 
 
