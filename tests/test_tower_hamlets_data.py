@@ -157,7 +157,9 @@ def direction(intervention: Intervention, ref: str) -> Direction:
         ("c", "relative", datetime.date(2025, 4, 22)),
         ("d", "relative", datetime.date(2025, 4, 22)),
         ("e", "relative", datetime.date(2025, 4, 22)),
-        ("g", "recurring", datetime.date(2025, 4, 22)),
+        # Three months after 22 Jan 2025 by its words, but the first report goes to the Board's
+        # June 2025 meeting (Envoys' report §1.11): recorded as its first_due.
+        ("g", "recurring", datetime.date(2025, 6, 30)),
         ("j", "recurring", datetime.date(2025, 7, 22)),
         ("h", "event", None),
         ("a", "standing", None),
