@@ -11,7 +11,13 @@ from django.utils import timezone
 from simple_history.models import HistoricForeignKey
 
 from directions import in_force
-from directions.choices import Compliance, DeadlineKind, DirectionStatus, ReportKind
+from directions.choices import (
+    DIRECTION_STATUS_TAG_COLOURS,
+    Compliance,
+    DeadlineKind,
+    DirectionStatus,
+    ReportKind,
+)
 from interventions.choices import DatePrecision
 from interventions.dates.fuzzy import add_months
 from interventions.models.base import History, TimestampedModel
@@ -74,7 +80,7 @@ class DirectionQuerySet(models.QuerySet["Direction"]):
         """Each row annotated with `compliance_recorded_at`: the moment its history first
         recorded the compliance it has now (for "met" with no date: since when it was known).
         A subquery of the same query, so it adds no query per row."""
-        history = Direction.history.model  # type: ignore[attr-defined]  # added by simple-history
+        history = Direction.history.model
         first = (
             history.objects.filter(id=OuterRef("pk"), compliance=OuterRef("compliance"))
             .order_by("history_date", "history_id")
@@ -86,8 +92,15 @@ class DirectionQuerySet(models.QuerySet["Direction"]):
         return self.filter(parent__isnull=True)
 
     def for_list(self) -> DirectionQuerySet:
+        # With what `state_on` reads: the sets and Directions that superseded them.
         return self.select_related(
-            "direction_set", "direction_set__intervention", "parent", "parent__direction_set"
+            "direction_set",
+            "direction_set__intervention",
+            "direction_set__superseded_by",
+            "parent",
+            "parent__direction_set",
+            "superseded_by__direction_set",
+            "parent__superseded_by__direction_set",
         )
 
 
@@ -152,12 +165,12 @@ class DirectionSet(TimestampedModel):
     def state_with_end(self, day: datetime.date) -> tuple[str, datetime.date | None]:
         later = self.superseded_by
         return _state_label(
-            in_force.Window.of(self), self.made_on, day, str(later.label) if later else ""
+            in_force.Window.of(self), self.made_on, day, later.title if later else ""
         )
 
     def state_on(self, day: datetime.date) -> str:
         """Where the set stood on `day`, in words: "Not yet made", "In force", "Superseded by
-        2026-revised, made 1 Mar 2026 on 1 Mar 2026", "Revoked on …", "Expired at the end of …"."""
+        Second Directions on 1 Mar 2026", "Revoked on …", "Expired at the end of …"."""
         return self.state_with_end(day)[0]
 
 
@@ -289,12 +302,24 @@ class Direction(TimestampedModel):
         parent = self.parent if self.parent_id else None
         return in_force.direction_last_day(self, parent, self.direction_set)
 
+    def state_colour(self, day: datetime.date) -> str:
+        """The GOV.UK tag colour of `state_on(day)`."""
+        if self.in_force_on(day):
+            return "green"
+        own = self.parent if self.parent_id else self
+        ended = own if own.status in in_force.ENDED else self.direction_set
+        return (
+            DIRECTION_STATUS_TAG_COLOURS.get(DirectionStatus(ended.status), "grey")
+            if day >= self.direction_set.made_on
+            else "grey"
+        )
+
     def state_on(self, day: datetime.date) -> str:
         """Where the Direction stood on `day`, in words (see `DirectionSet.state_on`): its own
         end or its set's, whichever came first."""
         own = self.parent if self.parent_id else self
         later = own.superseded_by
-        by = f"Direction {later.reference} of {later.direction_set.label}" if later else ""
+        by = f"Direction {later.reference} of {later.direction_set.title}" if later else ""
         set_state, set_end = self.direction_set.state_with_end(day)
         if set_state == "Not yet made":
             return set_state

@@ -432,13 +432,16 @@ class DirectionSetIn(Strict):
                         f"{set_end}: give the Direction the set's status and a date on or "
                         f"before {set_end}",
                     )
-            for j, item in [(None, direction), *enumerate(direction.items)]:
-                where: Location = at if j is None else (*at, "items", j)
-                if item.met_on and item.met_on < made:
+            met: list[tuple[Location, str, datetime.date | None]] = [(at, label, direction.met_on)]
+            met += [
+                ((*at, "items", j), f"{label}, sub-item {item.ref},", item.met_on)
+                for j, item in enumerate(direction.items)
+            ]
+            for where, who, met_on in met:
+                if met_on and met_on < made:
                     problems.add(
                         (*where, "met_on"),
-                        f"{label}{'' if j is None else '.' + direction.items[j].ref} was met on "
-                        f"{item.met_on}, before the Directions were made ({made})",
+                        f"{who} was met on {met_on}, before the Directions were made ({made})",
                     )
 
     def reference(self, direction: DirectionIn, item: DirectionItemIn | None = None) -> str:
