@@ -280,7 +280,7 @@ def test_a_superseded_directions_duties_stop_and_those_missed_before_stay_missed
     items = [
         item
         for item in deadlines_for(commissioners.intervention, THIRD_LIFE)
-        if item.reference == "Direction b"
+        if item.reference == "Direction b (first, made 1 Mar 2019)"  # each names its set
     ]
 
     # Every six months from 1 Sep 2019 until the set was superseded on 1 Jun 2021.

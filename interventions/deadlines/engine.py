@@ -162,6 +162,8 @@ class _Builder:
         self.due_soon_days = due_soon_days or settings.DUE_SOON_DAYS
         self.until = period_end(intervention, as_of)
         self.items: list[Occurrence] = []
+        # With more than one set of Directions, "Direction a" says which set it belongs to.
+        self.several_sets = False
 
     def add(
         self,
@@ -211,6 +213,11 @@ class _Builder:
             )
         )
 
+    def reference(self, direction: Direction) -> str:
+        if self.several_sets:
+            return f"Direction {direction.reference} ({direction.direction_set.label})"
+        return f"Direction {direction.reference}"
+
     def window(self, direction: Direction) -> datetime.date | None:
         """The last day a Direction's duties can fall due: the end of the period, or the day
         before the Direction (or its set) stopped being in force. None when it had not been
@@ -241,7 +248,7 @@ class _Builder:
                 continue
             common: _DirectionDetails = {
                 "source": Source.DIRECTION,
-                "reference": f"Direction {direction.reference}",
+                "reference": self.reference(direction),
                 "url": direction.get_absolute_url(),
                 "themes": tuple(direction.themes.all()),
             }
@@ -292,7 +299,7 @@ class _Builder:
                 first = direction.first_deadline()
                 interval = direction.interval_months
                 variations = list(direction.variations.all())
-                reference = f"Direction {direction.reference}"
+                reference = self.reference(direction)
                 url = direction.get_absolute_url()
                 themes = tuple(direction.themes.all())
                 # A duty tied to a Direction stops with it.
@@ -440,7 +447,7 @@ def deadlines_for(
         .select_related("direction__direction_set__intervention", "responsible")
         .prefetch_related("variations", "direction__variations", "direction__themes")
     )
-    directions = (
+    directions = list(
         Direction.objects.filter(
             direction_set__intervention=intervention,
             parent__isnull=True,
@@ -450,6 +457,9 @@ def deadlines_for(
         .prefetch_related("themes", "variations")
         .with_compliance_recorded_on()
     )
+    sets = {d.direction_set_id for d in directions}
+    sets |= {duty.direction.direction_set_id for duty in duties if duty.direction is not None}
+    builder.several_sets = len(sets) > 1
     builder.directions(directions, {duty.direction_id for duty in duties if duty.direction_id})
     reports = list(Report.objects.issued().filter(intervention=intervention).order_by("as_of"))
     builder.duties(duties, reports)
