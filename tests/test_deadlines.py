@@ -281,6 +281,23 @@ def test_a_revoked_direction_stops_recurring_on_the_day_it_was_revoked(db):
     assert due == [D(2025, 7, 22), D(2026, 1, 22)]
 
 
+def test_a_reporting_duty_stops_when_its_directions_set_is_superseded(db):
+    intervention = InterventionFactory(directions_date=D(2025, 1, 22))
+    duty = sos_duty(intervention)
+    direction_set = duty.direction.direction_set
+    direction_set.status, direction_set.status_changed_on = "superseded", D(2026, 3, 1)
+    direction_set.save()
+
+    items = deadlines_for(intervention, D(2026, 6, 1))
+
+    # Due 22 Jul 2025 and 22 Jan 2026, both missed (no report was issued) and kept as missed;
+    # nothing after the set stopped being in force on 1 Mar 2026.
+    assert [(item.due, item.state) for item in items] == [
+        (D(2025, 7, 22), State.MISSED),
+        (D(2026, 1, 22), State.MISSED),
+    ]
+
+
 def test_a_stocktake_of_its_own_schedule_recurs_once_an_interval_is_agreed(db):
     intervention = InterventionFactory(directions_date=D(2025, 1, 22), duration_months=12)
     duty = ReportingDutyFactory(intervention=intervention, first_due_months=4)
