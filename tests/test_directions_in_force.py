@@ -565,3 +565,15 @@ def test_the_dated_states_and_met_dates_go_out_and_come_back(tmp_path):
     assert g["deadline"]["first_due"] == D(2025, 6, 30)
     assert g["deadline"]["first_due_precision"] == "month"
     assert "§1.11" in g["deadline"]["first_due_source"]
+
+
+def test_the_deadline_list_says_what_paper_a_met_date_rests_on(client, officer, commissioners):
+    a = commissioners.directions["third"]
+    a.compliance, a.met_on, a.compliance_source = "met", D(2023, 5, 1), "Board <minutes> §4"
+    a.save()
+    client.force_login(officer)
+    url = reverse("interventions:deadline_list", kwargs={"slug": commissioners.intervention.slug})
+
+    text = client.get(url).text
+
+    assert "Rests on: Board &lt;minutes&gt; §4" in text

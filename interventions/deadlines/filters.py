@@ -107,7 +107,16 @@ class DeadlineTable(BaseTable):
         order_by = ("due",)
 
     def render_what(self, value: str, record: Occurrence) -> str:
-        return format_html('<a class="govuk-link" href="{}">{}</a>', record.url, value)
+        link = format_html('<a class="govuk-link" href="{}">{}</a>', record.url, value)
+        if not record.basis:
+            return link
+        # Where its due date or met date is recorded, so the row can be traced to a paper.
+        return format_html(
+            '{}<br><span class="govuk-hint govuk-!-font-size-16 govuk-!-margin-bottom-0">'
+            "Rests on: {}</span>",
+            link,
+            record.basis,
+        )
 
     def render_state(self, value: str, record: Occurrence) -> str:
         return tag_html(record.state, STATE_TAG_COLOURS, label=record.state.label)
