@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, Prefetch, QuerySet, Value, When
@@ -16,7 +17,7 @@ from django.utils.dateformat import format as format_date
 from directions.choices import DeadlineKind
 from directions.filters import DirectionFilterSet
 from directions.forms import ComplianceForm
-from directions.models import Direction
+from directions.models import Direction, DirectionSet
 from directions.tables import DirectionTable
 from interventions.access import permissions
 from interventions.dates.schedules import occurrence_dates, period_end
@@ -43,6 +44,9 @@ def in_reading_order(queryset: QuerySet[Direction]) -> QuerySet[Direction]:
 
 
 class DirectionListView(ObjectListView):
+    """The Directions in force on the as-of day; with more than one set, each row says its set.
+    Ended ones are listed when the filter asks (`directions.filters`)."""
+
     queryset = in_reading_order(Direction.objects.for_list().prefetch_related("themes"))
     intervention_field = "direction_set__intervention"
     filterset_class = DirectionFilterSet
@@ -50,6 +54,12 @@ class DirectionListView(ObjectListView):
     title = "Directions"
     item_name = "Directions and sub-items"
     section = "directions"
+
+    def get_table_kwargs(self) -> dict[str, Any]:
+        filterset = getattr(self, "filterset", None)
+        day = filterset.in_force_day if filterset is not None else timezone.localdate()
+        several = DirectionSet.objects.filter(intervention=self.intervention).count() > 1
+        return {"as_of": day, "exclude": () if several else ("direction_set",)}
 
 
 def months(n: int) -> str:
@@ -66,16 +76,27 @@ def explain_deadline(direction: Direction, today: datetime.date) -> list[str]:
     made_on = direction.direction_set.made_on_text
     first = direction.first_deadline()
     first_text = format_date(first, DATE_FORMAT) if first else ""
+    last = direction.last_day_in_force()
+    ended = ""
+    if last is not None and last < today:
+        ended = (
+            f"{direction.state_on(today)}: its duties stopped then, and nothing falls due "
+            "after it. Occurrences missed before it stay on record as missed."
+        )
     match direction.deadline_kind:
         case DeadlineKind.RELATIVE:
             span = months(direction.offset_months or 0)
             if direction.offset_days:
                 span += f" and {direction.offset_days} days"
-            return [f"Due {span} after the date of the Directions ({made_on}): by {first_text}."]
+            due = f"Due {span} after the date of the Directions ({made_on}): by {first_text}."
+            return [due, ended] if ended else [due]
         case DeadlineKind.RECURRING:
+            first_text = direction.first_due_text
             lines = [
                 f"Recurring every {months(direction.interval_months or 0)}; first due {first_text}."
             ]
+            if direction.first_due_source:
+                lines.append(f"The first due date rests on: {direction.first_due_source}.")
             current = [v for v in direction.variations.all() if v.effective_from <= today]
             if current:
                 latest = current[-1]
@@ -84,29 +105,38 @@ def explain_deadline(direction: Direction, today: datetime.date) -> list[str]:
                     f"{months(latest.interval_months)}."
                 )
             intervention = direction.direction_set.intervention
+            until = period_end(intervention, today)
+            if last is not None:
+                until = min(until, last)
             dates = occurrence_dates(
                 first or today,
                 direction.interval_months,
                 [(v.effective_from, v.interval_months) for v in direction.variations.all()],
-                period_end(intervention, today),
+                until,
             )
             upcoming = [day for day in dates if day >= today]
-            lines.append(
-                f"Next due {format_date(upcoming[0], DATE_FORMAT)}."
-                if upcoming
-                else "No occurrence is due before the end of the intervention."
-            )
+            if upcoming:
+                lines.append(f"Next due {format_date(upcoming[0], DATE_FORMAT)}.")
+            elif ended:
+                lines.append(ended)
+            else:
+                lines.append("No occurrence is due before the end of the intervention.")
             return lines
         case DeadlineKind.EVENT:
             event = direction.event or "the event it names"
+            if ended:
+                return [f"Was due each time {event} happened.", ended]
             return [f"Due each time {event} happens; there is no fixed date."]
         case DeadlineKind.STANDING:
+            if ended:
+                return [f"Applied from {made_on}; there was no single deadline.", ended]
             return [
                 f"Applies all through the Direction period, from {made_on}; "
                 "there is no single deadline."
             ]
         case DeadlineKind.FIXED:
-            return [f"Due on {first_text}." if first else "Due on a date not yet recorded."]
+            due = f"Due on {first_text}." if first else "Due on a date not yet recorded."
+            return [due, ended] if ended else [due]
     return []
 
 
@@ -134,13 +164,18 @@ def direction_detail(request: HttpRequest, intervention: Intervention, pk: int) 
     )
     if direction.parent_id:
         crumbs.append((str(direction.parent), direction.parent.get_absolute_url()))
+    today = timezone.localdate()
     context = {
         "intervention": intervention,
         "section": "directions",
         "crumbs": crumbs,
         "direction": direction,
         "can_record_compliance": permissions.is_improvement_team_of(request.user, intervention),
-        "deadline_explained": explain_deadline(direction, timezone.localdate()),
+        "deadline_explained": explain_deadline(direction, today),
+        "state": direction.state_on(today),
+        "state_colour": direction.state_colour(today),
+        "set_state": direction.direction_set.state_on(today),
+        "several_sets": DirectionSet.objects.filter(intervention=intervention).count() > 1,
     }
     return render(request, "directions/direction_detail.html", context)
 

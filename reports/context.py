@@ -23,6 +23,7 @@ from interventions.choices import RAG, Phase, WorkStatus
 from interventions.dates.fuzzy import add_months
 from interventions.kit.charts import Chart
 from interventions.kit.lists import DATE_FORMAT
+from interventions.models.intervention import as_precise
 from interventions.plan.charts import milestones_by_schedule_chart, programmes_by_rag_chart
 from reports import snapshot as snapshots
 from reports.choices import SECTIONS
@@ -178,21 +179,39 @@ def _board_context(report: Report, snap: snapshots.Snapshot) -> dict[str, Any]:
     }
 
 
+def _compliance(snap: snapshots.Snapshot, d: snapshots.DirectionRow) -> dict[str, str]:
+    """A Direction's compliance as a report on `snap.as_of` states it: met only from the day it
+    was met, where that day is recorded; with the set it belongs to when there are several."""
+    value, label = d.compliance, _label(Compliance, d.compliance)
+    if value == Compliance.MET and d.met_on is not None:
+        met_on = as_precise(d.met_on, d.met_on_precision)
+        if d.met_on > snap.as_of:
+            value, label = Compliance.NOT_ASSESSED, f"Not met by then (met on {met_on})"
+        else:
+            label = f"Met on {met_on}"
+    return {
+        "compliance": value,
+        "compliance_label": label,
+        "compliance_source": d.compliance_source,
+        "set_label": snap.set_label(d) if snap.several_sets else "",
+    }
+
+
 def _sos_context(report: Report, snap: snapshots.Snapshot, since: datetime.date) -> dict[str, Any]:
+    rows: list[dict[str, Any]] = [
+        {
+            "direction": d,
+            "reference": snap.reference(d),
+            "is_item": d.parent_id is not None,
+            **_compliance(snap, d),
+        }
+        for d in snap.directions
+    ]
     return {
         "directions_chart": directions_by_compliance_chart(
-            Counter(d.compliance for d in snap.directions)
+            Counter(row["compliance"] for row in rows)
         ),
-        "directions": [
-            {
-                "direction": d,
-                "reference": snap.reference(d),
-                "is_item": d.parent_id is not None,
-                "compliance": d.compliance,
-                "compliance_label": _label(Compliance, d.compliance),
-            }
-            for d in snap.directions
-        ],
+        "directions": rows,
         "aims": [
             {"aim": aim, "programmes": [p for p in snap.programmes if p.aim_id == aim.id]}
             for aim in snap.aims
@@ -233,12 +252,7 @@ def _stocktake_context(report: Report, snap: snapshots.Snapshot) -> dict[str, An
                 "theme": theme,
                 "judgement": report.judgement_for(theme.slug),
                 "directions": [
-                    {
-                        "reference": snap.reference(d),
-                        "direction": d,
-                        "compliance": d.compliance,
-                        "compliance_label": _label(Compliance, d.compliance),
-                    }
+                    {"reference": snap.reference(d), "direction": d, **_compliance(snap, d)}
                     for d in directions
                 ],
                 "programmes": [

@@ -24,6 +24,7 @@ from django.db import models
 
 from boards.choices import RecommendationStatus
 from boards.models import Board, Meeting, Recommendation
+from directions import in_force
 from directions.models import Direction, DirectionSet
 from interventions import schedule
 from interventions.choices import WorkStatus
@@ -38,6 +39,7 @@ from interventions.models import (
     StrategicAim,
     Theme,
 )
+from interventions.models.intervention import as_precise
 from interventions.models.valid_time import end_of, records_as_of
 
 CLOSED_RECOMMENDATION = {RecommendationStatus.CLOSED, RecommendationStatus.IMPLEMENTED}
@@ -105,7 +107,13 @@ class MilestoneRow(Record, Protocol):
 
 
 class DirectionSetRow(Record, Protocol):
+    key: str
+    title: str
     made_on: datetime.date
+    made_on_precision: str
+    status: str
+    status_changed_on: datetime.date | None
+    expires_on: datetime.date | None
 
 
 class DirectionRow(Record, Protocol):
@@ -117,7 +125,13 @@ class DirectionRow(Record, Protocol):
     text: str
     deadline_as_written: str
     compliance: str
+    met_on: datetime.date | None
+    met_on_precision: str
+    compliance_source: str
     evidence: str
+    status: str
+    status_changed_on: datetime.date | None
+    expires_on: datetime.date | None
 
 
 class BoardRow(Record, Protocol):
@@ -243,6 +257,18 @@ class Snapshot:
     def items_of(self, direction: DirectionRow) -> list[DirectionRow]:
         return [d for d in self.directions if d.parent_id == direction.id]
 
+    @property
+    def several_sets(self) -> bool:
+        """More than one set holds the Directions listed: each reference then names its set."""
+        return len({d.direction_set_id for d in self.directions}) > 1
+
+    def set_label(self, direction: DirectionRow) -> str:
+        """The set of a Direction as lists name it: its key and the date it was made."""
+        found = next((s for s in self.direction_sets if s.id == direction.direction_set_id), None)
+        if found is None:
+            return ""
+        return f"{found.key}, made {as_precise(found.made_on, found.made_on_precision)}"
+
     def reference(self, direction: DirectionRow) -> str:
         if direction.parent_id is None:
             return direction.ref
@@ -302,6 +328,19 @@ def take(
             d.position,
         )
 
+    # Only the Directions in force on the as-of day, by the rule the pages use.
+    sets_by_id = {s.id: s for s in snap.direction_sets}
+    directions = [
+        d
+        for d in directions
+        if d.direction_set_id in sets_by_id
+        and in_force.direction_holds(
+            d,
+            by_id.get(d.parent_id) if d.parent_id is not None else None,
+            sets_by_id[d.direction_set_id],
+            as_of,
+        )
+    ]
     snap.directions = sorted(directions, key=reading_order)
     snap.direction_themes = m2m_as_of(Direction, "themes", snap.directions)
     snap.boards = sorted(

@@ -404,11 +404,11 @@ def rows_on(client, url: str) -> list:
     return [row.record for row in page.context["table"].page.object_list]
 
 
-def test_on_1_july_2025_the_boards_second_report_and_the_first_to_the_secretary_of_state_are_next_both_due_22_july(  # noqa: E501
+def test_on_1_july_2025_the_first_report_to_the_secretary_of_state_is_next_due_22_july(
     client, tower_hamlets
 ):
-    # The engine lists occurrences due the same day by their Direction (g before j), so the
-    # Board's quarterly report is the first "next"; the dashboard shows both reports due then.
+    # The Board's first quarterly report was due at its June 2025 meeting (Envoys' report
+    # §1.11), so it is no longer due the same day as the report to the Secretary of State.
     client.force_login(envoy_of(tower_hamlets))
 
     response = client.get(dashboard_url(tower_hamlets, as_of="2025-07-01"))
@@ -416,13 +416,7 @@ def test_on_1_july_2025_the_boards_second_report_and_the_first_to_the_secretary_
     deadlines = response.context["deadlines"]
     assert deadlines["next_report_due"] == datetime.date(2025, 7, 22)
     shown = [(row.occurrence.what, row.occurrence.state) for row in deadlines["next_reports"]]
-    assert shown == [
-        (
-            "Quarterly delivery report to the Transformation and Assurance Board (2nd)",
-            State.UPCOMING,
-        ),
-        ("Six-monthly report to the Secretary of State (1st)", State.UPCOMING),
-    ]
+    assert shown == [("Six-monthly report to the Secretary of State (1st)", State.UPCOMING)]
     html = response.content.decode()
     assert "Due Tuesday 22 July 2025, 21 days after 1 Jul 2025" in html
     assert "Six-monthly report to the Secretary of State (1st)</a> (Direction j)" in html

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -188,10 +189,11 @@ def test_tower_hamlets_2025_gives_the_dates_of_the_directions(tower_hamlets):
         D(2027, 1, 22),
         D(2027, 7, 22),
     ]
-    assert due_dates(items, "Direction g")[:2] == [D(2025, 4, 22), D(2025, 7, 22)]
+    # The first quarterly report goes to the Board's June 2025 meeting (Envoys' report §1.11).
+    assert due_dates(items, "Direction g")[:2] == [D(2025, 6, 30), D(2025, 9, 30)]
     assert due_dates(items, "Envoys' stocktake") == [D(2025, 5, 22)]
     assert all(item.due <= D(2028, 1, 21) for item in items)
-    assert next_due(items, Source.REPORT).due == D(2025, 7, 22)
+    assert next_due(items, Source.REPORT).due == D(2025, 6, 30)  # g's first, at the June meeting
     assert next_due(items, Source.MEETING) is None  # no meeting after 12 May is recorded
 
 
@@ -279,6 +281,23 @@ def test_a_revoked_direction_stops_recurring_on_the_day_it_was_revoked(db):
     assert due == [D(2025, 7, 22), D(2026, 1, 22)]
 
 
+def test_a_reporting_duty_stops_when_its_directions_set_is_superseded(db):
+    intervention = InterventionFactory(directions_date=D(2025, 1, 22))
+    duty = sos_duty(intervention)
+    direction_set = duty.direction.direction_set
+    direction_set.status, direction_set.status_changed_on = "superseded", D(2026, 3, 1)
+    direction_set.save()
+
+    items = deadlines_for(intervention, D(2026, 6, 1))
+
+    # Due 22 Jul 2025 and 22 Jan 2026, both missed (no report was issued) and kept as missed;
+    # nothing after the set stopped being in force on 1 Mar 2026.
+    assert [(item.due, item.state) for item in items] == [
+        (D(2025, 7, 22), State.MISSED),
+        (D(2026, 1, 22), State.MISSED),
+    ]
+
+
 def test_a_stocktake_of_its_own_schedule_recurs_once_an_interval_is_agreed(db):
     intervention = InterventionFactory(directions_date=D(2025, 1, 22), duration_months=12)
     duty = ReportingDutyFactory(intervention=intervention, first_due_months=4)
@@ -344,13 +363,17 @@ def test_meetings_are_met_when_held_and_cancelled_ones_are_left_out(db):
     assert states == [(D(2025, 4, 14), State.MET_ON_TIME), (D(2025, 5, 12), State.MISSED)]
 
 
-def test_a_direction_recorded_as_met_without_a_date_says_so(db):
+def test_a_direction_recorded_as_met_without_a_date_says_so_from_the_day_it_was_recorded(db):
     intervention = InterventionFactory()
     DirectionFactory(direction_set=DirectionSetFactory(intervention=intervention), compliance="met")
+    today = timezone.localdate()
 
-    (item,) = deadlines_for(intervention, D(2025, 6, 1))
+    (item,) = deadlines_for(intervention, today)
+    # Recorded today: on an earlier day nobody had recorded it met, so it was missed then.
+    (before,) = deadlines_for(intervention, D(2025, 6, 1))
 
     assert item.state == State.MET
+    assert before.state == State.MISSED
 
 
 def test_deadlines_are_only_the_interventions_own(db):
@@ -432,13 +455,46 @@ def test_the_command_lists_one_row_per_occurrence(tower_hamlets):
     lines = text.splitlines()
 
     assert len(lines) == len(deadlines_for(tower_hamlets, D(2025, 6, 1)))
+    assert any(line.startswith("2025-07-22") and "Direction j" in line for line in lines)
+
+
+def test_the_command_says_c_d_and_e_were_met_on_14_april_2025_and_where_that_is_recorded(
+    tower_hamlets,
+):
+    lines = run("tower-hamlets-2025", "--as-of", "2025-06-01").splitlines()
+
+    for ref in "cde":
+        (line,) = [line for line in lines if f"Direction {ref} " in line]
+        assert line.startswith("2025-04-22  Met on time")
+        assert "(met 2025-04-14)" in line
+        assert "Envoys' first stocktake report, 21 May 2025, §1.9" in line
+
+
+def test_the_command_says_gs_first_report_is_due_at_the_june_2025_meeting(tower_hamlets):
+    lines = run("tower-hamlets-2025", "--as-of", "2025-06-01").splitlines()
+
+    first = next(line for line in lines if "Direction g" in line)
+    assert first.startswith("2025-06-30  Upcoming")
+    assert "§1.11" in first and "June 2025 meeting" in first
+    # No report of g is missed in April any more.
+    assert not any("Direction g" in line and "Missed" in line for line in lines)
+
+
+def test_the_command_shows_an_undated_met_direction_as_missed_before_it_was_recorded(
+    tower_hamlets,
+):
+    # Direction b is recorded met with no date (the seeds do not give the day the recruitment
+    # began): as of 1 June 2025 nobody had recorded it in Stocktake yet.
+    lines = run("tower-hamlets-2025", "--as-of", "2025-06-01").splitlines()
+    today = run("tower-hamlets-2025").splitlines()
+
+    assert any(line.startswith("2025-02-22  Missed") and "Direction b" in line for line in lines)
     assert any(
         line.startswith("2025-02-22")
         and "Direction b" in line
         and "Met (date not recorded)" in line
-        for line in lines
+        for line in today
     )
-    assert any(line.startswith("2025-07-22") and "Direction j" in line for line in lines)
 
 
 def test_the_command_writes_csv(tower_hamlets):
@@ -449,6 +505,10 @@ def test_the_command_writes_csv(tower_hamlets):
     )
 
     assert rows[0][:5] == ["Due", "What", "Kind", "Source", "State"]
+    assert rows[0][-1] == "Rests on"
+    (cultural_change,) = [row for row in rows if row[3] == "Direction c"]
+    assert cultural_change[5] == "2025-04-14"
+    assert "§1.9" in cultural_change[-1]
     sos = [row for row in rows if row[3] == "Direction j"]
     assert sos[0][0] == "2025-07-22"
     assert sos[0][4] == "Upcoming"

@@ -157,7 +157,9 @@ def direction(intervention: Intervention, ref: str) -> Direction:
         ("c", "relative", datetime.date(2025, 4, 22)),
         ("d", "relative", datetime.date(2025, 4, 22)),
         ("e", "relative", datetime.date(2025, 4, 22)),
-        ("g", "recurring", datetime.date(2025, 4, 22)),
+        # Three months after 22 Jan 2025 by its words, but the first report goes to the Board's
+        # June 2025 meeting (Envoys' report §1.11): recorded as its first_due.
+        ("g", "recurring", datetime.date(2025, 6, 30)),
         ("j", "recurring", datetime.date(2025, 7, 22)),
         ("h", "event", None),
         ("a", "standing", None),
@@ -370,3 +372,35 @@ def test_a_directions_page_says_its_text_is_the_proposed_text_and_where_it_comes
     assert "Representations by" in page and "25 Nov 2024" in page
     assert "as proposed on 12 November 2024" in page
     assert "2024-11-12-mhclg-proposed-directions.txt" in page
+
+
+@pytest.mark.parametrize("ref", ["c", "d", "e"])
+def test_c_d_and_e_were_met_on_14_april_2025_as_the_envoys_report_records(
+    client, tower_hamlets, ref
+):
+    """§1.9 of the Envoys' report of 21 May 2025: the Board's inaugural meeting on 14 April
+    2025 "formally agreed these plans as a first iteration"."""
+    user = UserFactory(role=roles.ENVOY)
+    PersonFactory(intervention=tower_hamlets, user=user)
+    client.force_login(user)
+    found = direction(tower_hamlets, ref)
+
+    page = client.get(found.get_absolute_url()).text
+
+    assert (found.compliance, found.met_on) == ("met", datetime.date(2025, 4, 14))
+    assert "Met on" in page and "14 Apr 2025" in page
+    assert "Envoys&#x27; first stocktake report, 21 May 2025, §1.9" in page
+
+
+def test_gs_first_report_is_due_at_the_june_2025_board_meeting(client, tower_hamlets):
+    """§1.11: "The first one will come to the June 2025 meeting"; the day is not given."""
+    user = UserFactory(role=roles.ENVOY)
+    PersonFactory(intervention=tower_hamlets, user=user)
+    client.force_login(user)
+    g = direction(tower_hamlets, "g")
+
+    page = client.get(g.get_absolute_url()).text
+
+    assert (g.first_due, g.first_due_precision) == (datetime.date(2025, 6, 30), "month")
+    assert "first due June 2025" in page
+    assert "§1.11" in page

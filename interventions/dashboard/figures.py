@@ -25,6 +25,7 @@ from django.utils.dateformat import format as format_date
 from boards.choices import BoardKind, MeetingStatus
 from boards.models import Meeting, Recommendation, response_overdue
 from directions.charts import directions_by_compliance_chart
+from directions.in_force import direction_in_force
 from directions.models import Direction
 from interventions.choices import RAG
 from interventions.deadlines.engine import (
@@ -72,16 +73,22 @@ class Links:
 
 
 def directions_part(intervention: Intervention, links: Links) -> dict[str, object]:
-    directions = Direction.objects.for_intervention(intervention)
+    """Directions and sub-items in force on the dashboard's day, by compliance."""
+    directions = Direction.objects.for_intervention(intervention).in_force_on(links.on)
     totals = directions.aggregate(
         directions=Count("pk", filter=Q(parent__isnull=True)),
         items=Count("pk", filter=Q(parent__isnull=False)),
     )
     counts = dict(directions.order_by().values_list("compliance").annotate(n=Count("pk")))
     chart = directions_by_compliance_chart(
-        counts, lambda value: links.url("directions:direction_list", compliance=value)
+        counts,
+        lambda value: links.url("directions:direction_list", dated=True, compliance=value),
     )
-    return {"totals": totals, "chart": chart}
+    return {
+        "totals": totals,
+        "chart": chart,
+        "url": links.url("directions:direction_list", dated=True),
+    }
 
 
 def programmes_by_rag(intervention: Intervention, links: Links) -> BarChart:
@@ -261,8 +268,12 @@ def themes_part(intervention: Intervention, links: Links) -> dict[str, object]:
         .values_list("theme_id", "programme__rag")
         .annotate(n=Count("programme_id"))
     }
+    # Only the Directions in force on the dashboard's day.
     direction_counts = dict(
-        Direction.themes.through.objects.filter(direction__direction_set__intervention=intervention)
+        Direction.themes.through.objects.filter(
+            direction_in_force(links.on, "direction__"),
+            direction__direction_set__intervention=intervention,
+        )
         .values_list("theme_id")
         .annotate(n=Count("direction_id"))
     )
@@ -295,7 +306,7 @@ def themes_part(intervention: Intervention, links: Links) -> dict[str, object]:
                 theme.name,
                 direction_counts.get(theme.pk, 0),
                 BLUE,
-                links.url("directions:direction_list", theme=theme.pk),
+                links.url("directions:direction_list", dated=True, theme=theme.pk),
             )
             for theme in themes
         ],

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from boards.choices import MeetingStatus, RecommendationSource
 from boards.models import Meeting, Recommendation
-from directions.choices import Compliance, DeadlineKind, DirectionStatus
+from directions.choices import Compliance, DeadlineKind
 from directions.models import Direction, ReportingDuty
 from interventions.choices import WorkStatus
 from interventions.dates.fuzzy import add_months
@@ -98,6 +98,8 @@ class Occurrence:
     as_of: datetime.date
     responsible: Person | None = None
     themes: tuple[Theme, ...] = field(default=())
+    # The paper it rests on: where the date it was met, or its due date, is recorded.
+    basis: str = ""
 
     @property
     def state_label(self) -> str:
@@ -160,6 +162,8 @@ class _Builder:
         self.due_soon_days = due_soon_days or settings.DUE_SOON_DAYS
         self.until = period_end(intervention, as_of)
         self.items: list[Occurrence] = []
+        # With more than one set of Directions, "Direction a" says which set it belongs to.
+        self.several_sets = False
 
     def add(
         self,
@@ -176,9 +180,13 @@ class _Builder:
         satisfied_note: str = "",
         responsible: Person | None = None,
         themes: tuple[Theme, ...] = (),
+        basis: str = "",
+        met_basis: str = "",
     ) -> None:
         if satisfied_on is not None and satisfied_on > self.as_of:
             satisfied_on, satisfied_note = None, ""
+        if satisfied_on is not None or met_undated:
+            basis = "; ".join(part for part in (basis, met_basis) if part)
         state = state_of(
             due,
             self.as_of,
@@ -201,31 +209,54 @@ class _Builder:
                 as_of=self.as_of,
                 responsible=responsible,
                 themes=themes,
+                basis=basis,
             )
         )
+
+    def reference(self, direction: Direction) -> str:
+        if self.several_sets:
+            return f"Direction {direction.reference} ({direction.direction_set.label})"
+        return f"Direction {direction.reference}"
+
+    def window(self, direction: Direction) -> datetime.date | None:
+        """The last day a Direction's duties can fall due: the end of the period, or the day
+        before the Direction (or its set) stopped being in force. None when it had not been
+        made by the as-of date: as things stood then, it did not exist."""
+        if direction.direction_set.made_on > self.as_of:
+            return None
+        last = direction.last_day_in_force()
+        return self.until if last is None else min(self.until, last)
+
+    def met(self, direction: Direction, *counted: str) -> tuple[datetime.date | None, bool]:
+        """When a Direction's recorded compliance (one of `counted`) met it, as things stood on
+        the as-of date: from its `met_on` when recorded; with no date, "met (date not
+        recorded)" only from the day that compliance was first recorded."""
+        if direction.compliance not in counted:
+            return None, False
+        if direction.met_on is not None:
+            return direction.met_on, False
+        known = direction.compliance_known_on()
+        return None, known is not None and known <= self.as_of
 
     # Directions ---------------------------------------------------------------------------
 
     def directions(self, directions: Iterable[Direction], with_duty: set[int]) -> None:
         for direction in directions:
-            until = self.until
-            if direction.status != DirectionStatus.IN_FORCE:
-                if direction.status_changed_on is None:
-                    continue
-                until = min(until, direction.status_changed_on)
+            until = self.window(direction)
             first = direction.first_deadline()
-            if first is None:
+            if first is None or until is None:
                 continue
             common: _DirectionDetails = {
                 "source": Source.DIRECTION,
-                "reference": f"Direction {direction.reference}",
+                "reference": self.reference(direction),
                 "url": direction.get_absolute_url(),
                 "themes": tuple(direction.themes.all()),
             }
-            met = direction.compliance == Compliance.MET
+            source = direction.compliance_source
             if direction.deadline_kind == DeadlineKind.RECURRING:
                 if direction.pk in with_duty:
                     continue  # listed with its reports, below
+                met_on, undated = self.met(direction, Compliance.MET, Compliance.ONGOING)
                 variations = [
                     (v.effective_from, v.interval_months) for v in direction.variations.all()
                 ]
@@ -236,16 +267,24 @@ class _Builder:
                         due=due,
                         what=f"{direction.short_title or direction.reference} ({_ordinal(number)})",
                         satisfied_by="compliance with the Direction recorded as met",
-                        met_undated=met or direction.compliance == Compliance.ONGOING,
+                        satisfied_on=met_on,
+                        met_undated=undated,
+                        satisfied_note="Compliance recorded" if met_on else "",
+                        basis=direction.first_due_source if number == 1 else "",
+                        met_basis=source,
                         **common,
                     )
             elif first <= until:
+                met_on, undated = self.met(direction, Compliance.MET)
                 self.add(
                     uid=f"direction-{direction.pk}",
                     due=first,
                     what=direction.short_title or direction.text[:120],
                     satisfied_by="compliance with the Direction recorded as met",
-                    met_undated=met,
+                    satisfied_on=met_on,
+                    met_undated=undated,
+                    satisfied_note="Met" if met_on else "",
+                    met_basis=source,
                     **common,
                 )
 
@@ -254,18 +293,18 @@ class _Builder:
     def duties(self, duties: Iterable[ReportingDuty], reports: Sequence[Report]) -> None:
         for duty in duties:
             direction = duty.direction
-            until = self.until
+            until: datetime.date | None = self.until
+            basis = ""
             if direction is not None:
                 first = direction.first_deadline()
                 interval = direction.interval_months
                 variations = list(direction.variations.all())
-                reference = f"Direction {direction.reference}"
+                reference = self.reference(direction)
                 url = direction.get_absolute_url()
                 themes = tuple(direction.themes.all())
-                if direction.status != DirectionStatus.IN_FORCE:
-                    if direction.status_changed_on is None:
-                        continue
-                    until = min(until, direction.status_changed_on)
+                # A duty tied to a Direction stops with it.
+                until = self.window(direction)
+                basis = direction.first_due_source
             else:
                 first = add_months(self.intervention.directions_date, duty.first_due_months or 0)
                 interval = duty.interval_months
@@ -273,7 +312,7 @@ class _Builder:
                 reference = self.intervention.words.report_label(duty.report_kind)
                 url = reverse("interventions:deadline_schedules", kwargs={"slug": self.slug})
                 themes = ()
-            if first is None:
+            if first is None or until is None:
                 continue
             dates = occurrence_dates(
                 first, interval, [(v.effective_from, v.interval_months) for v in variations], until
@@ -301,6 +340,7 @@ class _Builder:
                     satisfied_note=report.title if report else "",
                     responsible=duty.responsible,
                     themes=themes,
+                    basis=basis if number == 1 else "",
                 )
 
     # Milestones -----------------------------------------------------------------------------
@@ -407,7 +447,7 @@ def deadlines_for(
         .select_related("direction__direction_set__intervention", "responsible")
         .prefetch_related("variations", "direction__variations", "direction__themes")
     )
-    directions = (
+    directions = list(
         Direction.objects.filter(
             direction_set__intervention=intervention,
             parent__isnull=True,
@@ -415,7 +455,11 @@ def deadlines_for(
         )
         .select_related("direction_set__intervention")
         .prefetch_related("themes", "variations")
+        .with_compliance_recorded_on()
     )
+    sets = {d.direction_set_id for d in directions}
+    sets |= {duty.direction.direction_set_id for duty in duties if duty.direction is not None}
+    builder.several_sets = len(sets) > 1
     builder.directions(directions, {duty.direction_id for duty in duties if duty.direction_id})
     reports = list(Report.objects.issued().filter(intervention=intervention).order_by("as_of"))
     builder.duties(duties, reports)

@@ -107,7 +107,16 @@ class DeadlineTable(BaseTable):
         order_by = ("due",)
 
     def render_what(self, value: str, record: Occurrence) -> str:
-        return format_html('<a class="govuk-link" href="{}">{}</a>', record.url, value)
+        link = format_html('<a class="govuk-link" href="{}">{}</a>', record.url, value)
+        if not record.basis:
+            return link
+        # Where its due date or met date is recorded, so the row can be traced to a paper.
+        return format_html(
+            '{}<br><span class="govuk-hint govuk-!-font-size-16 govuk-!-margin-bottom-0">'
+            "Rests on: {}</span>",
+            link,
+            record.basis,
+        )
 
     def render_state(self, value: str, record: Occurrence) -> str:
         return tag_html(record.state, STATE_TAG_COLOURS, label=record.state.label)
@@ -128,6 +137,7 @@ EXPORT_HEADERS = [
     "Themes",
     "Days left",
     "Link",
+    "Rests on",
 ]
 
 
@@ -145,6 +155,7 @@ def occurrence_row(item: Occurrence, base_url: str = "") -> list[object]:
         item.theme_names,
         item.days_left,
         f"{base_url}{item.url}",
+        item.basis,
     ]
 
 

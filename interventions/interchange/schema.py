@@ -235,6 +235,15 @@ class DeadlineIn(Strict):
         None,
         description="recurring: first occurrence, when not one interval after the Directions date.",
     )
+    first_due_precision: Choice[DatePrecision] = Field(
+        "day",
+        description="As `made_on_precision`, for `first_due` (`month`: due in that month, "
+        "counted as its last day).",
+    )
+    first_due_source: Text = Field(
+        "",
+        description="recurring: who set `first_due` and the paper and paragraph that record it.",
+    )
     due_on: datetime.date | None = Field(None, description="fixed: the date.")
     event: Text = Field(
         "", description="event: what triggers the duty, e.g. `a Board recommendation`."
@@ -284,7 +293,21 @@ class DirectionItemIn(Strict):
     compliance: Choice[Compliance] = Field(
         "not_assessed", description="Compliance status of the sub-item."
     )
+    met_on: datetime.date | None = Field(
+        None, description="With compliance `met`: the day it was met, where a paper gives it."
+    )
+    met_on_precision: Choice[DatePrecision] = Field(
+        "day", description="As `made_on_precision`, for `met_on`."
+    )
+    compliance_source: Text = Field(
+        "", description="Where the compliance is recorded: the paper and paragraph."
+    )
     evidence: Text = Field("", description="Evidence notes for the sub-item.")
+
+    @model_validator(mode="after")
+    def met_date_fits(self) -> DirectionItemIn:
+        _check_met_on(self.compliance, self.met_on)
+        return self
 
 
 class DirectionIn(Strict):
@@ -300,6 +323,17 @@ class DirectionIn(Strict):
     )
     deadline: DeadlineIn = Field(description="When it must be done.")
     compliance: Choice[Compliance] = Field("not_assessed", description="Compliance status.")
+    met_on: datetime.date | None = Field(
+        None, description="With compliance `met`: the day it was met, where a paper gives it."
+    )
+    met_on_precision: Choice[DatePrecision] = Field(
+        "day", description="As `made_on_precision`, for `met_on`."
+    )
+    compliance_source: Text = Field(
+        "",
+        description="Where the compliance is recorded: the paper and paragraph, e.g. "
+        "`Envoys' first stocktake report, 21 May 2025, §1.9`.",
+    )
     evidence: Text = Field("", description="Evidence notes for the compliance status.")
     programmes: list[int] = Field(
         default_factory=list, description="Numbers of the programmes that deliver it."
@@ -308,10 +342,15 @@ class DirectionIn(Strict):
         "in_force", description="In force, revoked, superseded …"
     )
     status_changed_on: datetime.date | None = Field(
-        None, description="When it was revoked, superseded or expired."
+        None,
+        description="The day it was revoked, superseded or expired: from then on it is not in "
+        "force.",
     )
     superseded_by: Text = Field(
         "", description="`SET/REF` of the Direction that replaced it, e.g. `2026-revised/c`."
+    )
+    expires_on: datetime.date | None = Field(
+        None, description="The last day it is in force, when it ends before its set."
     )
     items: list[DirectionItemIn] = Field(default_factory=list, description="Sub-items i, ii, iii …")
 
@@ -321,6 +360,7 @@ class DirectionIn(Strict):
         for ref in duplicates(item.ref for item in self.items):
             problems.add(("items",), f"sub-item {ref!r} appears more than once")
         problems.raise_any()
+        _check_met_on(self.compliance, self.met_on)
         return self
 
 
@@ -340,7 +380,15 @@ class DirectionSetIn(Strict):
         None, description="Closing date for the council's representations."
     )
     status: Choice[DirectionStatus] = Field("in_force", description="Status of the whole set.")
+    status_changed_on: datetime.date | None = Field(
+        None,
+        description="The day the set was superseded, revoked or expired: from then on it is not "
+        "in force.",
+    )
     superseded_by: Key | None = Field(None, description="Key of the later set that replaced it.")
+    expires_on: datetime.date | None = Field(
+        None, description="The last day the set is in force (“up to and including”), if stated."
+    )
     source: Text = Field("", description="Seed document.")
     directions: list[DirectionIn] = Field(
         default_factory=list, description="The Directions, a, b, c …"
@@ -351,8 +399,68 @@ class DirectionSetIn(Strict):
         problems = Problems()
         for ref in duplicates(direction.ref for direction in self.directions):
             problems.add(("directions",), f"Direction {ref!r} appears more than once")
+        self._check_dates(problems)
         problems.raise_any()
         return self
+
+    def _check_dates(self, problems: Problems) -> None:
+        """Dates that contradict each other: an end before the set was made, a Direction still
+        in force after its set ended, compliance met before the Directions were made."""
+        made = self.made_on
+        name = f"the set {self.key!r}"
+        if self.status_changed_on and self.status_changed_on < made:
+            problems.add(
+                ("status_changed_on",),
+                f"{name} is {self.status} on {self.status_changed_on}, before it was made "
+                f"(made_on {made})",
+            )
+        if self.expires_on and self.expires_on < made:
+            problems.add(
+                ("expires_on",), f"{name} expires on {self.expires_on}, before it was made ({made})"
+            )
+        if self.superseded_by and self.status != DirectionStatus.SUPERSEDED:
+            problems.add(
+                ("superseded_by",),
+                f"{name} names the set that superseded it ({self.superseded_by!r}) but its "
+                f"status is {self.status!r}, not 'superseded'",
+            )
+        set_end = _end_of(self.status, self.status_changed_on, self.expires_on)
+        for i, direction in enumerate(self.directions):
+            at: Location = ("directions", i)
+            label = f"Direction {direction.ref} of {name}"
+            if direction.status_changed_on and direction.status_changed_on < made:
+                problems.add(
+                    (*at, "status_changed_on"),
+                    f"{label} is {direction.status} on {direction.status_changed_on}, before the "
+                    f"set was made (made_on {made})",
+                )
+            if direction.expires_on and direction.expires_on < made:
+                problems.add(
+                    (*at, "expires_on"),
+                    f"{label} expires on {direction.expires_on}, before the set was made ({made})",
+                )
+            if set_end is not None and self.status in _ENDED:
+                own_end = _end_of(
+                    direction.status, direction.status_changed_on, direction.expires_on
+                )
+                if own_end is None or own_end > set_end:
+                    problems.add(
+                        (*at, "status"),
+                        f"{label} is still in force after the set was {self.status} on "
+                        f"{set_end}: give the Direction the set's status and a date on or "
+                        f"before {set_end}",
+                    )
+            met: list[tuple[Location, str, datetime.date | None]] = [(at, label, direction.met_on)]
+            met += [
+                ((*at, "items", j), f"{label}, sub-item {item.ref},", item.met_on)
+                for j, item in enumerate(direction.items)
+            ]
+            for where, who, met_on in met:
+                if met_on and met_on < made:
+                    problems.add(
+                        (*where, "met_on"),
+                        f"{who} was met on {met_on}, before the Directions were made ({made})",
+                    )
 
     def reference(self, direction: DirectionIn, item: DirectionItemIn | None = None) -> str:
         """How the file names one of the set's Directions or sub-items: `SET/REF`."""
@@ -365,6 +473,31 @@ class DirectionSetIn(Strict):
             yield self.reference(direction)
             for item in direction.items:
                 yield self.reference(direction, item)
+
+
+_ENDED = (DirectionStatus.SUPERSEDED, DirectionStatus.REVOKED, DirectionStatus.EXPIRED)
+
+
+def _end_of(
+    status: str, changed_on: datetime.date | None, expires_on: datetime.date | None
+) -> datetime.date | None:
+    """The first day a set or Direction is no longer in force, by its own fields, when known
+    (the rule of `directions.in_force`, for a file's values)."""
+    ends = []
+    if status in _ENDED and changed_on is not None:
+        ends.append(changed_on)
+    if expires_on is not None:
+        ends.append(expires_on + datetime.timedelta(days=1))
+    return min(ends, default=None)
+
+
+def _check_met_on(compliance: str, met_on: datetime.date | None) -> None:
+    if met_on is None:
+        return
+    if compliance != Compliance.MET:
+        raise ValueError(f"met_on is given ({met_on}) but compliance is {compliance!r}, not 'met'")
+    if met_on > datetime.date.today():  # noqa: DTZ011  # a date, compared with today's
+        raise ValueError(f"met_on ({met_on}) is in the future")
 
 
 class Tracked(Strict):
@@ -737,12 +870,30 @@ class InterventionFile(Strict):
         keys = [direction_set.key for direction_set in self.direction_sets]
         for key in duplicates(keys):
             names.problems.add(("direction_sets",), f"the key {key!r} is used by more than one set")
+        made = {direction_set.key: direction_set.made_on for direction_set in self.direction_sets}
+        ended = self.intervention.end_date
         for d, direction_set in enumerate(self.direction_sets):
             at: Location = ("direction_sets", d)
             later = direction_set.superseded_by
             if later is not None and (later not in keys or later == direction_set.key):
                 names.problems.add(
                     (*at, "superseded_by"), "expected the key of another set in `direction_sets`"
+                )
+            elif later is not None:
+                on = direction_set.status_changed_on
+                if made[later] < direction_set.made_on or (on is not None and made[later] > on):
+                    names.problems.add(
+                        (*at, "superseded_by"),
+                        f"the set {direction_set.key!r} (made {direction_set.made_on}) is "
+                        f"superseded{f' on {on}' if on else ''} by {later!r}, made on "
+                        f"{made[later]}: a set is superseded by one made after it, on or before "
+                        "the day it is superseded",
+                    )
+            if ended is not None and direction_set.made_on > ended:
+                names.problems.add(
+                    (*at, "made_on"),
+                    f"the set {direction_set.key!r} is made on {direction_set.made_on}, after "
+                    f"the intervention ended (end_date {ended})",
                 )
             for i, direction in enumerate(direction_set.directions):
                 direction_at = (*at, "directions", i)

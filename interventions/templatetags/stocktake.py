@@ -48,6 +48,7 @@ TAG_COLOURS: dict[str, dict[Any, str]] = {
 }
 
 WIDGET_CLASSES = [
+    (forms.CheckboxInput, "govuk-checkboxes__input"),
     (forms.DateInput, "govuk-input govuk-input--width-10"),
     (forms.NumberInput, "govuk-input govuk-input--width-4"),
     (forms.Select, "govuk-select"),
@@ -80,6 +81,12 @@ def govuk_widget(field: BoundField) -> SafeString:
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_checkbox(field: BoundField) -> bool:
+    """A single yes/no box, which GOV.UK lays out with its label after it."""
+    return isinstance(field.field.widget, forms.CheckboxInput)
 
 
 @register.filter

@@ -12,7 +12,8 @@ from interventions.models import Intervention
 class Command(BaseCommand):
     help = (
         "List every dated obligation of an intervention, one row per occurrence (due date, "
-        "what, source reference, state), with states as of today or --as-of."
+        "what, source reference, state, and the paper a met date or due date rests on), with "
+        "states as of today or --as-of."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,4 +40,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{item.due.isoformat()}  {item.state.label:<{state_width}}  "
                 f"{item.reference:<{width}}  {item.what}"
+                + (f"  (met {item.satisfied_on.isoformat()})" if item.satisfied_on else "")
+                + (f"  [rests on: {item.basis}]" if item.basis else "")
             )
