@@ -84,7 +84,8 @@ def directions_part(intervention: Intervention, links: Links) -> dict[str, objec
 
 
 def programmes_by_rag(intervention: Intervention, links: Links) -> BarChart:
-    programmes = Programme.objects.filter(intervention=intervention)
+    # Today's RAGs, of the programmes in the plan today (as the list it links to shows).
+    programmes = Programme.objects.filter(intervention=intervention).open_on(timezone.localdate())
     counts = dict(programmes.order_by().values_list("rag").annotate(n=Count("pk")))
     return programmes_by_rag_chart(
         counts, url_for=lambda value: links.url("interventions:programme_list", rag=value)
@@ -257,7 +258,9 @@ def themes_part(intervention: Intervention, links: Links) -> dict[str, object]:
     programme_counts = {
         (theme_id, rag): n
         for theme_id, rag, n in Programme.themes.through.objects.filter(
-            programme__intervention=intervention
+            programme__in=Programme.objects.filter(intervention=intervention).open_on(
+                timezone.localdate()
+            )
         )
         .values_list("theme_id", "programme__rag")
         .annotate(n=Count("programme_id"))
