@@ -79,7 +79,7 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
     def with_former_number(self, intervention: Intervention, number: int) -> Programme | None:
         """The programme of `intervention` that last had `number` before it was renumbered
         (by when the renumbering was recorded), or None if none ever had it."""
-        history = self.model.history.model  # type: ignore[attr-defined]  # simple-history's
+        history = self.model.history.model
         record = (
             history.objects.filter(intervention_id=intervention.pk, number=number)
             .order_by("-history_date", "-history_id")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.db.models import Prefetch, QuerySet
@@ -26,6 +26,7 @@ from interventions.plan.tables import (
     ProgrammeMilestoneTable,
     ProgrammeTable,
 )
+from interventions.querysets import ProgrammeQuerySet
 from interventions.work.items import period_updates_context
 
 
@@ -49,7 +50,7 @@ class ProgrammeListView(ObjectListView):
     template_name = "interventions/programme_list.html"
 
     def get_queryset(self) -> QuerySet[Programme]:
-        queryset = super().get_queryset()
+        queryset = cast(ProgrammeQuerySet, super().get_queryset())
         if ProgrammeFilterSet.shows_closed(self.request.GET):
             return queryset
         return queryset.open_on(timezone.localdate())

@@ -5,29 +5,40 @@ with its errors and changes nothing."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from interventions.kit.forms import field_of
 from interventions.kit.widgets import DateInput, GovukRadioSelect
 from interventions.models import Intervention, Programme, StrategicAim
 from interventions.models.plan import long_date
 
+# django-stubs makes the model choice fields generic; Django's own classes are not subscriptable.
+if TYPE_CHECKING:
+    _AimField = forms.ModelChoiceField[StrategicAim]
+    _ProgrammeField = forms.ModelChoiceField[Programme]
+    _ProgrammesField = forms.ModelMultipleChoiceField[Programme]
+else:
+    _AimField = forms.ModelChoiceField
+    _ProgrammeField = forms.ModelChoiceField
+    _ProgrammesField = forms.ModelMultipleChoiceField
 
-class AimChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+
+class AimChoice(_AimField):
+    def label_from_instance(self, obj: StrategicAim) -> str:
         return f"Aim {obj.number}: {obj.title}"
 
 
-class ProgrammeChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class ProgrammeChoice(_ProgrammeField):
+    def label_from_instance(self, obj: Programme) -> str:
         return f"Programme {obj.number}: {obj.title}"
 
 
-class ProgrammesChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class ProgrammesChoice(_ProgrammesField):
+    def label_from_instance(self, obj: Programme) -> str:
         return f"Programme {obj.number}: {obj.title}"
 
 
@@ -112,7 +123,7 @@ class AddProgrammeForm(PlanChangeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["aim"].queryset = self.open_aims()  # type: ignore[attr-defined]
+        field_of(self, "aim", AimChoice).queryset = self.open_aims()
 
     def clean_number(self) -> int:
         number: int = self.cleaned_data["number"]
@@ -181,8 +192,8 @@ class MoveProgrammeForm(PlanChangeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = self.open_programmes()  # type: ignore[attr-defined]
-        self.fields["aim"].queryset = self.open_aims()  # type: ignore[attr-defined]
+        field_of(self, "programme", ProgrammeChoice).queryset = self.open_programmes()
+        field_of(self, "aim", AimChoice).queryset = self.open_aims()
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -218,8 +229,8 @@ class MergeForm(PlanChangeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         programmes = self.open_programmes().order_by("number")
-        self.fields["merged"].queryset = programmes  # type: ignore[attr-defined]
-        self.fields["into"].queryset = programmes  # type: ignore[attr-defined]
+        field_of(self, "merged", ProgrammesChoice).queryset = programmes
+        field_of(self, "into", ProgrammeChoice).queryset = programmes
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -238,7 +249,7 @@ class CloseProgrammeForm(PlanChangeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = self.open_programmes()  # type: ignore[attr-defined]
+        field_of(self, "programme", ProgrammeChoice).queryset = self.open_programmes()
         self.fields["reason"].label = "Why does it close?"
 
     def clean(self) -> dict[str, Any]:
@@ -253,7 +264,7 @@ class CloseAimForm(PlanChangeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["aim"].queryset = self.open_aims()  # type: ignore[attr-defined]
+        field_of(self, "aim", AimChoice).queryset = self.open_aims()
         self.fields["reason"].label = "Why does it close?"
 
     def clean(self) -> dict[str, Any]:
