@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interventions.choices import WorkStatus
+from interventions.dashboard.figures import rag_trend
 from interventions.models import Milestone, Programme, StrategicAim
 from interventions.updates import plan_changes
 from reports import snapshot
@@ -466,6 +467,9 @@ def test_tower_hamlets_eleven_programmes_become_four(
     assert listed.context["table"].paginator.count == 4
     everything = client.get(url(intervention, "programme_list") + "?closed=true")
     assert everything.context["table"].paginator.count == 11
+    assert "Merged into" not in listed.content.decode()
+    assert "Merged into" in everything.content.decode()
+    assert "1 Nov 2025" in everything.content.decode()
 
 
 def test_an_old_number_leads_to_the_programme_that_had_it(
@@ -570,3 +574,11 @@ def test_the_programme_list_makes_the_same_queries_at_ten_times_the_programmes(
     ten_times = _programme_list_queries(client, intervention, shown)
 
     assert ten_times == once
+
+
+def test_the_rag_trend_stops_counting_a_programme_once_it_closes(intervention, eleven):
+    plan_changes.close_programme(eleven[3], on=timezone.localdate(), reason="Stopped")
+
+    chart = rag_trend(intervention, timezone.localdate())
+
+    assert sum(chart.values[-1]) == 10

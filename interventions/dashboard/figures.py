@@ -116,7 +116,7 @@ def rag_trend(intervention: Intervention, on: datetime.date) -> StackedColumnCha
     records = list(
         Programme.history.filter(intervention_id=intervention.pk, history_date__lt=day_after)
         .order_by("history_date", "history_id")
-        .values_list("id", "rag", "history_type", "history_date")
+        .values_list("id", "rag", "history_type", "history_date", "closed_on")
     )
     title = "Programmes by RAG, month by month"
     if not records:
@@ -130,19 +130,23 @@ def rag_trend(intervention: Intervention, on: datetime.date) -> StackedColumnCha
     first = timezone.localdate(records[0][3])
     months = _months_to(on, first)
     categories, values = [], []
-    rags: dict[int, str] = {}
+    rags: dict[int, tuple[str, datetime.date | None]] = {}
     position = 0
     for month in months:
         next_month = (month + datetime.timedelta(days=32)).replace(day=1)
         cutoff = min(_start_of(next_month), day_after)
+        last_day = min(next_month - datetime.timedelta(days=1), on)
         while position < len(records) and records[position][3] < cutoff:
-            pk, rag, kind, _ = records[position]
+            pk, rag, kind, _, closed_on = records[position]
             if kind == "-":
                 rags.pop(pk, None)
             else:
-                rags[pk] = rag
+                rags[pk] = (rag, closed_on)
             position += 1
-        counts = Counter(rags.values())
+        # A programme closed (or merged) by the month's end is no longer in the plan.
+        counts = Counter(
+            rag for rag, closed_on in rags.values() if closed_on is None or closed_on > last_day
+        )
         categories.append(format_date(month, "M Y"))
         values.append([counts.get(rag.value, 0) for rag in RAG])
     return StackedColumnChart(

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django_tables2 import RequestConfig
+from django_tables2 import RequestConfig, Table
 
 from directions.models import Direction
 from interventions.access.permissions import can_change_plan
@@ -54,6 +54,13 @@ class ProgrammeListView(ObjectListView):
         if ProgrammeFilterSet.shows_closed(self.request.GET):
             return queryset
         return queryset.open_on(timezone.localdate())
+
+    def get_table(self, **kwargs: Any) -> Table:
+        table = super().get_table(**kwargs)
+        if not ProgrammeFilterSet.shows_closed(self.request.GET):
+            table.columns.hide("closed_on")
+            table.columns.hide("merged_into")
+        return table
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -249,7 +249,8 @@ def merge(request: HttpRequest, intervention: Intervention) -> HttpResponse:
             data["merged"], data["into"], milestones=data["milestones"], **_when_and_why(form)
         )
         numbers = ", ".join(str(p.number) for p in data["merged"])
-        return f"Programmes {numbers} merged into programme {data['into'].number}."
+        merged = "Programmes" if len(data["merged"]) > 1 else "Programme"
+        return f"{merged} {numbers} merged into programme {data['into'].number}."
 
     return _change_page(
         request,
