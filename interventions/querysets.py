@@ -15,7 +15,13 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
     # Intervention, Programme and Appointment are named in the quoted bases below.
-    from interventions.models import Appointment, Intervention, Milestone, Programme  # noqa: F401
+    from interventions.models import (  # noqa: F401
+        Appointment,
+        Intervention,
+        Milestone,
+        Programme,
+        StrategicAim,
+    )
 
 
 class Scheduled(TypedDict):
@@ -52,11 +58,42 @@ class InterventionQuerySet(models.QuerySet["Intervention"]):
         return self.filter(people__user=user).distinct()
 
 
+def _open_on(day: datetime.date) -> models.Q:
+    """Part of the plan on `day`: opened by then (or from the start) and not yet closed."""
+    return (models.Q(opened_on__isnull=True) | models.Q(opened_on__lte=day)) & (
+        models.Q(closed_on__isnull=True) | models.Q(closed_on__gt=day)
+    )
+
+
+class StrategicAimQuerySet(models.QuerySet["StrategicAim"]):
+    def open_on(self, day: datetime.date) -> StrategicAimQuerySet:
+        """The aims that were part of the plan on `day`."""
+        return self.filter(_open_on(day))
+
+
 class ProgrammeQuerySet(models.QuerySet["Programme"]):
     def for_list(self) -> ProgrammeQuerySet:
-        return self.select_related("intervention", "aim", "sponsor", "sro", "lead_member").annotate(
-            milestone_count=models.Count("milestones", distinct=True)
+        return self.select_related(
+            "intervention", "aim", "sponsor", "sro", "lead_member", "merged_into"
+        ).annotate(milestone_count=models.Count("milestones", distinct=True))
+
+    def with_former_number(self, intervention: Intervention, number: int) -> Programme | None:
+        """The programme of `intervention` that last had `number` before it was renumbered
+        (by when the renumbering was recorded), or None if none ever had it."""
+        history = self.model.history.model
+        record = (
+            history.objects.filter(intervention_id=intervention.pk, number=number)
+            .order_by("-history_date", "-history_id")
+            .first()
         )
+        if record is None:
+            return None
+        return self.select_related("intervention").filter(pk=record.id).first()
+
+    def open_on(self, day: datetime.date) -> ProgrammeQuerySet:
+        """The programmes that were part of the plan on `day`: a programme closed (or merged)
+        on a day is no longer part of it from that day."""
+        return self.filter(_open_on(day))
 
 
 class MilestoneQuerySet(models.QuerySet["Milestone"]):

@@ -75,6 +75,8 @@ class PlanRow(Record, Protocol):
 class AimRow(Record, Protocol):
     number: int
     title: str
+    opened_on: datetime.date | None
+    closed_on: datetime.date | None
 
 
 class ProgrammeRow(Record, Protocol):
@@ -88,6 +90,9 @@ class ProgrammeRow(Record, Protocol):
     sponsor_id: int | None
     sro_id: int | None
     lead_member_id: int | None
+    opened_on: datetime.date | None
+    closed_on: datetime.date | None
+    merged_into_id: int | None
 
 
 class MilestoneRow(Record, Protocol):
@@ -298,8 +303,12 @@ def take(
     snap.authority_name = authorities[0].name if authorities else intervention.authority.name
     plans = rows_as_of(Plan, intervention_id=intervention.pk)
     snap.plan = plans[0] if plans else None
-    snap.aims = sorted(rows_as_of(StrategicAim, intervention_id=intervention.pk), key=_number)
-    snap.programmes = sorted(rows_as_of(Programme, intervention_id=intervention.pk), key=_number)
+    snap.aims = sorted(
+        _in_plan(rows_as_of(StrategicAim, intervention_id=intervention.pk), as_of), key=_number
+    )
+    snap.programmes = sorted(
+        _in_plan(rows_as_of(Programme, intervention_id=intervention.pk), as_of), key=_number
+    )
     programme_ids = [p.id for p in snap.programmes]
     positions = {p.id: p.number for p in snap.programmes}
     snap.milestones = sorted(
@@ -374,6 +383,17 @@ def take(
 
 def _number(row: AimRow | ProgrammeRow) -> tuple[int, int]:
     return (row.number, row.id)
+
+
+def _in_plan[R: AimRow | ProgrammeRow](rows: list[R], day: datetime.date) -> list[R]:
+    """The aims or programmes that were part of the plan on `day`: opened by then and not
+    closed (or merged) on or before it."""
+    return [
+        row
+        for row in rows
+        if (row.opened_on is None or row.opened_on <= day)
+        and (row.closed_on is None or row.closed_on > day)
+    ]
 
 
 # ---------------------------------------------------------------------------------- movement

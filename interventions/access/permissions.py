@@ -2,7 +2,7 @@
 
 - An administrator may change anything.
 - The improvement team may update everything in the interventions they are named in, decide
-  change requests and delegate.
+  change requests, delegate, and change the shape of the plan (aims and programmes).
 - A council officer may update the programmes they sponsor or are SRO of, and what has been
   delegated to them (a whole programme or one milestone), while the delegation lasts.
 - The oversight (Envoys, Commissioners, the members of an Improvement and Assurance Board:
@@ -156,6 +156,12 @@ def can_delegate(user: User, programme: Programme) -> bool:
         getattr(programme.sponsor, "user_id", None),
         getattr(programme.sro, "user_id", None),
     }
+
+
+def can_change_plan(user: User, intervention: Intervention) -> bool:
+    """Adding, renumbering, moving, merging and closing aims and programmes is the
+    improvement team's, as managing the plan is."""
+    return is_improvement_team_of(user, intervention)
 
 
 def can_comment(user: User, intervention: Intervention) -> bool:

@@ -92,7 +92,8 @@ def directions_part(intervention: Intervention, links: Links) -> dict[str, objec
 
 
 def programmes_by_rag(intervention: Intervention, links: Links) -> BarChart:
-    programmes = Programme.objects.filter(intervention=intervention)
+    # Today's RAGs, of the programmes in the plan today (as the list it links to shows).
+    programmes = Programme.objects.filter(intervention=intervention).open_on(timezone.localdate())
     counts = dict(programmes.order_by().values_list("rag").annotate(n=Count("pk")))
     return programmes_by_rag_chart(
         counts, url_for=lambda value: links.url("interventions:programme_list", rag=value)
@@ -117,13 +118,13 @@ def rag_trend(intervention: Intervention, on: datetime.date) -> StackedColumnCha
     left out: the record cannot say what it did not hold.
     """
     records = [
-        (pk, rag, kind, valid_from or timezone.localdate(recorded))
-        for pk, rag, kind, recorded, valid_from in Programme.history.filter(
+        (pk, rag, kind, valid_from or timezone.localdate(recorded), closed_on)
+        for pk, rag, kind, recorded, valid_from, closed_on in Programme.history.filter(
             Q(valid_from__lte=on) | Q(valid_from__isnull=True, history_date__lte=end_of(on)),
             intervention_id=intervention.pk,
         )
         .order_by("history_date", "history_id")
-        .values_list("id", "rag", "history_type", "history_date", "valid_from")
+        .values_list("id", "rag", "history_type", "history_date", "valid_from", "closed_on")
     ]
     title = "Programmes by RAG, month by month"
     if not records:
@@ -134,16 +135,18 @@ def rag_trend(intervention: Intervention, on: datetime.date) -> StackedColumnCha
             description="No programme was in the plan by then.",
             series=rag_series(),
         )
-    first = min(effective for *_, effective in records)
+    first = min(record[3] for record in records)
     categories, values = [], []
     for month in _months_to(on, first):
         next_month = (month + datetime.timedelta(days=32)).replace(day=1)
         last_day = min(next_month - datetime.timedelta(days=1), on)
-        # The latest recorded of the changes in effect by the month's last day, per programme.
+        # The latest recorded of the changes in effect by the month's last day, per programme;
+        # a programme closed (or merged) by then is no longer in the plan.
         rags: dict[int, str] = {}
-        for pk, rag, kind, effective in records:
+        for pk, rag, kind, effective, closed_on in records:
             if effective <= last_day:
-                rags[pk] = "" if kind == "-" else rag
+                closed = closed_on is not None and closed_on <= last_day
+                rags[pk] = "" if kind == "-" or closed else rag
         counts = Counter(rag for rag in rags.values() if rag)
         categories.append(format_date(month, "M Y"))
         values.append([counts.get(rag.value, 0) for rag in RAG])
@@ -263,7 +266,9 @@ def themes_part(intervention: Intervention, links: Links) -> dict[str, object]:
     programme_counts = {
         (theme_id, rag): n
         for theme_id, rag, n in Programme.themes.through.objects.filter(
-            programme__intervention=intervention
+            programme__in=Programme.objects.filter(intervention=intervention).open_on(
+                timezone.localdate()
+            )
         )
         .values_list("theme_id", "programme__rag")
         .annotate(n=Count("programme_id"))

@@ -49,7 +49,7 @@ def intervention_detail(request: HttpRequest, intervention: Intervention) -> Htt
         directions=Count("pk", filter=Q(parent__isnull=True)),
         items=Count("pk", filter=Q(parent__isnull=False)),
     )
-    programmes = Programme.objects.filter(intervention=intervention)
+    programmes = Programme.objects.filter(intervention=intervention).open_on(today)
     milestones = Milestone.objects.filter(programme__intervention=intervention)
     recommendations = Recommendation.objects.filter(intervention=intervention).aggregate(
         total=Count("pk"),

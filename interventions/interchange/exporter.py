@@ -138,7 +138,7 @@ def build(intervention: Intervention) -> s.InterventionFile:
 
 def _build_plan(plan: Plan, intervention: Intervention, keys: _Keys) -> s.PlanIn:
     aims = intervention.aims.order_by("number").prefetch_related(
-        "programmes__themes", "programmes__milestones"
+        "programmes__themes", "programmes__milestones", "programmes__merged_into"
     )
     return _read(
         s.PlanIn,
@@ -165,6 +165,7 @@ def _build_programme(programme: Programme, keys: _Keys) -> s.ProgrammeIn:
         sro=keys(programme.sro_id),
         lead_member=keys(programme.lead_member_id),
         themes=_slugs(programme.themes.all()),
+        merged_into=programme.merged_into.number if programme.merged_into else None,
         milestones=[
             _read(
                 s.MilestoneIn,

@@ -288,6 +288,7 @@ class _Writer:
             "plan",
             since=self.plan_day,
         )
+        merges: list[tuple[Programme, int, str]] = []
         for a, aim_in in enumerate(plan.aims):
             aim_path = f"plan.aims[{a}]"
             aim = self.save(
@@ -295,13 +296,15 @@ class _Writer:
                     intervention=self.intervention, **aim_in.model_dump(exclude={"programmes"})
                 ),
                 aim_path,
-                since=self.plan_day,
+                # An aim added after the plan was agreed is in it from the day it was added.
+                since=aim_in.opened_on or self.plan_day,
             )
             for p, programme_in in enumerate(aim_in.programmes):
                 path = f"{aim_path}.programmes[{p}]"
                 programme_fields = programme_in.model_dump(
-                    exclude={"sponsor", "sro", "lead_member", "themes", "milestones"}
+                    exclude={"sponsor", "sro", "lead_member", "themes", "milestones", "merged_into"}
                 )
+                since = programme_in.opened_on or self.plan_day
                 programme = self.save(
                     Programme(
                         intervention=self.intervention,
@@ -313,9 +316,11 @@ class _Writer:
                     ),
                     path,
                     links={"themes": [self.themes[slug] for slug in programme_in.themes]},
-                    since=self.plan_day,
+                    since=since,
                 )
                 self.programmes[programme.number] = programme
+                if programme_in.merged_into is not None:
+                    merges.append((programme, programme_in.merged_into, path))
                 for position, milestone_in in enumerate(programme_in.milestones, start=1):
                     milestone = Milestone(
                         programme=programme,
@@ -324,8 +329,13 @@ class _Writer:
                         end_as_written=milestone_in.end,
                         **milestone_in.model_dump(exclude={"start", "end"}),
                     )
-                    self.save(milestone, f"{path}.milestones[{position - 1}]", since=self.plan_day)
+                    self.save(milestone, f"{path}.milestones[{position - 1}]", since=since)
                     self.milestones[f"{programme.number}/{position}"] = milestone
+        # The programme merged into may come later in the file: linked once all are saved,
+        # from the day the merged programme's own record counts, so that it reads as one.
+        for programme, number, path in merges:
+            programme.merged_into = self.programmes[number]
+            self.save(programme, path, since=programme.opened_on or self.plan_day)
 
     def write_direction_set(self, set_in: s.DirectionSetIn, path: str) -> None:
         direction_set = self.save(

@@ -546,9 +546,30 @@ class ProgrammeIn(Tracked):
     themes: list[ThemeSlug] = Field(
         default_factory=list, description="Best Value themes it addresses."
     )
+    opened_on: datetime.date | None = Field(
+        None, description="Day it became part of the plan, when after the plan was agreed."
+    )
+    closed_on: datetime.date | None = Field(
+        None, description="Day it stopped being part of the plan (merged or closed)."
+    )
+    merged_into: int | None = Field(
+        None, description="Number of the programme it was merged into, when it closed so."
+    )
+    close_reason: Text = Field("", description="Why it closed or was merged.")
     milestones: list[MilestoneIn] = Field(
         default_factory=list, description="Key activities, in plan order."
     )
+
+    @model_validator(mode="after")
+    def dated_states_agree(self) -> ProgrammeIn:
+        problems = Problems()
+        _check_dates(problems, self.opened_on, self.closed_on)
+        if self.merged_into is not None and self.closed_on is None:
+            problems.add(("merged_into",), "a merged programme needs `closed_on`, its merge day")
+        if self.merged_into == self.number:
+            problems.add(("merged_into",), "a programme cannot be merged into itself")
+        problems.raise_any()
+        return self
 
     def milestone_references(self) -> Iterator[str]:
         """`PROGRAMME/POSITION` of each milestone: positions count from 1 in file order."""
@@ -560,9 +581,31 @@ class AimIn(Strict):
     number: int = Field(ge=1, le=99, description="Aim number.")
     title: Required = Field(description="Aim as written.")
     outcomes: Text = Field("", description="Outcomes sought, one per line.")
+    opened_on: datetime.date | None = Field(
+        None, description="Day it became part of the plan, when after the plan was agreed."
+    )
+    closed_on: datetime.date | None = Field(
+        None, description="Day it stopped being part of the plan."
+    )
+    close_reason: Text = Field("", description="Why it closed.")
     programmes: list[ProgrammeIn] = Field(
         default_factory=list, description="Programmes under this aim."
     )
+
+    @model_validator(mode="after")
+    def dated_states_agree(self) -> AimIn:
+        problems = Problems()
+        _check_dates(problems, self.opened_on, self.closed_on)
+        problems.raise_any()
+        return self
+
+
+def _check_dates(
+    problems: Problems, opened_on: datetime.date | None, closed_on: datetime.date | None
+) -> None:
+    """An aim or programme closes after it opens."""
+    if opened_on and closed_on and closed_on <= opened_on:
+        problems.add(("closed_on",), "expected a day after `opened_on`")
 
 
 class PlanIn(Strict):
@@ -581,6 +624,14 @@ class PlanIn(Strict):
             problems.add(("aims",), f"aim number {number} is used more than once")
         for number in duplicates(programme.number for _, _, programme in self.programmes()):
             problems.add((), f"programme number {number} is used more than once")
+        numbers = {programme.number for _, _, programme in self.programmes()}
+        for a, p, programme in self.programmes():
+            into = programme.merged_into
+            if into is not None and into not in numbers:
+                problems.add(
+                    ("aims", a, "programmes", p, "merged_into"),
+                    f"expected the number of a programme in the plan, found {into}",
+                )
         problems.raise_any()
         return self
 

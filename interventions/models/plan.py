@@ -14,7 +14,7 @@ from interventions import schedule
 from interventions.choices import RAG, Phase, WorkStatus
 from interventions.dates.fuzzy import parse_period
 from interventions.models.base import History, TimestampedModel
-from interventions.querysets import MilestoneQuerySet, ProgrammeQuerySet
+from interventions.querysets import MilestoneQuerySet, ProgrammeQuerySet, StrategicAimQuerySet
 
 
 class Plan(TimestampedModel):
@@ -33,7 +33,29 @@ class Plan(TimestampedModel):
         return self.title
 
 
-class StrategicAim(TimestampedModel):
+class DatedState(models.Model):
+    """The days an aim or programme was part of the plan: it opened on `opened_on` (empty: from
+    the start of the plan) and was part of it up to the day before `closed_on` (empty: still
+    open). Fields of the row, so that each history record says how it stood then."""
+
+    opened_on = models.DateField(
+        null=True, blank=True, help_text="The day it became part of the plan, if after the start."
+    )
+    closed_on = models.DateField(
+        null=True, blank=True, help_text="The day it stopped being part of the plan."
+    )
+    close_reason = models.TextField(blank=True, help_text="Why it was closed.")
+
+    class Meta:
+        abstract = True
+
+    def is_open_on(self, day: datetime.date) -> bool:
+        """Part of the plan on `day`: opened by then and not closed on or before it."""
+        opened = self.opened_on is None or self.opened_on <= day
+        return opened and (self.closed_on is None or self.closed_on > day)
+
+
+class StrategicAim(DatedState, TimestampedModel):
     """One of the plan's strategic aims; programmes deliver it."""
 
     intervention = models.ForeignKey(
@@ -43,6 +65,8 @@ class StrategicAim(TimestampedModel):
     title = models.CharField(max_length=300)
     outcomes = models.TextField(blank=True)
     history = History()
+
+    objects = StrategicAimQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
@@ -54,8 +78,11 @@ class StrategicAim(TimestampedModel):
         return f"Aim {self.number}: {self.title}"
 
 
-class Programme(TimestampedModel):
-    """A priority programme of the plan, with its Senior Sponsor, SRO and lead member."""
+class Programme(DatedState, TimestampedModel):
+    """A priority programme of the plan, with its Senior Sponsor, SRO and lead member.
+
+    A programme merged into another closes on the day of the merge, naming the programme
+    that carries its work on (`merged_into`)."""
 
     intervention = models.ForeignKey(
         "interventions.Intervention", on_delete=models.CASCADE, related_name="programmes"
@@ -94,6 +121,14 @@ class Programme(TimestampedModel):
         related_name="lead_member_programmes",
     )
     themes = models.ManyToManyField("interventions.Theme", blank=True, related_name="programmes")
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        help_text="The programme it was merged into, when it closed by a merge.",
+    )
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Raised by each saved edit; refuses stale edits."
     )
@@ -117,6 +152,28 @@ class Programme(TimestampedModel):
             "interventions:programme_detail",
             kwargs={"slug": self.intervention.slug, "number": self.number},
         )
+
+    def dated_states(self) -> list[str]:
+        """Its dates in the plan as sentences: "Opened on 3 March 2025.", "Merged into
+        programme 2 on 1 November 2025: <reason>"."""
+        states = []
+        if self.opened_on is not None:
+            states.append(f"Opened on {long_date(self.opened_on)}.")
+        if self.closed_on is not None:
+            reason = f": {self.close_reason}" if self.close_reason else "."
+            if self.merged_into is not None:
+                states.append(
+                    f"Merged into programme {self.merged_into.number} "
+                    f"on {long_date(self.closed_on)}{reason}"
+                )
+            else:
+                states.append(f"Closed on {long_date(self.closed_on)}{reason}")
+        return states
+
+
+def long_date(day: datetime.date) -> str:
+    """1 November 2025."""
+    return f"{day.day} {day:%B %Y}"
 
 
 class Milestone(TimestampedModel):

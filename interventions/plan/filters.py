@@ -1,6 +1,8 @@
 """Filters of the intervention list, programmes and milestones."""
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import django_filters
 from django import forms
@@ -69,10 +71,21 @@ class ProgrammeFilterSet(BaseFilterSet):
     required = django_filters.BooleanFilter(
         field_name="required_by_directions", label="Required by Directions", widget=YES_NO
     )
+    # Read by the list view, which leaves closed programmes out unless this says "Yes": a
+    # filter's method runs only when the form has data, and the list opens without any.
+    closed = django_filters.BooleanFilter(
+        label="Show closed programmes",
+        method=lambda queryset, name, value: queryset,
+        widget=forms.Select(choices=[("", "No"), ("true", "Yes")]),
+    )
 
     class Meta:
         model = Programme
-        fields = ["aim", "phase", "rag", "status", "theme", "required"]
+        fields = ["aim", "phase", "rag", "status", "theme", "required", "closed"]
+
+    @staticmethod
+    def shows_closed(data: Mapping[str, Any]) -> bool:
+        return data.get("closed") == "true"
 
 
 class MilestoneFilterSet(BaseFilterSet):

@@ -52,6 +52,9 @@ class ProgrammeTable(BaseTable):
     sro = PersonColumn(verbose_name="SRO", order_by="sro__name")
     lead_member = PersonColumn(verbose_name="Lead member", order_by="lead_member__name")
     milestone_count = NumericColumn(verbose_name="Milestones")
+    # Shown only when the list shows closed programmes (ProgrammeListView).
+    closed_on = DateColumn(verbose_name="Closed on")
+    merged_into = tables.Column(verbose_name="Merged into", order_by="merged_into__number")
 
     class Meta(BaseTable.Meta):
         model = Programme
@@ -67,11 +70,19 @@ class ProgrammeTable(BaseTable):
             "sro",
             "lead_member",
             "milestone_count",
+            "closed_on",
+            "merged_into",
         ]
         empty_text = "No programmes match these filters."
 
     def render_aim(self, value: StrategicAim) -> str:
         return f"Aim {value.number}"
+
+    def render_merged_into(self, value: Programme) -> str:
+        return f"Programme {value.number}"
+
+    def value_merged_into(self, value: Programme) -> int:
+        return value.number
 
 
 class MilestoneTable(BaseTable):

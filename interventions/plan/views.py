@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from django.contrib import messages
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django_tables2 import RequestConfig
+from django_tables2 import RequestConfig, Table
 
 from directions.models import Direction
+from interventions.access.permissions import can_change_plan
 from interventions.choices import ChangeStatus
 from interventions.evidence.services import evidence_context
 from interventions.kit.lists import ObjectListView
@@ -22,6 +26,7 @@ from interventions.plan.tables import (
     ProgrammeMilestoneTable,
     ProgrammeTable,
 )
+from interventions.querysets import ProgrammeQuerySet
 from interventions.work.items import period_updates_context
 
 
@@ -42,6 +47,26 @@ class ProgrammeListView(ObjectListView):
     table_class = ProgrammeTable
     title = "Programmes"
     section = "programmes"
+    template_name = "interventions/programme_list.html"
+
+    def get_queryset(self) -> QuerySet[Programme]:
+        queryset = cast(ProgrammeQuerySet, super().get_queryset())
+        if ProgrammeFilterSet.shows_closed(self.request.GET):
+            return queryset
+        return queryset.open_on(timezone.localdate())
+
+    def get_table(self, **kwargs: Any) -> Table:
+        table = super().get_table(**kwargs)
+        if not ProgrammeFilterSet.shows_closed(self.request.GET):
+            table.columns.hide("closed_on")
+            table.columns.hide("merged_into")
+        return table
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        assert self.intervention is not None  # a page inside an intervention
+        context["can_change_plan"] = can_change_plan(self.request.user, self.intervention)
+        return context
 
 
 class MilestoneListView(ObjectListView):
@@ -59,14 +84,17 @@ def programme_list_url(slug: str) -> str:
 
 @intervention_page
 def programme_detail(request: HttpRequest, intervention: Intervention, number: int) -> HttpResponse:
-    programme = get_object_or_404(
-        Programme.objects.for_list().prefetch_related(
+    programme = (
+        Programme.objects.for_list()
+        .prefetch_related(
             "themes",
             Prefetch("directions", Direction.objects.select_related("parent", "direction_set")),
-        ),
-        intervention=intervention,
-        number=number,
+        )
+        .filter(intervention=intervention, number=number)
+        .first()
     )
+    if programme is None:
+        return _renumbered(request, intervention, number)
     milestones = ProgrammeMilestoneTable(
         programme.milestones.select_related("programme__intervention")
     )
@@ -77,11 +105,25 @@ def programme_detail(request: HttpRequest, intervention: Intervention, number: i
         "section": "programmes",
         "crumbs": crumbs_for(intervention, ("Programmes", programme_list_url(intervention.slug))),
         "programme": programme,
+        "dated_states": programme.dated_states(),
         "milestones": milestones,
         **evidence_context(request, programme),
         "period_updates": period_updates_context(request.user, programme),
     }
     return render(request, "interventions/programme_detail.html", context)
+
+
+def _renumbered(request: HttpRequest, intervention: Intervention, number: int) -> HttpResponse:
+    """An old programme number, after a renumbering: to the programme that had it last, with
+    a message saying so; 404 if no programme ever had it."""
+    programme = Programme.objects.with_former_number(intervention, number)
+    if programme is None:
+        raise Http404(f"No programme {number} in this plan.")
+    messages.info(
+        request,
+        f"Programme {number} was renumbered: it is now programme {programme.number}.",
+    )
+    return redirect(programme.get_absolute_url())
 
 
 @intervention_page

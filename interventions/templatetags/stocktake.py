@@ -107,8 +107,13 @@ def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
 
 @register.filter
 def field_anchor(field: BoundField) -> str:
-    """The id an error summary links to: a radio group's first option, else the input."""
-    if getattr(field.field.widget, "input_type", "") == "radio":
+    """The id an error summary links to: a radio or checkbox group's first option, else the
+    input."""
+    widget = field.field.widget
+    grouped = getattr(widget, "input_type", "") == "radio" or (
+        isinstance(widget, forms.CheckboxSelectMultiple)
+    )
+    if grouped:
         return f"{field.auto_id}_0"
     return field.id_for_label
 

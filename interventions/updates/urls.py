@@ -1,9 +1,10 @@
-"""URLs of the pages where officers update the plan and change requests are decided."""
+"""URLs of the pages where officers update the plan, change requests are decided and the
+improvement team changes the shape of the plan."""
 
 from django.urls import path
 
 from interventions.kit.routing import intervention_pages
-from interventions.updates import delegation_views
+from interventions.updates import delegation_views, plan_views
 from interventions.updates import views as update_views
 
 urlpatterns = [
@@ -43,5 +44,21 @@ urlpatterns = [
             delegation_views.end_delegation,
             name="end_delegation",
         ),
+        path("plan/changes/", plan_views.plan_changes_page, name="plan_changes"),
+        path("plan/changes/add-aim/", plan_views.add_aim, name="plan_add_aim"),
+        path("plan/changes/add-programme/", plan_views.add_programme, name="plan_add_programme"),
+        path("plan/changes/renumber/", plan_views.renumber, name="plan_renumber"),
+        path(
+            "plan/changes/move-programme/",
+            plan_views.move_programme,
+            name="plan_move_programme",
+        ),
+        path("plan/changes/merge/", plan_views.merge, name="plan_merge"),
+        path(
+            "plan/changes/close-programme/",
+            plan_views.close_programme,
+            name="plan_close_programme",
+        ),
+        path("plan/changes/close-aim/", plan_views.close_aim, name="plan_close_aim"),
     ),
 ]
