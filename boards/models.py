@@ -22,9 +22,11 @@ from boards.choices import (
     RecommendationSource,
     RecommendationStatus,
 )
+from interventions.choices import DatePrecision
 from interventions.dates.fuzzy import add_months
 from interventions.models.base import History, TimestampedModel
 from interventions.models.evidence import evidence_storage
+from interventions.models.intervention import as_precise
 
 VERSION_HELP = "Raised by each saved edit; refuses stale edits."
 
@@ -450,6 +452,12 @@ class Recommendation(TimestampedModel):
     title = models.CharField(max_length=300)
     text = models.TextField()
     made_on = models.DateField()
+    made_on_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text='How much of the date the source gives ("February 2025" is a month).',
+    )
     response_due = models.DateField(null=True, blank=True)
     owner = models.ForeignKey(
         "interventions.Person",
@@ -509,6 +517,11 @@ class Recommendation(TimestampedModel):
             "boards:recommendation_detail",
             kwargs={"slug": self.intervention.slug, "pk": self.pk},
         )
+
+    @property
+    def made_on_text(self) -> str:
+        """The day it was made, as precisely as the source gives it ("February 2025")."""
+        return as_precise(self.made_on, self.made_on_precision)
 
     def is_overdue(self, on: datetime.date) -> bool:
         """A response is overdue when its due date has passed and none is recorded."""

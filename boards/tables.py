@@ -97,6 +97,10 @@ class RecommendationTable(BaseTable):
         verbose_name="Response overdue", empty_values=(), orderable=False, visible=False
     )
 
+    def render_made_on(self, record: Recommendation) -> str:
+        # "February 2025" where the source gives only the month.
+        return record.made_on_text
+
     class Meta(BaseTable.Meta):
         model = Recommendation
         fields = ["reference", "title", "source", "made_on", "response_due", "status", "owner"]

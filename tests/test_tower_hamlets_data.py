@@ -404,3 +404,41 @@ def test_gs_first_report_is_due_at_the_june_2025_board_meeting(client, tower_ham
     assert (g.first_due, g.first_due_precision) == (datetime.date(2025, 6, 30), "month")
     assert "first due June 2025" in page
     assert "§1.11" in page
+
+
+def test_the_people_in_role_are_those_the_papers_say_held_it_then(tower_hamlets):
+    from interventions.models import Appointment
+
+    def holders(role: str, day: datetime.date) -> list[str]:
+        appointments = Appointment.objects.filter(person__intervention=tower_hamlets, role=role)
+        return sorted(a.person.name for a in appointments.current(day))
+
+    # The interim Monitoring Officer until the plan of 14 April 2025 names her successor; the
+    # Section 151 Officer had left by the Envoys' report of 21 May 2025 (§3.7).
+    assert holders("monitoring_officer", datetime.date(2025, 2, 1)) == ["Linda Walker"]
+    assert holders("monitoring_officer", datetime.date(2025, 6, 1)) == ["Shupriya Iqbal"]
+    assert holders("s151_officer", datetime.date(2025, 2, 1)) == ["Julie Lorraine"]
+    assert holders("s151_officer", datetime.date(2025, 6, 1)) == []
+
+
+def test_the_auditors_recommendations_say_only_the_month_they_were_made(tower_hamlets):
+    auditor = Recommendation.objects.filter(intervention=tower_hamlets, source="external_auditor")
+
+    assert {r.made_on_text for r in auditor} == {"February 2025"}
+    assert auditor.count() == 3
+
+
+@pytest.mark.parametrize("ref", ["a", "f", "m", "o"])
+def test_as_written_shows_only_the_directions_own_words(client, tower_hamlets, ref):
+    user = UserFactory(role=roles.ENVOY)
+    PersonFactory(intervention=tower_hamlets, user=user)
+    client.force_login(user)
+    direction = Direction.objects.get(
+        direction_set__intervention=tower_hamlets, ref=ref, parent__isnull=True
+    )
+
+    page = client.get(direction.get_absolute_url()).text
+
+    assert direction.deadline_as_written == ""
+    assert "The Direction does not state a deadline." in page
+    assert "No deadline stated" not in page

@@ -728,6 +728,11 @@ class RecommendationIn(Strict):
     title: Required = Field(description="A few words that name it.")
     text: Required = Field(description="Full text.")
     made_on: datetime.date = Field(description="Date it was made.")
+    made_on_precision: Choice[DatePrecision] = Field(
+        "day",
+        description='How much of `made_on` the source gives: `month` for "February 2025" (then '
+        "`made_on` is the month's last day, the day by which it was certainly made).",
+    )
     response_due: datetime.date | None = Field(None, description="Date a response is due.")
     owner: Key | None = Field(None, description="Key of the person who owns the response.")
     response: Text = Field("", description="The council's response.")

@@ -1,5 +1,6 @@
 """Template helpers: GOV.UK tags for statuses, and form fields with GOV.UK classes."""
 
+import datetime
 from typing import Any
 
 from django import forms, template
@@ -20,9 +21,17 @@ from interventions.choices import (
 )
 from interventions.interchange.importer import IMPORTED_FROM
 from interventions.kit.lists import person_name, tag_html
+from interventions.models.intervention import as_precise
 from interventions.models.valid_time import recorded_late
 
 register = template.Library()
+
+
+@register.filter
+def precise(day: datetime.date | None, precision: str) -> str:
+    """A date as precisely as it is known: {{ rec.made_on|precise:rec.made_on_precision }}
+    gives "February 2025" for a month (history records have no `made_on_text`)."""
+    return as_precise(day, precision) if day else ""
 
 
 @register.filter
