@@ -449,3 +449,16 @@ def test_a_recommendation_source_a_model_lacks_is_still_named_in_its_words():
     )
     sources = dict(commissioners.source_choices([("envoys_stocktake", "x"), ("board", "Board")]))
     assert sources == {"board": "Board"}
+
+
+def test_the_fixtures_sets_follow_one_another_in_force(commissioners):
+    from directions.models import DirectionSet
+
+    sets = DirectionSet.objects.filter(intervention=commissioners)
+
+    def in_force(day):
+        return [s.key for s in sets.in_force_on(day)]
+
+    assert in_force(datetime.date(2023, 6, 1)) == ["2023-directions"]
+    assert in_force(datetime.date(2024, 6, 1)) == ["2024-directions"]
+    assert in_force(datetime.date(2025, 6, 1)) == ["2025-directions"]
