@@ -101,6 +101,10 @@ class RecommendationTable(BaseTable):
         # "February 2025" where the source gives only the month.
         return record.made_on_text
 
+    def value_made_on(self, record: Recommendation) -> datetime.date:
+        # Exports keep the date itself, a date cell in XLSX.
+        return record.made_on
+
     class Meta(BaseTable.Meta):
         model = Recommendation
         fields = ["reference", "title", "source", "made_on", "response_due", "status", "owner"]
