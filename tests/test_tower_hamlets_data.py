@@ -442,3 +442,20 @@ def test_as_written_shows_only_the_directions_own_words(client, tower_hamlets, r
     assert direction.deadline_as_written == ""
     assert "The Direction does not state a deadline." in page
     assert "No deadline stated" not in page
+
+
+def test_programme_4_has_both_sponsors_and_says_what_the_plan_does_not_state(
+    client, tower_hamlets
+):
+    user = UserFactory(role=roles.ENVOY)
+    PersonFactory(intervention=tower_hamlets, user=user)
+    client.force_login(user)
+    programme = Programme.objects.get(intervention=tower_hamlets, number=4)
+
+    page = client.get(programme.get_absolute_url()).text
+
+    # Appendix A: "CD HASC (Georgia Chimbani) and CD Housing and Regeneration (David Joyce)".
+    assert "Georgia Chimbani and David Joyce" in page
+    assert "Entered by the improvement team, not stated in the plan: phase, status, RAG" in page
+    culture = Programme.objects.get(intervention=tower_hamlets, number=11)
+    assert culture.not_in_source == ["status", "rag", "themes"]  # its phase is stated

@@ -138,7 +138,10 @@ def build(intervention: Intervention) -> s.InterventionFile:
 
 def _build_plan(plan: Plan, intervention: Intervention, keys: _Keys) -> s.PlanIn:
     aims = intervention.aims.order_by("number").prefetch_related(
-        "programmes__themes", "programmes__milestones", "programmes__merged_into"
+        "programmes__themes",
+        "programmes__co_sponsors",
+        "programmes__milestones",
+        "programmes__merged_into",
     )
     return _read(
         s.PlanIn,
@@ -164,6 +167,7 @@ def _build_programme(programme: Programme, keys: _Keys) -> s.ProgrammeIn:
         sponsor=keys(programme.sponsor_id),
         sro=keys(programme.sro_id),
         lead_member=keys(programme.lead_member_id),
+        co_sponsors=sorted(keys.by_pk[person.pk] for person in programme.co_sponsors.all()),
         themes=_slugs(programme.themes.all()),
         merged_into=programme.merged_into.number if programme.merged_into else None,
         milestones=[

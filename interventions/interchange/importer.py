@@ -302,7 +302,15 @@ class _Writer:
             for p, programme_in in enumerate(aim_in.programmes):
                 path = f"{aim_path}.programmes[{p}]"
                 programme_fields = programme_in.model_dump(
-                    exclude={"sponsor", "sro", "lead_member", "themes", "milestones", "merged_into"}
+                    exclude={
+                        "sponsor",
+                        "sro",
+                        "lead_member",
+                        "co_sponsors",
+                        "themes",
+                        "milestones",
+                        "merged_into",
+                    }
                 )
                 since = programme_in.opened_on or self.plan_day
                 programme = self.save(
@@ -315,7 +323,10 @@ class _Writer:
                         **programme_fields,
                     ),
                     path,
-                    links={"themes": [self.themes[slug] for slug in programme_in.themes]},
+                    links={
+                        "themes": [self.themes[slug] for slug in programme_in.themes],
+                        "co_sponsors": [self.people[key] for key in programme_in.co_sponsors],
+                    },
                     since=since,
                 )
                 self.programmes[programme.number] = programme

@@ -500,6 +500,12 @@ def _check_met_on(compliance: str, met_on: datetime.date | None) -> None:
         raise ValueError(f"met_on ({met_on}) is in the future")
 
 
+# A programme's values the source may not state, so that the file can say which it does not.
+NotInSource = Literal[
+    "phase", "status", "rag", "themes", "required_by_directions", "sponsor", "sro", "lead_member"
+]
+
+
 class Tracked(Strict):
     """Fields of everything whose delivery is tracked (programmes and milestones)."""
 
@@ -543,8 +549,18 @@ class ProgrammeIn(Tracked):
     lead_member: Key | None = Field(
         None, description="Key of the lead member (a councillor) in `people`."
     )
+    co_sponsors: list[Key] = Field(
+        default_factory=list,
+        description="Keys of further Senior Sponsors, where the plan names more than one.",
+    )
     themes: list[ThemeSlug] = Field(
         default_factory=list, description="Best Value themes it addresses."
+    )
+    not_in_source: list[NotInSource] = Field(
+        default_factory=list,
+        description="Fields whose values the improvement team entered because the source does "
+        "not state them: any of `phase`, `status`, `rag`, `themes`, `required_by_directions`, "
+        "`sponsor`, `sro`, `lead_member`. Pages show them as entered, not from the source.",
     )
     opened_on: datetime.date | None = Field(
         None, description="Day it became part of the plan, when after the plan was agreed."
@@ -921,6 +937,8 @@ class InterventionFile(Strict):
             names.person((*at, "sponsor"), programme.sponsor)
             names.person((*at, "sro"), programme.sro)
             names.person((*at, "lead_member"), programme.lead_member)
+            for c, key in enumerate(programme.co_sponsors):
+                names.person((*at, "co_sponsors", c), key)
 
     def _check_direction_sets(self, names: _Names) -> None:
         keys = [direction_set.key for direction_set in self.direction_sets]

@@ -120,7 +120,20 @@ class Programme(DatedState, TimestampedModel):
         blank=True,
         related_name="lead_member_programmes",
     )
+    co_sponsors = models.ManyToManyField(
+        "interventions.Person",
+        blank=True,
+        related_name="co_sponsored_programmes",
+        verbose_name="further Senior Sponsors",
+        help_text="Where the plan names more than one Senior Sponsor.",
+    )
     themes = models.ManyToManyField("interventions.Theme", blank=True, related_name="programmes")
+    not_in_source = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Fields whose values the improvement team entered because the plan does not "
+        'state them (e.g. ["rag", "themes"]): pages say so beside them.',
+    )
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -132,7 +145,7 @@ class Programme(DatedState, TimestampedModel):
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Raised by each saved edit; refuses stale edits."
     )
-    history = History(m2m_fields=[themes])
+    history = History(m2m_fields=[themes, co_sponsors])
 
     objects = ProgrammeQuerySet.as_manager()
 
@@ -152,6 +165,21 @@ class Programme(DatedState, TimestampedModel):
             "interventions:programme_detail",
             kwargs={"slug": self.intervention.slug, "number": self.number},
         )
+
+    @property
+    def not_in_source_labels(self) -> list[str]:
+        """What the improvement team entered because the plan does not state it, by name."""
+        labels = {
+            "phase": "phase",
+            "status": "status",
+            "rag": "RAG",
+            "themes": "Best Value themes",
+            "required_by_directions": "whether the Directions require it",
+            "sponsor": "Senior Sponsor",
+            "sro": "Senior Responsible Officer",
+            "lead_member": "lead member",
+        }
+        return [labels.get(name, name) for name in self.not_in_source]
 
     def dated_states(self) -> list[str]:
         """Its dates in the plan as sentences: "Opened on 3 March 2025.", "Merged into

@@ -88,6 +88,7 @@ def programme_detail(request: HttpRequest, intervention: Intervention, number: i
         Programme.objects.for_list()
         .prefetch_related(
             "themes",
+            "co_sponsors",
             Prefetch("directions", Direction.objects.select_related("parent", "direction_set")),
         )
         .filter(intervention=intervention, number=number)

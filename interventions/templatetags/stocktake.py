@@ -109,6 +109,13 @@ def person(value: Any) -> str:
 
 
 @register.filter
+def sponsors(programme: Any) -> str:
+    """A programme's Senior Sponsors, where the plan names more than one: "A and B"."""
+    names = [person_name(p) for p in [programme.sponsor, *programme.co_sponsors.all()] if p]
+    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1] if names else ""]))
+
+
+@register.filter
 def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
     """mapping[key] in a template, or None (e.g. a RAG choice's definition)."""
     return mapping.get(key) if mapping else None
