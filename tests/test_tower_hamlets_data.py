@@ -459,3 +459,18 @@ def test_programme_4_has_both_sponsors_and_says_what_the_plan_does_not_state(
     assert "Entered by the improvement team, not stated in the plan: phase, status, RAG" in page
     culture = Programme.objects.get(intervention=tower_hamlets, number=11)
     assert culture.not_in_source == ["status", "rag", "themes"]  # its phase is stated
+
+
+def test_the_2014_interventions_people_are_those_in_role_when_it_ended(client, tower_hamlets):
+    call_command("import_intervention", str(DATA / "tower-hamlets-2014.yaml"), verbosity=0)
+    earlier = Intervention.objects.get(slug="tower-hamlets-2014")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    page = client.get(earlier.get_absolute_url()).text
+
+    assert "People in role when the intervention ended (March 2017)" in page
+    people = page[page.index("People in role when") :]
+    assert "John Biggs" in people
+    # Removed before June 2015; Secretary of State only from 2018.
+    assert "Lutfur Rahman" not in people
+    assert "James Brokenshire" not in people

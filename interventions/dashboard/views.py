@@ -57,9 +57,12 @@ def intervention_detail(request: HttpRequest, intervention: Intervention) -> Htt
         answered=Count("pk", filter=Q(responded_on__isnull=False)),
     )
     meetings = Meeting.objects.filter(board__intervention=intervention).select_related("board")
+    # A closed intervention's people are those in role when it ended, not today.
+    ended = intervention.end_date is not None and intervention.end_date < today
+    people_on = intervention.end_date if ended and intervention.end_date else today
     people_now = (
         Appointment.objects.filter(person__intervention=intervention)
-        .current(today)
+        .current(people_on)
         .select_related("person__intervention", "theme")
     )
 
@@ -74,6 +77,12 @@ def intervention_detail(request: HttpRequest, intervention: Intervention) -> Htt
         "section": "overview",
         "crumbs": crumbs_for(None),
         "today": today,
+        "people_on": people_on,
+        "people_heading": (
+            f"People in role when the intervention ended ({intervention.scheduled_end_text})"
+            if ended
+            else "People in role now"
+        ),
         "your_role": role_name_in(request.user, intervention, today),
         "direction_totals": direction_totals,
         "directions_by_compliance": count_by(directions, "compliance", Compliance, directions_url),
