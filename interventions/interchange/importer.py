@@ -12,11 +12,10 @@ import datetime
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import models, transaction
 from pydantic import BaseModel, ValidationError
@@ -55,6 +54,9 @@ from interventions.models.base import create_with_links, set_change_reason, set_
 from interventions.models.valid_time import ALWAYS
 from reports.choices import ReportStatus
 from reports.models import Report
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # How every history record an import writes begins its reason: "Imported from <file>".
 IMPORTED_FROM = "Imported from"
@@ -206,7 +208,7 @@ class _Writer:
         # Supersession may point forward in the file, so it is linked once all are written.
         self.pending_supersessions: list[tuple[Direction, str]] = []
         self.pending_set_supersessions: list[tuple[DirectionSet, str]] = []
-        self.users: dict[str, AbstractBaseUser] = {}
+        self.users: dict[str, User] = {}
         self.aims: dict[int, StrategicAim] = {}
         self.sets: dict[str, DirectionSet] = {}
         # Rows whose versions are written, as history, once every row is in place.
@@ -246,7 +248,7 @@ class _Writer:
             self.histories.append((obj, part, resolve or self.resolve))
         return obj
 
-    def user(self, username: str | None) -> AbstractBaseUser | None:
+    def user(self, username: str | None) -> User | None:
         return self.users[username] if username else None
 
     def find_users(self) -> None:
