@@ -13,19 +13,20 @@ from pathlib import Path
 import pytest
 import yaml
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db.models.signals import pre_delete
 from django.urls import reverse
 from django.utils import timezone
 
 from boards import services as board_services
 from boards.choices import ActionStatus, AttendanceStatus, MeetingStatus
-from boards.models import Meeting, Recommendation
+from boards.models import Meeting, Paper, Recommendation
 from directions.models import Direction
 from interventions.access import roles
 from interventions.dates.periods import ReportingPeriod
 from interventions.interchange.exporter import export_intervention
 from interventions.interchange.importer import ImportFailed, import_intervention, parse, read
-from interventions.models import Intervention, Milestone, Programme
+from interventions.models import Evidence, Intervention, Milestone, Programme
 from interventions.models.base import set_change_reason, set_effective_date
 from interventions.updates import change_control, plan_changes
 from interventions.work.items import save_period_update
@@ -427,3 +428,45 @@ def test_a_user_missing_here_is_refused_and_nothing_is_written(in_use):
         for error in caught.value.errors
     ), caught.value.errors
     assert Intervention.objects.count() == slug_count - 1
+
+
+def test_stored_files_are_found_again_after_the_round_trip(in_use):
+    programme = in_use.programmes.get(number=1)
+    EvidenceFactory(
+        programme=programme,
+        kind="file",
+        url="",
+        file=ContentFile(b"%PDF-1.7\n%%EOF\n", name="minutes.pdf"),
+        original_name="minutes.pdf",
+        content_type="application/pdf",
+        size=15,
+        added_by=UserFactory(username="evidence-adder"),
+    )
+    text = export_intervention(in_use)
+    wipe(in_use)
+
+    intervention = import_text(text)
+
+    paper = Paper.objects.get(
+        meeting__board__intervention=intervention, title="CIP covering report"
+    )
+    assert paper.file.read() == b"%PDF-1.7\n%%EOF\n"
+    assert paper.agenda_item.title == "Continuous Improvement Plan"
+    evidence = Evidence.objects.get(intervention=intervention, kind="file")
+    assert evidence.file.read() == b"%PDF-1.7\n%%EOF\n"
+    assert evidence.added_by.username == "evidence-adder"
+    assert "%PDF" not in text
+
+
+def test_a_change_by_someone_without_an_account_here_keeps_their_name(in_use):
+    text = re.sub(
+        r"(?m)^(\s*)by: imp-team$", r"\1by: left-the-council", export_intervention(in_use)
+    )
+    wipe(in_use)
+
+    intervention = import_text(text)
+
+    programme = Programme.objects.get(intervention=intervention, number=1)
+    red = programme.history.filter(rag="red").order_by("history_date").first()
+    assert red.history_user is None
+    assert red.history_change_reason == "Recruitment paused. (by left-the-council)"
