@@ -24,7 +24,7 @@ from boards.models import Meeting, Paper, Recommendation
 from directions.models import Direction
 from interventions.access import roles
 from interventions.dates.periods import ReportingPeriod
-from interventions.interchange.exporter import export_intervention
+from interventions.interchange.exporter import UNRECORDED, export_intervention
 from interventions.interchange.importer import ImportFailed, import_intervention, parse, read
 from interventions.models import Evidence, Intervention, Milestone, Programme
 from interventions.models.base import set_change_reason, set_effective_date
@@ -470,3 +470,17 @@ def test_a_change_by_someone_without_an_account_here_keeps_their_name(in_use):
     red = programme.history.filter(rag="red").order_by("history_date").first()
     assert red.history_user is None
     assert red.history_change_reason == "Recruitment paused. (by left-the-council)"
+
+
+def test_a_row_changed_without_a_history_record_ends_with_how_it_is(in_use):
+    Programme.objects.filter(intervention=in_use, number=1).update(purpose="Changed in bulk")
+    first = export_intervention(in_use)
+    wipe(in_use)
+
+    second = export_intervention(import_text(first))
+
+    assert second == first
+    programme = yaml.safe_load(first)["plan"]["aims"][0]["programmes"][0]
+    assert programme["purpose"] == "Changed in bulk"
+    assert programme["versions"][-1]["fields"] == {"purpose": "Changed in bulk"}
+    assert programme["versions"][-1]["reason"] == UNRECORDED

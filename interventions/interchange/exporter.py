@@ -5,6 +5,11 @@ attribute of the same name, and only what the file writes differently from the d
 and references in place of rows, theme slugs, the as-written dates of milestones, a deadline's
 fields) is written out here. So whatever is exported imports again, and export → import into an
 empty database → export gives the identical file.
+
+Each row entered or changed in Stocktake also carries its history, as dated `versions` read from
+its history records by the same rule (docs/data-format.md, *History of changes*), so that a
+report as of any day reads the same after the round trip. Stored files are described by their
+identifier and stored name; their contents never enter the file.
 """
 
 from __future__ import annotations
@@ -12,12 +17,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from itertools import pairwise
+from types import SimpleNamespace
 from typing import Any
 
 import yaml
 from django.contrib.auth import get_user_model
 from django.db import models
-from pydantic import BaseModel
+from django.utils import timezone
+from pydantic import BaseModel, ValidationError
 
 from boards.models import Board, Meeting, Recommendation
 from directions.models import Direction, DirectionSet, ReportingDuty
@@ -32,6 +39,9 @@ from interventions.models import (
     Theme,
 )
 from interventions.models.valid_time import effective_day
+
+# The reason of the last version of a row changed without a history record.
+UNRECORDED = "The row as it was when exported: this change had no history record"
 
 # The values of a part's fields that are not the row's attribute of the same name (a person's
 # key in place of the row it names), read from a row or from one of its history records.
@@ -53,10 +63,20 @@ def _read[Model: BaseModel](
         # Values only a version holds (a programme's aim) are not fields of the part.
         own = {k: v for k, v in values(row).items() if k in schema_class.model_fields}
         computed = {**own, **computed}
+    versions: list[s.VersionIn] = []
     if issubclass(schema_class, s.Versioned) and isinstance(row, models.Model):
-        computed.setdefault("versions", _versions(schema_class, row, values))
-    fields = {name: getattr(row, name) for name in schema_class.model_fields.keys() - computed}
-    return schema_class.model_validate({**fields, **computed})
+        versions = computed.pop("versions", None) or _versions(schema_class, row, values)
+    names = schema_class.model_fields.keys() - computed - {"versions"}
+    fields = {name: getattr(row, name) for name in names}
+    part = schema_class.model_validate({**fields, **computed})
+    if not versions:
+        return part
+    try:
+        return schema_class.model_validate({**fields, **computed, "versions": versions})
+    except ValidationError:
+        # A past state today's rules refuse is still part of the record: written as it is,
+        # for import to name the problem, rather than lost or refusing the whole export.
+        return part.model_copy(update={"versions": versions})
 
 
 def _state(schema_class: type[s.Versioned], record: Any, values: Values | None) -> dict[str, Any]:
@@ -91,6 +111,20 @@ def _versions(
         kept.append((record, state))
     if all((record.history_change_reason or "").startswith(IMPORTED_FROM) for record, _ in kept):
         return []
+    now = _state(schema_class, row, values)
+    if kept and now != kept[-1][1]:
+        # The row was changed without a history record (a bulk update): the file ends with
+        # the row as it is, recorded when the row was last saved, so the versions end there.
+        marker = SimpleNamespace(
+            history_date=max(
+                getattr(row, "updated", None) or timezone.now(),
+                kept[-1][0].history_date + datetime.timedelta(microseconds=1),
+            ),
+            valid_from=None,
+            history_user_id=None,
+            history_change_reason=UNRECORDED,
+        )
+        kept.append((marker, now))
     changed = {
         name
         for (_, before), (_, after) in pairwise(kept)
