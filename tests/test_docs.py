@@ -21,7 +21,7 @@ FORMAT_CLASSES = [
     for value in vars(schema).values()
     if isinstance(value, type)
     and issubclass(value, BaseModel)
-    and value not in (BaseModel, schema.Strict, schema.Tracked)
+    and value not in (BaseModel, schema.Strict, schema.Tracked, schema.Versioned, schema.StoredFile)
 ]
 
 

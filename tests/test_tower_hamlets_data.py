@@ -444,9 +444,7 @@ def test_as_written_shows_only_the_directions_own_words(client, tower_hamlets, r
     assert "No deadline stated" not in page
 
 
-def test_programme_4_has_both_sponsors_and_says_what_the_plan_does_not_state(
-    client, tower_hamlets
-):
+def test_programme_4_has_both_sponsors_and_says_what_the_plan_does_not_state(client, tower_hamlets):
     user = UserFactory(role=roles.ENVOY)
     PersonFactory(intervention=tower_hamlets, user=user)
     client.force_login(user)

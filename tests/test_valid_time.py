@@ -383,3 +383,15 @@ def test_a_meeting_entered_late_is_in_the_report_dated_the_meeting_day(intervent
     assert "Inaugural meeting" in html
     assert f"Entered {timezone.localdate():%-d %b %Y}" in html
     assert "entered later is included" in html
+
+
+def test_a_change_cannot_have_happened_before_the_row_existed(client, improvement_team, milestone):
+    client.force_login(improvement_team)
+
+    response = client.post(
+        edit_url(milestone), milestone_post(milestone, effective_on="2025-01-01")
+    )
+
+    assert response.status_code == 200
+    assert "cannot be before 31 January 2025" in response.content.decode()
+    assert Milestone.objects.get(pk=milestone.pk).rag == milestone.rag

@@ -9,26 +9,44 @@ whose slug already exists is refused: nothing is changed (see `ImportRefused`).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import models, transaction
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from boards.models import Board, BoardMembership, BoardRequirement, Meeting, Recommendation
+from boards.models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Board,
+    BoardMembership,
+    BoardRequirement,
+    Meeting,
+    Paper,
+    Recommendation,
+)
 from directions.models import Direction, DirectionSet, IntervalVariation, ReportingDuty
+from interventions.dates.periods import ReportingPeriod
 from interventions.interchange import schema as s
 from interventions.models import (
     Appointment,
     Authority,
+    ChangeRequest,
+    Comment,
+    Delegation,
+    Evidence,
     Intervention,
     Milestone,
     Person,
     Plan,
     Programme,
+    ProgrammeUpdate,
     StrategicAim,
     Theme,
 )
@@ -36,6 +54,9 @@ from interventions.models.base import create_with_links, set_change_reason, set_
 from interventions.models.valid_time import ALWAYS
 from reports.choices import ReportStatus
 from reports.models import Report
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # How every history record an import writes begins its reason: "Imported from <file>".
 IMPORTED_FROM = "Imported from"
@@ -116,6 +137,50 @@ def read(path: Path) -> s.InterventionFile:
 # ---------------------------------------------------------------------------------- writing
 
 
+def _fields(part: BaseModel, *exclude: str) -> dict[str, Any]:
+    """A part's values that are a row's fields of the same name: not its lists and parts,
+    not its versions, not the names in `exclude` (written differently)."""
+    return {
+        name: getattr(part, name) for name in s.scalar_fields(type(part)) if name not in exclude
+    }
+
+
+# Fields that name a user account by its username.
+USER_FIELDS = frozenset({"user", "author", "added_by", "requested_by", "decided_by", "granted_by"})
+
+
+def _usernames(part: object, at: str = "") -> Iterator[tuple[str, str]]:
+    """Every username the file names in a user field, with the path of the field."""
+    if isinstance(part, BaseModel):
+        for name in type(part).model_fields:
+            value = getattr(part, name)
+            path = f"{at}.{name}" if at else name
+            if name in USER_FIELDS and isinstance(value, str):
+                yield path, value
+            elif name != "versions":
+                yield from _usernames(value, path)
+    elif isinstance(part, list):
+        for i, item in enumerate(part):
+            yield from _usernames(item, f"{at}[{i}]")
+
+
+def _versions(part: object) -> Iterator[s.VersionIn]:
+    """Every version in the file."""
+    if isinstance(part, s.Versioned):
+        yield from part.versions
+    if isinstance(part, BaseModel):
+        for name in type(part).model_fields:
+            if name != "versions":
+                yield from _versions(getattr(part, name))
+    elif isinstance(part, list):
+        for item in part:
+            yield from _versions(item)
+
+
+# How a version's value is written to a row: the attribute it sets, and the value.
+type Resolve = Callable[[str, Any], tuple[str, Any]]
+
+
 def import_intervention(
     data: s.InterventionFile, *, reason: str, name: str = "(file)"
 ) -> Intervention:
@@ -143,6 +208,11 @@ class _Writer:
         # Supersession may point forward in the file, so it is linked once all are written.
         self.pending_supersessions: list[tuple[Direction, str]] = []
         self.pending_set_supersessions: list[tuple[DirectionSet, str]] = []
+        self.users: dict[str, User] = {}
+        self.aims: dict[int, StrategicAim] = {}
+        self.sets: dict[str, DirectionSet] = {}
+        # Rows whose versions are written, as history, once every row is in place.
+        self.histories: list[tuple[models.Model, s.Versioned, Resolve]] = []
 
     def save[M: models.Model](
         self,
@@ -151,10 +221,13 @@ class _Writer:
         links: dict[str, Iterable[Any]] | None = None,
         *,
         since: datetime.date,
+        part: s.Versioned | None = None,
+        resolve: Resolve | None = None,
     ) -> M:
         """Check and save a new row (with its many-to-many links, recorded as one creation)
         that is true from `since`: the day the papers say it came about, not the day of the
-        import (`interventions.models.valid_time`)."""
+        import (`interventions.models.valid_time`). A `part` with versions has its history
+        written from them instead, once every row is in place (`write_histories`)."""
         set_change_reason(obj, self.reason)
         set_effective_date(obj, since)
         try:
@@ -171,7 +244,96 @@ class _Writer:
             create_with_links(obj, links)
         else:
             obj.save()
+        if part is not None and part.versions:
+            self.histories.append((obj, part, resolve or self.resolve))
         return obj
+
+    def user(self, username: str | None) -> User | None:
+        return self.users[username] if username else None
+
+    def find_users(self) -> None:
+        """Every account the file names must exist here: refused, listing each one, if not."""
+        named = list(_usernames(self.data))
+        found = get_user_model().objects.filter(username__in={name for _, name in named})
+        self.users = {user.get_username(): user for user in found}
+        missing = [
+            f"{self.name}: {path}: no user account {username!r} exists here; create it first"
+            for path, username in named
+            if username not in self.users
+        ]
+        if missing:
+            raise ImportFailed(missing)
+        by = {version.by for version in _versions(self.data) if version.by}
+        self.users.update(
+            {user.get_username(): user for user in get_user_model().objects.filter(username__in=by)}
+        )
+
+    def resolve(self, name: str, value: Any) -> tuple[str, Any]:
+        """The attribute a version's field sets, and its value as the row holds it."""
+        match name:
+            case "sponsor" | "sro" | "lead_member" | "owner" | "presenter" | "person":
+                return name, self.person(value)
+            case "responsible":
+                return name, self.person(value)
+            case _ if name in USER_FIELDS:
+                return name, self.user(value)
+            case "theme":
+                return name, self.theme(value)
+            case "merged_into":
+                return name, self.programmes[value] if value is not None else None
+            case "aim":
+                return name, self.aims[value]
+            case "programme":
+                return name, self.programmes[value]
+            case "parent":
+                return name, self.boards[value] if value else None
+            case "direction":
+                return name, self.directions[value] if value else None
+            case "start" | "end":
+                return f"{name}_as_written", value
+            case "stored_as":
+                return "file", value
+            case "uuid":
+                return name, uuid.UUID(value)
+            case "issued_on":
+                return "issued_on_date", value
+            case "report":
+                return "report_kind", value
+        return name, value
+
+    def write_histories(self) -> None:
+        """Each row with versions gets them as its history, in place of the one record import
+        wrote: each with the moment it was recorded, the day it took effect, who made it (the
+        name goes in the reason when no account of that name exists here) and why."""
+        for obj, part, resolve in self.histories:
+            versions = part.versions
+            model = type(obj)
+            history: Any = model.history.model  # type: ignore[attr-defined]  # simple-history
+            records = model._history_records  # type: ignore[attr-defined]  # set by `History`
+            history.objects.filter(id=obj.pk).delete()
+            state = model._default_manager.get(pk=obj.pk)
+            for k, (version, fields) in enumerate(
+                zip(versions, part.version_states(), strict=True)
+            ):
+                for name, value in fields.items():
+                    attribute, held = resolve(name, value)
+                    setattr(state, attribute, held)
+                compute_dates = getattr(state, "compute_dates", None)
+                if compute_dates is not None:
+                    compute_dates()
+                user = self.users.get(version.by) if version.by else None
+                reason = version.reason
+                if version.by and user is None:
+                    reason = f"{reason} (by {version.by})".strip()
+                state._history_date = version.recorded_at  # type: ignore[attr-defined]
+                state._history_user = user  # type: ignore[attr-defined]
+                set_change_reason(state, reason)
+                records.create_historical_record(state, "~" if k else "+")
+                latest = history.objects.filter(id=obj.pk).latest("history_id")
+                history.objects.filter(pk=latest.pk).update(valid_from=version.valid_from)
+            model._default_manager.filter(pk=obj.pk).update(
+                created=versions[0].recorded_at, updated=versions[-1].recorded_at
+            )
 
     def write(self) -> Intervention:
         data = self.data
@@ -181,6 +343,7 @@ class _Writer:
                 "nothing was changed. Export it, edit that file and import it under a new slug, "
                 "or change it through the application."
             )
+        self.find_users()
         authority = Authority.objects.filter(slug=data.authority.slug).first()
         if authority is None:
             authority = self.save(
@@ -193,20 +356,26 @@ class _Writer:
                 f"({data.authority.kind}). Nothing was changed."
             )
         self.intervention = self.save(
-            Intervention(authority=authority, **data.intervention.model_dump()),
+            Intervention(authority=authority, **_fields(data.intervention)),
             "intervention",
             since=ALWAYS,
+            part=data.intervention,
         )
         # A plan, its aims, programmes and milestones are true from the day it was agreed.
         self.plan_day = data.plan.agreed_on if data.plan and data.plan.agreed_on else self.start
         for i, person in enumerate(data.people):
             self.people[person.key] = self.save(
-                Person(intervention=self.intervention, **person.model_dump()),
+                Person(
+                    intervention=self.intervention,
+                    user=self.user(person.user),
+                    **_fields(person, "user"),
+                ),
                 f"people[{i}]",
                 since=ALWAYS,
+                part=person,
             )
         for i, appointment in enumerate(data.appointments):
-            appointment_fields = appointment.model_dump(exclude={"person", "theme"})
+            appointment_fields = _fields(appointment, "person", "theme")
             self.save(
                 Appointment(
                     person=self.people[appointment.person],
@@ -215,6 +384,7 @@ class _Writer:
                 ),
                 f"appointments[{i}]",
                 since=appointment.starts_on or ALWAYS,
+                part=appointment,
             )
         if data.plan:
             self.write_plan(data.plan)
@@ -230,6 +400,7 @@ class _Writer:
             self.write_reporting_duty(duty, f"reporting_duties[{i}]")
         for i, report in enumerate(data.reports_issued):
             self.write_report_issued(report, f"reports_issued[{i}]")
+        self.write_histories()
         return self.intervention
 
     def write_report_issued(self, report_in: s.ReportIssuedIn, path: str) -> None:
@@ -251,6 +422,13 @@ class _Writer:
             ),
             path,
             since=report_in.issued_on,
+            part=report_in,
+            # An empty `as_of` is the day it was issued.
+            resolve=lambda name, value: (
+                ("as_of", value or report_in.issued_on)
+                if name == "as_of"
+                else self.resolve(name, value)
+            ),
         )
 
     def write_reporting_duty(self, duty_in: s.ReportingDutyIn, path: str) -> None:
@@ -268,12 +446,14 @@ class _Writer:
             ),
             path,
             since=direction.direction_set.made_on if direction else self.start,
+            part=duty_in,
         )
         for v, variation in enumerate(duty_in.varied):
             self.save(
-                IntervalVariation(duty=duty, **variation.model_dump()),
+                IntervalVariation(duty=duty, **_fields(variation)),
                 f"{path}.varied[{v}]",
                 since=variation.effective_from,
+                part=variation,
             )
 
     def theme(self, slug: str | None) -> Theme | None:
@@ -284,33 +464,26 @@ class _Writer:
 
     def write_plan(self, plan: s.PlanIn) -> None:
         self.save(
-            Plan(intervention=self.intervention, **plan.model_dump(exclude={"aims"})),
+            Plan(intervention=self.intervention, **_fields(plan, "aims")),
             "plan",
             since=self.plan_day,
+            part=plan,
         )
         merges: list[tuple[Programme, int, str]] = []
         for a, aim_in in enumerate(plan.aims):
             aim_path = f"plan.aims[{a}]"
             aim = self.save(
-                StrategicAim(
-                    intervention=self.intervention, **aim_in.model_dump(exclude={"programmes"})
-                ),
+                StrategicAim(intervention=self.intervention, **_fields(aim_in, "programmes")),
                 aim_path,
                 # An aim added after the plan was agreed is in it from the day it was added.
                 since=aim_in.opened_on or self.plan_day,
+                part=aim_in,
             )
+            self.aims[aim.number] = aim
             for p, programme_in in enumerate(aim_in.programmes):
                 path = f"{aim_path}.programmes[{p}]"
-                programme_fields = programme_in.model_dump(
-                    exclude={
-                        "sponsor",
-                        "sro",
-                        "lead_member",
-                        "co_sponsors",
-                        "themes",
-                        "milestones",
-                        "merged_into",
-                    }
+                programme_fields = _fields(
+                    programme_in, "sponsor", "sro", "lead_member", "merged_into"
                 )
                 since = programme_in.opened_on or self.plan_day
                 programme = self.save(
@@ -320,6 +493,7 @@ class _Writer:
                         sponsor=self.person(programme_in.sponsor),
                         sro=self.person(programme_in.sro),
                         lead_member=self.person(programme_in.lead_member),
+                        not_in_source=list(programme_in.not_in_source),
                         **programme_fields,
                     ),
                     path,
@@ -328,6 +502,7 @@ class _Writer:
                         "co_sponsors": [self.people[key] for key in programme_in.co_sponsors],
                     },
                     since=since,
+                    part=programme_in,
                 )
                 self.programmes[programme.number] = programme
                 if programme_in.merged_into is not None:
@@ -338,25 +513,111 @@ class _Writer:
                         position=position,
                         start_as_written=milestone_in.start,
                         end_as_written=milestone_in.end,
-                        **milestone_in.model_dump(exclude={"start", "end"}),
+                        **_fields(milestone_in, "start", "end"),
                     )
-                    self.save(milestone, f"{path}.milestones[{position - 1}]", since=since)
+                    mpath = f"{path}.milestones[{position - 1}]"
+                    self.save(milestone, mpath, since=since, part=milestone_in)
                     self.milestones[f"{programme.number}/{position}"] = milestone
+                    self.write_milestone_parts(milestone_in, milestone, mpath, since)
+                self.write_programme_parts(programme_in, programme, path, since)
         # The programme merged into may come later in the file: linked once all are saved,
         # from the day the merged programme's own record counts, so that it reads as one.
         for programme, number, path in merges:
             programme.merged_into = self.programmes[number]
             self.save(programme, path, since=programme.opened_on or self.plan_day)
 
+    def write_programme_parts(
+        self, programme_in: s.ProgrammeIn, programme: Programme, path: str, since: datetime.date
+    ) -> None:
+        """A programme's period updates, and its comments, evidence and delegations."""
+        for u, update_in in enumerate(programme_in.updates):
+            update = ProgrammeUpdate(
+                programme=programme,
+                author=self.user(update_in.author),
+                **_fields(update_in, "author"),
+            )
+            # An update speaks for its quarter (`ProgrammeUpdate.took_effect_on`).
+            day = ReportingPeriod(update_in.period_start).end
+            self.save(update, f"{path}.updates[{u}]", since=day, part=update_in)
+        self.write_notes(programme_in, programme, None, path, since)
+
+    def write_milestone_parts(
+        self, milestone_in: s.MilestoneIn, milestone: Milestone, path: str, since: datetime.date
+    ) -> None:
+        """A milestone's change requests, and its comments, evidence and delegations."""
+        for c, change_in in enumerate(milestone_in.change_requests):
+            change = ChangeRequest(
+                milestone=milestone,
+                requested_by=self.user(change_in.requested_by),
+                decided_by=self.user(change_in.decided_by),
+                **_fields(change_in, "requested_by", "decided_by"),
+            )
+            decided = change_in.decided_at.date() if change_in.decided_at else since
+            self.save(change, f"{path}.change_requests[{c}]", since=decided, part=change_in)
+        self.write_notes(milestone_in, milestone.programme, milestone, path, since)
+
+    def write_notes(
+        self,
+        part: s.ProgrammeIn | s.MilestoneIn,
+        programme: Programme,
+        milestone: Milestone | None,
+        path: str,
+        since: datetime.date,
+    ) -> None:
+        for c, comment_in in enumerate(part.comments):
+            comment = Comment(
+                programme=programme,
+                milestone=milestone,
+                author=self.user(comment_in.author),
+                **_fields(comment_in, "author"),
+            )
+            self.save(comment, f"{path}.comments[{c}]", since=since, part=comment_in)
+        for e, evidence_in in enumerate(part.evidence):
+            evidence = Evidence(
+                intervention=self.intervention,
+                programme=programme,
+                milestone=milestone,
+                **self.stored(evidence_in),
+                **_fields(evidence_in, "uuid", "stored_as", "added_by"),
+            )
+            self.save(evidence, f"{path}.evidence[{e}]", since=since, part=evidence_in)
+        for d, delegation_in in enumerate(part.delegations):
+            delegation = Delegation(
+                programme=programme,
+                milestone=milestone,
+                person=self.people[delegation_in.person],
+                granted_by=self.user(delegation_in.granted_by),
+                **_fields(delegation_in, "person", "granted_by"),
+            )
+            self.save(
+                delegation,
+                f"{path}.delegations[{d}]",
+                since=delegation_in.starts_on,
+                part=delegation_in,
+            )
+
+    def stored(self, part: s.StoredFile) -> dict[str, Any]:
+        """A stored file's row fields: the file's name in the store (its contents stay where
+        they are), its identifier (a new one if a row here already has it: a copy of an
+        intervention under a new slug) and who added it."""
+        identifier = uuid.UUID(part.uuid)
+        taken = Evidence.objects.filter(uuid=identifier).exists()
+        if taken or Paper.objects.filter(uuid=identifier).exists():
+            identifier = uuid.uuid4()
+        return {"uuid": identifier, "file": part.stored_as, "added_by": self.user(part.added_by)}
+
     def write_direction_set(self, set_in: s.DirectionSetIn, path: str) -> None:
         direction_set = self.save(
             DirectionSet(
                 intervention=self.intervention,
-                **set_in.model_dump(exclude={"directions", "superseded_by"}),
+                **_fields(set_in, "directions", "superseded_by"),
             ),
             path,
             since=set_in.made_on,
+            part=set_in,
+            resolve=self.resolve_set,
         )
+        self.sets[direction_set.key] = direction_set
         for position, direction_in in enumerate(set_in.directions, start=1):
             dpath = f"{path}.directions[{position - 1}]"
             deadline = direction_in.deadline
@@ -389,15 +650,18 @@ class _Writer:
                 dpath,
                 links=self.links(direction_in.themes, direction_in.programmes),
                 since=set_in.made_on,
+                part=direction_in,
+                resolve=self.resolve_direction,
             )
             self.directions[set_in.reference(direction_in)] = direction
             if direction_in.superseded_by:
                 self.pending_supersessions.append((direction, direction_in.superseded_by))
             for v, variation in enumerate(deadline.varied):
                 self.save(
-                    IntervalVariation(direction=direction, **variation.model_dump()),
+                    IntervalVariation(direction=direction, **_fields(variation)),
                     f"{dpath}.deadline.varied[{v}]",
                     since=variation.effective_from,
+                    part=variation,
                 )
             for item_position, item_in in enumerate(direction_in.items, start=1):
                 # A sub-item shares its Direction's deadline; it keeps only the kind, for filters.
@@ -423,10 +687,21 @@ class _Writer:
                     f"{dpath}.items[{item_position - 1}]",
                     links=self.links(item_in.themes, item_in.programmes),
                     since=set_in.made_on,
+                    part=item_in,
                 )
                 self.directions[set_in.reference(direction_in, item_in)] = item
         if set_in.superseded_by:
             self.pending_set_supersessions.append((direction_set, set_in.superseded_by))
+
+    def resolve_set(self, name: str, value: Any) -> tuple[str, Any]:
+        if name == "superseded_by":
+            return name, self.sets[value] if value else None
+        return self.resolve(name, value)
+
+    def resolve_direction(self, name: str, value: Any) -> tuple[str, Any]:
+        if name == "superseded_by":
+            return name, self.directions[value] if value else None
+        return self.resolve(name, value)
 
     def links(self, themes: list[str], programmes: list[int]) -> dict[str, Iterable[Any]]:
         return {
@@ -456,10 +731,11 @@ class _Writer:
         board = self.save(
             Board(
                 intervention=self.intervention,
-                **board_in.model_dump(exclude={"members", "meetings", "requirements", "parent"}),
+                **_fields(board_in, "members", "meetings", "requirements", "parent"),
             ),
             path,
             since=self.start,
+            part=board_in,
         )
         self.boards[board.key] = board
         for q, requirement in enumerate(board_in.requirements):
@@ -471,10 +747,11 @@ class _Writer:
                     if requirement.direction
                     else None,
                     theme=self.theme(requirement.theme),
-                    **requirement.model_dump(exclude={"direction", "theme"}),
+                    **_fields(requirement, "direction", "theme"),
                 ),
                 f"{path}.requirements[{q}]",
                 since=self.start,
+                part=requirement,
             )
         for m, membership in enumerate(board_in.members):
             self.save(
@@ -482,16 +759,73 @@ class _Writer:
                     board=board,
                     person=self.people[membership.person],
                     theme=self.theme(membership.theme),
-                    **membership.model_dump(exclude={"person", "theme"}),
+                    **_fields(membership, "person", "theme"),
                 ),
                 f"{path}.members[{m}]",
                 since=membership.starts_on or self.start,
+                part=membership,
             )
-        for m, meeting in enumerate(board_in.meetings):
+        for m, meeting_in in enumerate(board_in.meetings):
+            self.write_meeting(meeting_in, board, f"{path}.meetings[{m}]")
+
+    def write_meeting(self, meeting_in: s.MeetingIn, board: Board, path: str) -> None:
+        """A meeting with its agenda, papers, attendance and actions, all true from its date."""
+        day = meeting_in.date
+        meeting = self.save(
+            Meeting(board=board, **_fields(meeting_in)), path, since=day, part=meeting_in
+        )
+        items: dict[int, AgendaItem] = {}
+        for i, item_in in enumerate(meeting_in.agenda):
+            item = self.save(
+                AgendaItem(
+                    meeting=meeting,
+                    presenter=self.person(item_in.presenter),
+                    **_fields(item_in, "presenter"),
+                ),
+                f"{path}.agenda[{i}]",
+                links={
+                    "programmes": [self.programmes[number] for number in item_in.programmes],
+                    "directions": [self.directions[ref] for ref in item_in.directions],
+                },
+                since=day,
+                part=item_in,
+            )
+            items.setdefault(item.position, item)
+
+        def resolve_paper(name: str, value: Any) -> tuple[str, Any]:
+            if name == "agenda_item":
+                return name, items[value] if value is not None else None
+            return self.resolve(name, value)
+
+        for p, paper_in in enumerate(meeting_in.papers):
+            paper = Paper(
+                meeting=meeting,
+                agenda_item=items.get(paper_in.agenda_item) if paper_in.agenda_item else None,
+                **self.stored(paper_in),
+                **_fields(paper_in, "uuid", "stored_as", "added_by", "agenda_item"),
+            )
+            self.save(paper, f"{path}.papers[{p}]", since=day, part=paper_in, resolve=resolve_paper)
+        for a, entry in enumerate(meeting_in.attendance):
             self.save(
-                Meeting(board=board, **meeting.model_dump()),
-                f"{path}.meetings[{m}]",
-                since=meeting.date,
+                Attendance(
+                    meeting=meeting,
+                    person=self.people[entry.person],
+                    **_fields(entry, "person"),
+                ),
+                f"{path}.attendance[{a}]",
+                since=day,
+                part=entry,
+            )
+        for a, action_in in enumerate(meeting_in.actions):
+            self.save(
+                Action(
+                    meeting=meeting,
+                    owner=self.person(action_in.owner),
+                    **_fields(action_in, "owner"),
+                ),
+                f"{path}.actions[{a}]",
+                since=day,
+                part=action_in,
             )
 
     def write_recommendation(self, rec: s.RecommendationIn, path: str) -> None:
@@ -507,9 +841,7 @@ class _Writer:
                 intervention=self.intervention,
                 meeting=meeting,
                 owner=self.person(rec.owner),
-                **rec.model_dump(
-                    exclude={"meeting", "owner", "directions", "programmes", "milestones"}
-                ),
+                **_fields(rec, "owner"),
             ),
             path,
             links={
@@ -518,4 +850,5 @@ class _Writer:
                 "milestones": [self.milestones[ref] for ref in rec.milestones],
             },
             since=rec.made_on,
+            part=rec,
         )

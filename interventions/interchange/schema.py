@@ -18,13 +18,24 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self, get_args, get_origin
+from zoneinfo import ZoneInfo
 
 from django.db.models import Choices
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from boards.choices import (
+    ActionStatus,
+    AttendanceStatus,
     BoardKind,
     BoardRole,
     MeetingKind,
@@ -36,10 +47,15 @@ from directions.choices import Compliance, DeadlineKind, DirectionStatus, Report
 from interventions.choices import (
     RAG,
     AuthorityKind,
+    ChangeKind,
+    ChangeStatus,
+    CommentKind,
     DatePrecision,
+    EvidenceKind,
     InterventionModel,
     InterventionStatus,
     Phase,
+    ResponseDueRule,
     Role,
     WorkStatus,
 )
@@ -53,6 +69,8 @@ Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_leng
 Slug = Key
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 Required = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# A user account, by its username: who wrote an update or a comment, who decided a change.
+Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
 
 
 def choice(enum: type[Choices]) -> object:
@@ -119,6 +137,154 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class VersionIn(Strict):
+    """One recorded change of a row: when it was recorded, the day it took effect, who made it
+    and why, and the new values of the fields it changed. The first version is the row's
+    creation and gives the first value of every field a later version changes."""
+
+    recorded_at: AwareDatetime = Field(
+        description="When the change was recorded (the audit trail's time), with its UTC offset."
+    )
+    valid_from: datetime.date | None = Field(
+        None, description="The day it took effect, when not the day it was recorded."
+    )
+    by: Text = Field(
+        "", description="Username of who made it; empty for a change made by no signed-in user."
+    )
+    reason: Text = Field("", description="The reason recorded with it.")
+    fields: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The fields it changed, by their names in this part of the file, with "
+        "their new values (in the first version: their first values).",
+    )
+
+    @property
+    def effective_day(self) -> datetime.date:
+        """The day it took effect: `valid_from`, else the (UK) day it was recorded."""
+        if self.valid_from is not None:
+            return self.valid_from
+        return self.recorded_at.astimezone(LONDON).date()
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _holds_parts(annotation: object) -> bool:
+    """A field holding a list or another part of the file (not a value a version can change)."""
+    if get_origin(annotation) is list:
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_parts(arg) for arg in get_args(annotation) if arg is not type(None))
+
+
+def scalar_fields(model: type[BaseModel]) -> list[str]:
+    """The fields of a part that a version may change: its values, not its lists or parts."""
+    return [
+        name
+        for name, info in model.model_fields.items()
+        if name != "versions" and not _holds_parts(info.annotation)
+    ]
+
+
+class Versioned(Strict):
+    """A part of the file that is a row audited in Stocktake, with its dated versions: only
+    for rows changed after they were created, or entered in Stocktake rather than imported."""
+
+    # Values a version may give beyond the part's own fields (a programme's aim: the file
+    # lists a programme under the aim it is in now).
+    VERSION_EXTRAS: ClassVar[frozenset[str]] = frozenset()
+
+    versions: list[VersionIn] = Field(
+        default_factory=list,
+        description="Its recorded changes, oldest first, the first being its creation (see "
+        "*History of changes*); left out for a row never changed after it was imported.",
+    )
+
+    @model_validator(mode="after")
+    def versions_lead_to_the_row(self) -> Self:
+        """The versions are in order, each names fields of this part, and together they end
+        with the values the row has now. (That none takes effect before its row existed is a
+        rule of the file, `InterventionFile`: an export still writes such a row.)"""
+        if not self.versions:
+            return self
+        problems = Problems()
+        cls = type(self)
+        names = scalar_fields(cls)
+        first = self.versions[0]
+        for k, version in enumerate(self.versions):
+            at: Location = ("versions", k)
+            if k and version.recorded_at < self.versions[k - 1].recorded_at:
+                problems.add(
+                    (*at, "recorded_at"),
+                    "versions are listed in the order they were recorded: this one is recorded "
+                    "before the one above it",
+                )
+            for name in version.fields:
+                if name not in names and name not in cls.VERSION_EXTRAS:
+                    problems.add(
+                        (*at, "fields", name),
+                        f"not a field a version can change here (expected one of "
+                        f"{', '.join(names + sorted(cls.VERSION_EXTRAS))})",
+                    )
+            if k and (missing := set(version.fields) - set(first.fields)):
+                problems.add(
+                    (*at, "fields"),
+                    f"changes {', '.join(sorted(missing))}, whose first value the first "
+                    "version does not give",
+                )
+        problems.raise_any()
+        last: dict[str, int] = {}
+        for k, version in enumerate(self.versions):
+            last.update(dict.fromkeys(version.fields, k))
+        try:
+            states = self.version_states()
+        except _BadVersion as bad:
+            for error in bad.error.errors():
+                problems.add(
+                    ("versions", bad.index, "fields", *error["loc"]),
+                    str(error["msg"]).removeprefix("Value error, "),
+                )
+            problems.raise_any()
+        final: dict[str, Any] = {}
+        for state in states:
+            final.update(state)
+        for name, value in final.items():
+            now = getattr(self, name, value)  # a value only versions hold (an aim) aside
+            if value != now:
+                problems.add(
+                    ("versions", last[name], "fields", name),
+                    f"the last version gives {value!r}, but the row has {now!r}",
+                )
+        problems.raise_any()
+        return self
+
+    def version_states(self) -> list[dict[str, Any]]:
+        """Each version's fields with the values this part's fields would hold (a time for
+        `18:30`), checked as the part would be with them."""
+        cls = type(self)
+        names = scalar_fields(cls)
+        base = {name: getattr(self, name) for name in cls.model_fields if name != "versions"}
+        state: dict[str, Any] = {}
+        states = []
+        for k, version in enumerate(self.versions):
+            state.update({n: v for n, v in version.fields.items() if n in names})
+            try:
+                typed = cls.model_validate({**base, **state})
+            except ValidationError as error:
+                raise _BadVersion(k, error) from error
+            states.append(
+                {n: getattr(typed, n) if n in names else v for n, v in version.fields.items()}
+            )
+        return states
+
+
+class _BadVersion(Exception):
+    def __init__(self, index: int, error: ValidationError) -> None:
+        self.index = index
+        self.error = error
+
+
 class AuthorityIn(Strict):
     slug: Slug = Field(description="Short unique name used in addresses, e.g. `tower-hamlets`.")
     name: Required = Field(description="Full name, e.g. `London Borough of Tower Hamlets`.")
@@ -127,7 +293,7 @@ class AuthorityIn(Strict):
     )
 
 
-class InterventionIn(Strict):
+class InterventionIn(Versioned):
     slug: Slug = Field(description="Unique name of the intervention, e.g. `tower-hamlets-2025`.")
     title: Required = Field(description="Title shown on every page.")
     model: Choice[InterventionModel] = Field(
@@ -156,6 +322,20 @@ class InterventionIn(Strict):
     status: Choice[InterventionStatus] = Field(description="Proposed, active, extended or closed.")
     summary: Text = Field("", description="A paragraph on why the intervention exists.")
     source: Text = Field("", description="Seed document(s) the facts come from.")
+    public_pages: bool = Field(
+        False,
+        description="True when its public pages are published: anyone may read the Board's "
+        "meetings, public papers and approved minutes, published responses and the plan's "
+        "progress without signing in.",
+    )
+    response_due_rule: Choice[ResponseDueRule] = Field(
+        "working_days",
+        description="How a new recommendation's response due date is suggested: "
+        "`working_days` after it was made, or by the `next_board_meeting`.",
+    )
+    response_due_working_days: int = Field(
+        20, ge=1, le=365, description="Working days allowed for a response under that rule."
+    )
 
     @model_validator(mode="after")
     def end_after_start(self) -> InterventionIn:
@@ -164,7 +344,7 @@ class InterventionIn(Strict):
         return self
 
 
-class PersonIn(Strict):
+class PersonIn(Versioned):
     key: Key = Field(
         description="Unique key in this file, used to refer to the person, e.g. `stephen-halsey`."
     )
@@ -179,6 +359,11 @@ class PersonIn(Strict):
         description="True for a corporate body holding a role (e.g. a firm appointed as "
         "Commissioner), not an individual.",
     )
+    user: Username | None = Field(
+        None,
+        description="Username of the person's account in Stocktake, which lets them see the "
+        "intervention; the account must exist where the file is imported.",
+    )
 
     @model_validator(mode="after")
     def named_or_post(self) -> PersonIn:
@@ -187,7 +372,7 @@ class PersonIn(Strict):
         return self
 
 
-class AppointmentIn(Strict):
+class AppointmentIn(Versioned):
     person: Key = Field(description="Key of a person in `people`.")
     role: Choice[Role] = Field(description="The role held.")
     theme: ThemeSlug | None = Field(None, description="For a Board Lead: the Best Value theme led.")
@@ -269,7 +454,7 @@ class DeadlineIn(Strict):
         return self
 
 
-class IntervalVariationIn(Strict):
+class IntervalVariationIn(Versioned):
     effective_from: datetime.date = Field(description="First date the new interval applies.")
     interval_months: int = Field(ge=1, le=60, description="The new interval in months.")
     directed_by: Text = Field(
@@ -278,7 +463,7 @@ class IntervalVariationIn(Strict):
     note: Text = Field("", description="Why, or where it was decided.")
 
 
-class DirectionItemIn(Strict):
+class DirectionItemIn(Versioned):
     ref: Annotated[str, StringConstraints(pattern=r"^[ivx]+$")] = Field(
         description="Roman numeral of the sub-item, e.g. `iii`."
     )
@@ -310,7 +495,7 @@ class DirectionItemIn(Strict):
         return self
 
 
-class DirectionIn(Strict):
+class DirectionIn(Versioned):
     ref: Annotated[str, StringConstraints(pattern=r"^[a-z]{1,2}$")] = Field(
         description="Letter of the Direction, e.g. `e`."
     )
@@ -364,7 +549,7 @@ class DirectionIn(Strict):
         return self
 
 
-class DirectionSetIn(Strict):
+class DirectionSetIn(Versioned):
     key: Key = Field(description="Unique key in this file, e.g. `2025-directions`.")
     title: Required = Field(description="Title of the set of Directions.")
     made_on: datetime.date = Field(
@@ -506,7 +691,7 @@ NotInSource = Literal[
 ]
 
 
-class Tracked(Strict):
+class Tracked(Versioned):
     """Fields of everything whose delivery is tracked (programmes and milestones)."""
 
     status: Choice[WorkStatus] = Field(
@@ -531,9 +716,25 @@ class MilestoneIn(Tracked):
     baseline_end: datetime.date | None = Field(
         None, description="Agreed end date; defaults to the last day of `end`."
     )
+    forecast_start: datetime.date | None = Field(None, description="Current forecast start date.")
     forecast_end: datetime.date | None = Field(None, description="Current forecast end date.")
     actual_end: datetime.date | None = Field(None, description="Date it was completed.")
     percent_complete: int = Field(0, ge=0, le=100, description="0 to 100.")
+    commentary: Text = Field("", description="Progress in the current period.")
+    next_steps: Text = Field("", description="What happens next.")
+    change_requests: list[ChangeRequestIn] = Field(
+        default_factory=list, description="Requests to change it under change control."
+    )
+
+    # The file lists a milestone under the programme it is in now, at its place there.
+    VERSION_EXTRAS = frozenset({"programme", "position"})
+    comments: list[CommentIn] = Field(
+        default_factory=list, description="Comments and challenges on it, oldest first."
+    )
+    evidence: list[EvidenceIn] = Field(default_factory=list, description="Evidence for it.")
+    delegations: list[DelegationIn] = Field(
+        default_factory=list, description="People allowed to update it."
+    )
 
 
 class ProgrammeIn(Tracked):
@@ -575,11 +776,28 @@ class ProgrammeIn(Tracked):
     milestones: list[MilestoneIn] = Field(
         default_factory=list, description="Key activities, in plan order."
     )
+    updates: list[ProgrammeUpdateIn] = Field(
+        default_factory=list, description="Its update for each reporting period, oldest first."
+    )
+    comments: list[CommentIn] = Field(
+        default_factory=list,
+        description="Comments and challenges on the programme as a whole, oldest first.",
+    )
+    evidence: list[EvidenceIn] = Field(
+        default_factory=list, description="Evidence for the programme as a whole."
+    )
+    delegations: list[DelegationIn] = Field(
+        default_factory=list, description="People allowed to update the whole programme."
+    )
+
+    VERSION_EXTRAS = frozenset({"aim"})
 
     @model_validator(mode="after")
     def dated_states_agree(self) -> ProgrammeIn:
         problems = Problems()
         _check_dates(problems, self.opened_on, self.closed_on)
+        for period in duplicates(update.period_start for update in self.updates):
+            problems.add(("updates",), f"more than one update for the period from {period}")
         if self.merged_into is not None and self.closed_on is None:
             problems.add(("merged_into",), "a merged programme needs `closed_on`, its merge day")
         if self.merged_into == self.number:
@@ -593,7 +811,7 @@ class ProgrammeIn(Tracked):
             yield f"{self.number}/{position}"
 
 
-class AimIn(Strict):
+class AimIn(Versioned):
     number: int = Field(ge=1, le=99, description="Aim number.")
     title: Required = Field(description="Aim as written.")
     outcomes: Text = Field("", description="Outcomes sought, one per line.")
@@ -624,7 +842,7 @@ def _check_dates(
         problems.add(("closed_on",), "expected a day after `opened_on`")
 
 
-class PlanIn(Strict):
+class PlanIn(Versioned):
     title: Required = Field(description="Title of the plan, e.g. `Continuous Improvement Plan`.")
     mission: Text = Field("", description="The plan's mission statement.")
     agreed_on: datetime.date | None = Field(None, description="Date the Board agreed it.")
@@ -641,7 +859,26 @@ class PlanIn(Strict):
         for number in duplicates(programme.number for _, _, programme in self.programmes()):
             problems.add((), f"programme number {number} is used more than once")
         numbers = {programme.number for _, _, programme in self.programmes()}
+        aims = {aim.number for aim in self.aims}
         for a, p, programme in self.programmes():
+            at: Location = ("aims", a, "programmes", p)
+            # A version says which aim a programme was under, or which programme a milestone
+            # was in, by the number it has now.
+            for k, version in enumerate(programme.versions):
+                if "aim" in version.fields and version.fields["aim"] not in aims:
+                    problems.add(
+                        (*at, "versions", k, "fields", "aim"),
+                        f"expected the number of an aim in the plan, found "
+                        f"{version.fields['aim']!r}",
+                    )
+            for m, milestone in enumerate(programme.milestones):
+                for k, version in enumerate(milestone.versions):
+                    if "programme" in version.fields and version.fields["programme"] not in numbers:
+                        problems.add(
+                            (*at, "milestones", m, "versions", k, "fields", "programme"),
+                            "expected the number of a programme in the plan, found "
+                            f"{version.fields['programme']!r}",
+                        )
             into = programme.merged_into
             if into is not None and into not in numbers:
                 problems.add(
@@ -658,7 +895,7 @@ class PlanIn(Strict):
                 yield a, p, programme
 
 
-class MembershipIn(Strict):
+class MembershipIn(Versioned):
     person: Key = Field(description="Key of a person in `people`.")
     role: Choice[BoardRole] = Field(description="Role on the board.")
     theme: ThemeSlug | None = Field(None, description="For a theme lead: the theme.")
@@ -672,19 +909,170 @@ class MembershipIn(Strict):
     ends_on: datetime.date | None = Field(None, description="Last day; empty while it continues.")
 
 
-class MeetingIn(Strict):
+class MeetingIn(Versioned):
     date: datetime.date = Field(description="Date of the meeting.")
     title: Text = Field("", description="Title, e.g. `Inaugural meeting`.")
     kind: Choice[MeetingKind] = Field("formal", description="Workshop, formal or informal.")
     status: Choice[MeetingStatus] = Field(
         "scheduled", description="Scheduled, held, minutes approved or cancelled."
     )
+    start_time: datetime.time | None = Field(None, description="Start time, London time (HH:MM).")
     published: bool = Field(False, description="True when its papers are published.")
     summary: Text = Field("", description="What it did or decided.")
+    minutes: Text = Field(
+        "", description="The minutes: public once the Board approves them, never before."
+    )
+    decisions: Text = Field("", description="What the Board decided, one per line.")
     source: Text = Field("", description="Seed document.")
+    agenda: list[AgendaItemIn] = Field(default_factory=list, description="The agenda, in order.")
+    papers: list[PaperIn] = Field(
+        default_factory=list, description="Its papers: what they are, not their contents."
+    )
+    attendance: list[AttendanceIn] = Field(
+        default_factory=list, description="Who attended, sent apologies or was absent."
+    )
+    actions: list[ActionIn] = Field(
+        default_factory=list, description="Actions agreed at it (its action log)."
+    )
+
+    @model_validator(mode="after")
+    def parts_agree(self) -> MeetingIn:
+        problems = Problems()
+        for key in duplicates(entry.person for entry in self.attendance):
+            problems.add(("attendance",), f"the person {key!r} is listed more than once")
+        positions = {item.position for item in self.agenda}
+        for p, paper in enumerate(self.papers):
+            if paper.agenda_item is not None and paper.agenda_item not in positions:
+                problems.add(
+                    ("papers", p, "agenda_item"),
+                    f"expected the position of an item of this meeting's agenda, found "
+                    f"{paper.agenda_item}",
+                )
+        problems.raise_any()
+        return self
 
 
-class RequirementIn(Strict):
+class AgendaItemIn(Versioned):
+    position: int = Field(1, ge=0, le=999, description="Its place on the agenda.")
+    title: Required = Field(description="The item as the agenda gives it.")
+    presenter: Key | None = Field(None, description="Key of the person presenting it.")
+    notes: Text = Field("", description="Notes on the item.")
+    programmes: list[int] = Field(
+        default_factory=list, description="Numbers of the programmes it is about."
+    )
+    directions: list[Text] = Field(
+        default_factory=list, description="Directions it is about, as `SET/REF`."
+    )
+
+
+class StoredFile(Versioned):
+    """What the file says of a stored file: never its contents."""
+
+    uuid: str = Field(
+        description="The file's identifier in Stocktake (kept, so that links to it still work)."
+    )
+    stored_as: Text = Field(
+        "",
+        description="Its name in the evidence store (`EVIDENCE_ROOT`): copy the store with the "
+        "file for the contents to come too.",
+    )
+    original_name: Text = Field("", description="The name of the file as uploaded.")
+    content_type: Text = Field("", description="Its media type, e.g. `application/pdf`.")
+    size: int | None = Field(None, ge=0, description="Its size in bytes.")
+    added_by: Username = Field(description="Username of who added it.")
+
+
+class PaperIn(StoredFile):
+    title: Required = Field(description="Title of the paper.")
+    agenda_item: int | None = Field(
+        None, description="Position of the agenda item it belongs to, if any."
+    )
+    exempt: bool = Field(False, description="True when it is exempt from publication.")
+    exemption_reason: Text = Field(
+        "", description="Why it is exempt, e.g. the paragraph of Schedule 12A; needed if exempt."
+    )
+
+    @model_validator(mode="after")
+    def exempt_has_a_reason(self) -> PaperIn:
+        if self.exempt and not self.exemption_reason:
+            raise ValueError("an exempt paper needs its `exemption_reason`")
+        return self
+
+
+class AttendanceIn(Versioned):
+    person: Key = Field(description="Key of a person in `people`.")
+    status: Choice[AttendanceStatus] = Field(description="Present, apologies or absent.")
+    note: Text = Field("", description="E.g. `attending for item 3`.")
+
+
+class ActionIn(Versioned):
+    text: Required = Field(description="The action.")
+    owner: Key | None = Field(None, description="Key of the person who owns it.")
+    due_on: datetime.date | None = Field(None, description="When it is due.")
+    status: Choice[ActionStatus] = Field(
+        "open",
+        description="`open` (carried forward to each later meeting until it is done or "
+        "dropped), `done` or `dropped`.",
+    )
+
+
+class ProgrammeUpdateIn(Versioned):
+    period_start: datetime.date = Field(description="First day of the quarter it reports on.")
+    rag: Choice[RAG] = Field(description="The programme's RAG for the period.")
+    summary: Required = Field(description="Progress in the period.")
+    next_steps: Text = Field("", description="What happens next.")
+    risks: Text = Field("", description="Risks and issues to escalate.")
+    decisions_needed: Text = Field("", description="Decisions needed from the Board.")
+    author: Username = Field(description="Username of who wrote it.")
+
+
+class CommentIn(Versioned):
+    kind: Choice[CommentKind] = Field(description="A `challenge` or a `comment`.")
+    text: Required = Field(description="What was written.")
+    author: Username = Field(description="Username of who wrote it.")
+
+
+class ChangeRequestIn(Versioned):
+    kind: Choice[ChangeKind] = Field(description="`end_date`, `scope` or `close_early`.")
+    proposed_end: datetime.date | None = Field(None, description="For `end_date`: the new end.")
+    proposed_title: Text = Field("", description="For `scope`: the new title.")
+    proposed_steps: Text = Field("", description="For `scope`: the new sub-steps.")
+    reason: Required = Field(description="Why the change is asked for.")
+    status: Choice[ChangeStatus] = Field(
+        "pending", description="`pending`, `approved` or `rejected`."
+    )
+    requested_by: Username = Field(description="Username of who asked for it.")
+    decided_by: Username | None = Field(None, description="Username of who decided it.")
+    decided_at: AwareDatetime | None = Field(None, description="When it was decided.")
+    decision_note: Text = Field("", description="The decision's reasons.")
+    baseline_before: datetime.date | None = Field(
+        None, description="The milestone's baseline end when the request was decided."
+    )
+
+
+class DelegationIn(Versioned):
+    person: Key = Field(description="Key of the person allowed to update it.")
+    granted_by: Username = Field(description="Username of who granted it.")
+    starts_on: datetime.date = Field(description="First day of the delegation.")
+    ends_on: datetime.date | None = Field(None, description="Last day; empty while it lasts.")
+    note: Text = Field("", description="Why, or what for.")
+
+
+class EvidenceIn(StoredFile):
+    kind: Choice[EvidenceKind] = Field(description="`file` (an uploaded file) or `link`.")
+    title: Required = Field(description="What it is.")
+    url: Text = Field("", description="For a link: its address.")
+
+    @model_validator(mode="after")
+    def is_a_file_or_a_link(self) -> EvidenceIn:
+        if self.kind == "link" and not self.url:
+            raise ValueError("a link needs its `url`")
+        if self.kind == "file" and not self.stored_as:
+            raise ValueError("a file needs `stored_as`, its name in the evidence store")
+        return self
+
+
+class RequirementIn(Versioned):
     description: Required = Field(description="The requirement as written.")
     direction: Text | None = Field(
         None, description="The Direction requiring it, as `SET/REF` (e.g. `2025-directions/a.iv`)."
@@ -696,7 +1084,7 @@ class RequirementIn(Strict):
     minimum: int = Field(1, ge=1, le=50, description="How many members it needs.")
 
 
-class BoardIn(Strict):
+class BoardIn(Versioned):
     key: Key = Field(description="Unique key in this file, e.g. `tab`.")
     name: Required = Field(description="Name of the board.")
     kind: Choice[BoardKind] = Field(
@@ -732,7 +1120,7 @@ class MeetingRef(Strict):
     date: datetime.date = Field(description="Date of the meeting.")
 
 
-class RecommendationIn(Strict):
+class RecommendationIn(Versioned):
     reference: Annotated[
         str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9./-]*$", max_length=40)
     ] = Field(
@@ -777,7 +1165,7 @@ class RecommendationIn(Strict):
         return self
 
 
-class ReportingDutyIn(Strict):
+class ReportingDutyIn(Versioned):
     report: Choice[ReportKind] = Field(
         description="The kind of issued report that discharges it: board, sos or stocktake."
     )
@@ -816,7 +1204,7 @@ class ReportingDutyIn(Strict):
         return self
 
 
-class ReportIssuedIn(Strict):
+class ReportIssuedIn(Versioned):
     kind: Choice[ReportKind] = Field(description="The kind of report: board, sos or stocktake.")
     title: Required = Field(description="Title as the document gives it.")
     issued_on: datetime.date = Field(
@@ -901,8 +1289,23 @@ class InterventionFile(Strict):
         self._check_recommendations(names)
         self._check_reporting_duties(names)
         self._check_report_kinds(names)
+        self._check_versions(names)
         names.problems.raise_any()
         return self
+
+    def _check_versions(self, names: _Names) -> None:
+        """No change takes effect before its row existed (its first version took effect)."""
+        for at, part in _versioned_parts(self, ()):
+            if not part.versions:
+                continue
+            first = part.versions[0].effective_day
+            for k, version in enumerate(part.versions[1:], start=1):
+                if version.effective_day < first:
+                    names.problems.add(
+                        (*at, "versions", k, "valid_from"),
+                        f"takes effect on {version.effective_day}, before its row existed (its "
+                        f"first version takes effect on {first})",
+                    )
 
     def _check_report_kinds(self, names: _Names) -> None:
         """Only the kinds of report the intervention's model has (a Commissioners
@@ -939,6 +1342,13 @@ class InterventionFile(Strict):
             names.person((*at, "lead_member"), programme.lead_member)
             for c, key in enumerate(programme.co_sponsors):
                 names.person((*at, "co_sponsors", c), key)
+            for d, delegation in enumerate(programme.delegations):
+                names.person((*at, "delegations", d, "person"), delegation.person)
+            for m, milestone in enumerate(programme.milestones):
+                for d, delegation in enumerate(milestone.delegations):
+                    names.person(
+                        (*at, "milestones", m, "delegations", d, "person"), delegation.person
+                    )
 
     def _check_direction_sets(self, names: _Names) -> None:
         keys = [direction_set.key for direction_set in self.direction_sets]
@@ -1005,6 +1415,17 @@ class InterventionFile(Strict):
                         )
             for m, membership in enumerate(board.members):
                 names.person(("boards", b, "members", m, "person"), membership.person)
+            for m, meeting in enumerate(board.meetings):
+                at: Location = ("boards", b, "meetings", m)
+                for i, item in enumerate(meeting.agenda):
+                    names.person((*at, "agenda", i, "presenter"), item.presenter)
+                    names.programmes((*at, "agenda", i, "programmes"), item.programmes)
+                    for j, ref in enumerate(item.directions):
+                        names.direction((*at, "agenda", i, "directions", j), ref)
+                for i, entry in enumerate(meeting.attendance):
+                    names.person((*at, "attendance", i, "person"), entry.person)
+                for i, action in enumerate(meeting.actions):
+                    names.person((*at, "actions", i, "owner"), action.owner)
             for q, requirement in enumerate(board.requirements):
                 if requirement.direction is not None:
                     names.direction(
@@ -1043,6 +1464,19 @@ class InterventionFile(Strict):
                     ("reporting_duties", d, "direction"),
                     "expected `SET/REF` of a Direction with a recurring deadline",
                 )
+
+
+def _versioned_parts(part: object, at: Location) -> Iterator[tuple[Location, Versioned]]:
+    """Every part of the file that has versions, with its location."""
+    if isinstance(part, Versioned):
+        yield at, part
+    if isinstance(part, BaseModel):
+        for name in type(part).model_fields:
+            if name != "versions":
+                yield from _versioned_parts(getattr(part, name), (*at, name))
+    elif isinstance(part, list):
+        for i, item in enumerate(part):
+            yield from _versioned_parts(item, (*at, i))
 
 
 class _Names:
@@ -1086,3 +1520,5 @@ class _Names:
 
 
 DeadlineIn.model_rebuild()
+for _part in (MilestoneIn, ProgrammeIn, AimIn, PlanIn, MeetingIn, BoardIn, InterventionFile):
+    _part.model_rebuild()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from interventions.kit.widgets import DateInput
 from interventions.models.base import set_effective_date
+from interventions.models.valid_time import effective_day
 
 
 class VersionedForm(forms.ModelForm):
@@ -56,7 +57,21 @@ class EffectiveDateForm(VersionedForm):
         day: datetime.date = self.cleaned_data["effective_on"] or timezone.localdate()
         if day > timezone.localdate():
             raise forms.ValidationError("The date it happened cannot be in the future.")
+        first = self.first_on_record()
+        if first is not None and day < first:
+            raise forms.ValidationError(
+                f"The date it happened cannot be before {first.day} {first:%B %Y}, the day "
+                "this was first on record."
+            )
         return day
+
+    def first_on_record(self) -> datetime.date | None:
+        """The day the row's first history record took effect: no change to it can have
+        happened before it existed."""
+        if self.instance.pk is None:
+            return None
+        records = type(self.instance).history.filter(id=self.instance.pk)  # type: ignore[attr-defined]  # simple-history
+        return min((effective_day(record) for record in records), default=None)
 
     def save(self, commit: bool = True) -> Any:
         set_effective_date(self.instance, self.cleaned_data["effective_on"])

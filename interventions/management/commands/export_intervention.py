@@ -12,7 +12,9 @@ from interventions.models import Intervention
 class Command(BaseCommand):
     help = (
         "Write a whole intervention in the import format (docs/data-format.md), to standard "
-        "output or to --output FILE."
+        "output or to --output FILE: everything entered, with the dated history of each row "
+        "changed in Stocktake. Papers and evidence files are named, not included: they stay "
+        "in EVIDENCE_ROOT."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
