@@ -70,7 +70,7 @@ class EffectiveDateForm(VersionedForm):
         happened before it existed."""
         if self.instance.pk is None:
             return None
-        records = type(self.instance).history.filter(id=self.instance.pk)  # type: ignore[attr-defined]  # simple-history
+        records = type(self.instance).history.filter(id=self.instance.pk)
         return min((effective_day(record) for record in records), default=None)
 
     def save(self, commit: bool = True) -> Any:
