@@ -37,7 +37,7 @@ BATCH = 2_000
 # Objects whose records are read at once (a milestone may have a thousand records).
 OBJECTS = 20
 # The fields a row is compared on by `differences`.
-COMPARED = ("intervention_id", "history_date", "user_id", "shown", "kinds")
+COMPARED = ("intervention_id", "history_date", "rank", "user_id", "shown", "kinds")
 
 
 def kinds_text(kinds: Iterable[str]) -> str:
@@ -108,6 +108,7 @@ def _rows(model: type[models.Model], pairs: list[tuple[Any, Any | None]]) -> lis
                 history_id=record.history_id,
                 intervention_id=interventions[record.history_id],
                 history_date=record.history_date,
+                rank=SOURCES.index(model),
                 user_id=record.history_user_id,
                 shown=entry is not None,
                 kinds=kinds_text(entry.kinds) if entry is not None else "",

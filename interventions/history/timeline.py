@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -724,10 +724,7 @@ def changes_in(
     since = datetime.datetime.combine(start, datetime.time.min, tzinfo=LONDON)
     until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, LONDON)
     rows = ChangeLog.objects.filter(
-        intervention_id=intervention.pk,
-        history_date__gte=since,
-        history_date__lt=until,
-        model__in=list(LABELS.values()),
+        intervention_id=intervention.pk, history_date__gte=since, history_date__lt=until
     )
     if newest is None:
         rows = rows.filter(shown=True)
@@ -753,11 +750,7 @@ def changes_in(
     if kind:
         rows = rows.filter(kinds__contains=f" {kind} ")
     # Newest first; at the same moment in the order of SOURCES, as `Reader.entries` sorts.
-    rank = Case(
-        *(When(model=label, then=Value(i)) for i, label in enumerate(LABELS.values())),
-        output_field=models.IntegerField(),
-    )
-    rows = rows.order_by("-history_date", rank.desc(), "-history_id")
+    rows = rows.order_by("-history_date", "-rank", "-history_id")
     if newest is not None:
         # The latest records, shown or not, worded at once: those with nothing to show drop
         # out as they did when every record of the range was worded.

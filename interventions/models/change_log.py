@@ -17,15 +17,18 @@ class ChangeLog(models.Model):
     `model` and `history_id` name the record (the label of the audited model, such as
     "interventions.milestone", and the record's id in that model's history table); when it was
     recorded, who by and which intervention it belongs to are copied from it so that a range
-    of an intervention's changes is read from one index. `shown` is False for a save with
-    nothing a reader would see as a change; `kinds` holds the kinds of change it is, each
-    between spaces (" new rag "), for the kind-of-change filter.
+    of an intervention's changes is read from one index; `rank` orders records of one moment.
+    `shown` is False for a save with nothing a reader would see as a change; `kinds` holds
+    the kinds of change it is, each between spaces (" new rag "), for the kind-of-change
+    filter.
     """
 
     model = models.CharField(max_length=60)
     history_id = models.IntegerField()
     intervention_id = models.IntegerField(null=True)
     history_date = models.DateTimeField()
+    # Where the record's model comes in What changed's order of records made at one moment.
+    rank = models.PositiveSmallIntegerField()
     user_id = models.IntegerField(null=True)
     shown = models.BooleanField()
     kinds = models.CharField(max_length=200, blank=True)
@@ -35,8 +38,11 @@ class ChangeLog(models.Model):
             models.UniqueConstraint(fields=["model", "history_id"], name="change_log_record"),
         ]
         indexes = [
+            # A range of an intervention's changes in the order pages show them; counting and
+            # paging read the index alone.
             models.Index(
-                fields=["intervention_id", "-history_date", "-history_id"],
+                fields=["intervention_id", "-history_date", "-rank", "-history_id"],
+                include=["shown", "model"],
                 name="change_log_by_date",
             ),
         ]
