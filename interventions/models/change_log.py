@@ -38,11 +38,18 @@ class ChangeLog(models.Model):
             models.UniqueConstraint(fields=["model", "history_id"], name="change_log_record"),
         ]
         indexes = [
-            # A range of an intervention's changes in the order pages show them; counting and
-            # paging read the index alone.
+            # A range of an intervention's changes in the order pages show them; with shown
+            # and model in it (as keys: SQLite has no INCLUDE), counting and paging read the
+            # index alone.
             models.Index(
-                fields=["intervention_id", "-history_date", "-rank", "-history_id"],
-                include=["shown", "model"],
+                fields=[
+                    "intervention_id",
+                    "-history_date",
+                    "-rank",
+                    "-history_id",
+                    "shown",
+                    "model",
+                ],
                 name="change_log_by_date",
             ),
         ]
