@@ -96,7 +96,9 @@ def entry_rows(model: type[models.Model], history_ids: Iterable[int]) -> list[Ch
 
 def _rows(model: type[models.Model], pairs: list[tuple[Any, Any | None]]) -> list[ChangeLog]:
     records = [record for record, _ in pairs]
-    extra = {Programme: {getattr(r, "programme_id", None) for r in records}}
+    extra: dict[type[models.Model], set[Any]] = {
+        Programme: {getattr(r, "programme_id", None) for r in records}
+    }
     reader = Reader(pairs, "", extra)
     interventions = _interventions_of(model, records)
     rows = []
