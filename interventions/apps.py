@@ -7,11 +7,30 @@ class InterventionsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
+        from simple_history.signals import post_create_historical_record
+
+        from interventions.history.change_log import record_saved
 
         post_migrate.connect(_sync_groups, sender=self)
+        post_migrate.connect(_sync_change_log, sender=self)
+        # The change log is written as each history record is (interventions.history.change_log).
+        post_create_historical_record.connect(record_saved, dispatch_uid="change_log")
 
 
 def _sync_groups(**kwargs: object) -> None:
     from interventions.access.roles import sync_groups
 
     sync_groups()
+
+
+def _sync_change_log(**kwargs: object) -> None:
+    """Log any history record that has no row in the change log yet: after the migration that
+    adds the log, and after history written without signals (docs/performance.md)."""
+    from django.db import connection
+
+    from interventions.history.change_log import sync
+    from interventions.models import ChangeLog
+
+    # Migrating back to before the log leaves no table to fill.
+    if ChangeLog._meta.db_table in connection.introspection.table_names():
+        sync()

@@ -7,9 +7,18 @@ import datetime
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django_tables2.data import TableData
 
 from interventions.history.timeline import Entry
 from interventions.kit.lists import BaseTable
+
+
+class PagedEntries(TableData):
+    """Changes (`timeline.Changes`) as a table's data, read a page at a time: the paginator
+    asks for the length (one count) and for one slice, and nothing else is worded."""
+
+    def __len__(self) -> int:
+        return len(self.data)
 
 
 class ChangeTable(BaseTable):

@@ -21,10 +21,11 @@ and one per related model whose names are shown.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -39,6 +40,7 @@ from interventions.dates.periods import ReportingPeriod
 from interventions.kit.changes import FieldChange, changes
 from interventions.kit.lists import person_name
 from interventions.models import (
+    ChangeLog,
     ChangeRequest,
     Comment,
     Delegation,
@@ -113,6 +115,8 @@ SOURCES: list[type[models.Model]] = [
     Evidence,
     Delegation,
 ]
+# How the change log names each (`interventions.models.ChangeLog.model`).
+LABELS: dict[type[models.Model], str] = {model: model._meta.label_lower for model in SOURCES}
 
 
 @dataclass(frozen=True)
@@ -232,9 +236,13 @@ def names_of(objects: dict[tuple[type, Any], Any]) -> dict[tuple[type, Any], str
 # ----------------------------------------------------------------------- many-to-many
 
 
-def m2m_fields(model: type[models.Model]) -> list[models.ManyToManyField]:
+@functools.cache
+def m2m_fields(model: type[models.Model]) -> tuple[models.ManyToManyField, ...]:
+    """The audited links of `model`. Cached: reaching the history class through
+    `model.history` builds a manager each time, which cost most of a long page's time when
+    asked once per record (docs/performance.md)."""
     records = model.history.model  # type: ignore[attr-defined]  # simple-history adds `history`
-    return list(records._history_m2m_fields)
+    return tuple(records._history_m2m_fields)
 
 
 def m2m_sets(
@@ -605,11 +613,95 @@ def belonging_to(model: type[models.Model], programmes: Any, directions: Any) ->
 def _before(model: type[models.Model]) -> Subquery:
     """The history_id of the record just before each record of the same object."""
     history = model.history.model  # type: ignore[attr-defined]  # simple-history adds `history`
-    earlier = history.objects.filter(id=OuterRef("id")).filter(
+    # The first condition alone lets the (id, history_date, history_id) index start at the
+    # record's own date, instead of walking back from the object's newest record.
+    earlier = history.objects.filter(id=OuterRef("id"), history_date__lte=OuterRef("history_date"))
+    earlier = earlier.filter(
         Q(history_date__lt=OuterRef("history_date"))
         | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
     )
     return Subquery(earlier.order_by("-history_date", "-history_id").values("history_id")[:1])
+
+
+class Changes(Sequence[Entry]):
+    """The changes `changes_in` found: counted, filtered and paged in SQL from the change log
+    (`interventions.models.ChangeLog`), worded only for the slice that is read. Its length is
+    one query; a slice is one query of the log, one of records per model, and the Reader's
+    queries for that slice's names and links."""
+
+    def __init__(self, rows: models.QuerySet, slug: str) -> None:
+        self.rows = rows
+        self.slug = slug
+        self._length: int | None = None
+        self._all: list[Entry] | None = None
+
+    def __len__(self) -> int:
+        if self._all is not None:
+            return len(self._all)
+        if self._length is None:
+            self._length = self.rows.count()
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if self._all is not None:
+            return self._all[index]
+        if isinstance(index, slice):
+            if index.step not in (None, 1) or (index.start or 0) < 0 or (index.stop or 0) < 0:
+                return self.all()[index]
+            return self._read(self.rows[index])
+        if index < 0:
+            return self.all()[index]
+        found = self._read(self.rows[index : index + 1])
+        if not found:
+            raise IndexError(index)
+        return found[0]
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a list-like, compared by its entries
+
+    def all(self) -> list[Entry]:
+        if self._all is None:
+            self._all = self._read(self.rows)
+        return self._all
+
+    def _read(self, rows: models.QuerySet) -> list[Entry]:
+        """The entries of these log rows, newest first."""
+        by_model: dict[str, list[int]] = defaultdict(list)
+        for label, history_id in rows.values_list("model", "history_id"):
+            by_model[label].append(history_id)
+        records: list[Any] = []
+        earlier: list[Any] = []
+        for model in SOURCES:
+            ids = by_model.get(LABELS[model])
+            if not ids:
+                continue
+            history = model.history  # type: ignore[attr-defined]  # simple-history adds `history`
+            found = list(
+                history.filter(history_id__in=ids)
+                .select_related("history_user")
+                .annotate(before_id=_before(model))
+            )
+            records += found
+            wanted = [r.before_id for r in found if r.before_id and r.history_type != "+"]
+            if wanted:
+                earlier += history.filter(history_id__in=wanted)
+        before = {(row.instance_type, row.history_id): row for row in earlier}
+        pairs = [(r, before.get((r.instance_type, r.before_id))) for r in records]
+        extra: dict[type[models.Model], set[Any]] = {
+            Programme: {getattr(r, "programme_id", None) for r, _ in pairs}
+        }
+        return Reader(pairs, self.slug, extra).entries()
 
 
 def changes_in(
@@ -622,18 +714,22 @@ def changes_in(
     theme: Any = None,
     kind: str = "",
     newest: int | None = None,
-) -> list[Entry]:
+) -> Changes:
     """Every change in the intervention from `start` to `end` (London days, inclusive), newest
     first, narrowed to a person who made it, a programme (and what belongs to it), a Best Value
     theme (programmes and Directions linked to it, and what belongs to them) and a kind.
 
-    `newest` reads only the latest records, for pages that show the most recent few: a long
-    range can hold tens of thousands of records, too many to turn into entries on every view."""
+    Counted, filtered and paged in SQL (the change log); only what is read is worded. `newest`
+    reads only the latest records, for pages that show the most recent few."""
     since = datetime.datetime.combine(start, datetime.time.min, tzinfo=LONDON)
     until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, LONDON)
-    narrow = Q()
+    rows = ChangeLog.objects.filter(
+        intervention_id=intervention.pk, history_date__gte=since, history_date__lt=until
+    )
+    if newest is None:
+        rows = rows.filter(shown=True)
     if user is not None:
-        narrow &= Q(history_user=user)
+        rows = rows.filter(user_id=user.pk)
     scopes: list[tuple[Any, Any]] = []
     if programme is not None:
         scopes.append(([programme.pk], []))
@@ -644,37 +740,25 @@ def changes_in(
                 Direction.themes.through.objects.filter(theme=theme).values("direction_id"),
             )
         )
-    records: list[Any] = []
-    earlier: list[Any] = []
-    for model in SOURCES:
-        history = model.history  # type: ignore[attr-defined]  # simple-history adds `history`
-        query = in_intervention(model, intervention) & narrow
-        for programmes, directions in scopes:
-            query &= belonging_to(model, programmes, directions)
-        rows = (
-            history.filter(query, history_date__gte=since, history_date__lt=until)
-            .select_related("history_user")
-            .annotate(before_id=_before(model))
-        )
-        if newest is not None:
-            rows = rows.order_by("-history_date", "-history_id")[:newest]
-        rows = list(rows)
-        records += rows
-        wanted = [row.before_id for row in rows if row.before_id and row.history_type != "+"]
-        if wanted:
-            earlier += history.filter(history_id__in=wanted)
-    if newest is not None:
-        records.sort(key=lambda record: record.history_date, reverse=True)
-        records = records[:newest]
-    before = {(row.instance_type, row.history_id): row for row in earlier}
-    pairs = [(record, before.get((record.instance_type, record.before_id))) for record in records]
-    extra: dict[type[models.Model], set[Any]] = {
-        Programme: {getattr(r, "programme_id", None) for r, _ in pairs}
-    }
-    entries = Reader(pairs, intervention.slug, extra).entries()
+    for programmes, directions in scopes:
+        within = Q()
+        for model in SOURCES:
+            history = model.history  # type: ignore[attr-defined]  # simple-history adds `history`
+            records = history.filter(belonging_to(model, programmes, directions))
+            within |= Q(model=LABELS[model], history_id__in=records.values("history_id"))
+        rows = rows.filter(within)
     if kind:
-        entries = [entry for entry in entries if kind in entry.kinds]
-    return entries
+        rows = rows.filter(kinds__contains=f" {kind} ")
+    # Newest first; at the same moment in the order of SOURCES, as `Reader.entries` sorts.
+    rows = rows.order_by("-history_date", "-rank", "-history_id")
+    if newest is not None:
+        # The latest records, shown or not, worded at once: those with nothing to show drop
+        # out as they did when every record of the range was worded.
+        rows = rows[:newest]
+        changes = Changes(rows, intervention.slug)
+        changes.all()
+        return changes
+    return Changes(rows, intervention.slug)
 
 
 def recent_history(obj: models.Model, slug: str, count: int = 5) -> dict[str, Any]:

@@ -7,6 +7,7 @@ may see it is `get_intervention`'s decision), read the filters and render or exp
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,8 +21,8 @@ from django_tables2 import RequestConfig
 from boards.models import Recommendation
 from directions.models import Direction
 from interventions.history.forms import WhatChangedForm
-from interventions.history.tables import ChangeTable
-from interventions.history.timeline import Entry, changes_in, timeline_for
+from interventions.history.tables import ChangeTable, PagedEntries
+from interventions.history.timeline import Changes, Entry, changes_in, timeline_for
 from interventions.kit.exports import (
     export_response,
     refuse_unknown_format,
@@ -104,7 +105,7 @@ def object_history(
 # -------------------------------------------------------------------------- what changed
 
 
-def export_changes(entries: list[Entry], export_format: str, filename: str) -> HttpResponse:
+def export_changes(entries: Sequence[Entry], export_format: str, filename: str) -> HttpResponse:
     """The changes as a CSV or XLSX download: the page's table, every row, each change in
     one line (`filename` without its extension)."""
     headers, rows = table_rows(ChangeTable(entries))
@@ -125,7 +126,7 @@ def whats_changed(request: HttpRequest, intervention: Intervention) -> HttpRespo
     }
     data.update({key: value for key, value in request.GET.items() if value})
     form = WhatChangedForm(data, intervention=intervention)
-    entries: list[Entry] = []
+    entries: Sequence[Entry] = []
     if form.is_valid():
         chosen = form.cleaned_data
         entries = changes_in(
@@ -141,7 +142,8 @@ def whats_changed(request: HttpRequest, intervention: Intervention) -> HttpRespo
             name = f"{intervention.slug}-changes-{chosen['from_date']}-to-{chosen['to_date']}"
             return export_changes(entries, export_format, name)
 
-    table = ChangeTable(entries)
+    # Only the page shown is read and worded (`Changes`); an export reads them all.
+    table = ChangeTable(PagedEntries(entries) if isinstance(entries, Changes) else entries)
     table.caption = "Changes"
     table.caption_hidden = True
     RequestConfig(request, paginate={"per_page": 50}).configure(table)

@@ -1,4 +1,5 @@
 from interventions.models.calendar_feeds import FeedToken, ReminderSent
+from interventions.models.change_log import ChangeLog
 from interventions.models.change_requests import ChangeRequest
 from interventions.models.comments import Comment
 from interventions.models.delegations import Delegation
@@ -9,6 +10,7 @@ from interventions.models.period_updates import ProgrammeUpdate
 from interventions.models.plan import Milestone, Plan, Programme, StrategicAim
 
 __all__ = [
+    "ChangeLog",
     "ChangeRequest",
     "Comment",
     "Delegation",

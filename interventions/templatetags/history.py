@@ -8,12 +8,13 @@ the history package, which reads every domain (docs/architecture.md).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django import template
 from django.db import models
 
-from interventions.history.timeline import changes_in, recent_history
+from interventions.history.timeline import Entry, changes_in, recent_history
 from interventions.models import Intervention
 
 register = template.Library()
@@ -34,7 +35,7 @@ def changes_since(
 ) -> dict[str, Any]:
     """The latest changes in the intervention from the day after `since` to `until` (the
     board's pages show these; the "What changed" page lists them all)."""
-    changes = []
+    changes: Sequence[Entry] = []
     if since and until > since:
         changes = changes_in(intervention, since + datetime.timedelta(days=1), until, newest=SHOWN)
     return {

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,14 +36,17 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User as Account
     from django_stubs_ext import WithAnnotations
 
-    from interventions.querysets import Due
-
     User = Account | AnonymousUser
     MyProgramme = WithAnnotations[Programme, "UpdateState"]
-    MyMilestone = WithAnnotations[Milestone, Due]
+    MyMilestone = WithAnnotations[Milestone, "Listed"]
 
 # What an officer writes in a period update; the rest (programme, period, author) is given.
 UPDATE_FIELDS = ["rag", "summary", "next_steps", "risks", "decisions_needed"]
+
+# How many overdue, and how many due soon, My work lists for each intervention; the rest are
+# counted and linked to (a user in the improvement team of ten interventions may update a
+# thousand milestones: docs/performance.md).
+MILESTONES_SHOWN = 10
 
 # Reporting periods in URLs: "2025-q2" is Q2 of 2025/26 (July to September 2025).
 PERIOD_SLUG = re.compile(r"(?P<year>\d{4})-q(?P<quarter>[1-4])")
@@ -91,6 +95,15 @@ def updates_url(programme: Programme) -> str:
 # My work
 
 
+class Listed(TypedDict):
+    """What `my_open_milestones` annotates on each milestone."""
+
+    due: datetime.date
+    late: bool
+    place: int
+    listed: int
+
+
 class UpdateState(TypedDict):
     """What `my_programmes` annotates on each programme."""
 
@@ -107,6 +120,17 @@ class InterventionWork:
     needs_update: list[Programme] = field(default_factory=list)
     overdue: list[Milestone] = field(default_factory=list)
     due_soon: list[Milestone] = field(default_factory=list)
+    # How many are overdue and due soon: more than are listed when the lists are cut short.
+    overdue_count: int = 0
+    due_soon_count: int = 0
+
+    @property
+    def more_overdue(self) -> int:
+        return self.overdue_count - len(self.overdue)
+
+    @property
+    def more_due_soon(self) -> int:
+        return self.due_soon_count - len(self.due_soon)
 
 
 @dataclass
@@ -138,26 +162,42 @@ def my_programmes(user: User, today: datetime.date) -> list[MyProgramme]:
     )
 
 
-def my_open_milestones(user: User, today: datetime.date) -> list[MyMilestone]:
+def my_open_milestones(
+    user: User, today: datetime.date, shown: int | None = None
+) -> list[MyMilestone]:
     """The user's milestones that are overdue or due within settings.DUE_SOON_DAYS, soonest first,
-    each with `due` (forecast end, else baseline end)."""
-    return list(
+    each with `due` (forecast end, else baseline end), `late` (overdue) and `listed` (how many
+    of the user's milestones in its intervention are as late, or as soon due, as it is).
+
+    `shown` keeps only the first so many overdue, and so many due soon, of each intervention:
+    chosen in the database (a window over each intervention's list), so that a user who may
+    update a thousand milestones is not sent a thousand rows."""
+    order = [F("due").asc(), F("programme__number").asc(), F("position").asc()]
+    milestones = (
         permissions.milestones_editable_by(user, on=today)
         .exclude(status__in=CLOSED_STATUSES)
         .with_due()
         .filter(due__lte=today + datetime.timedelta(days=settings.DUE_SOON_DAYS))
-        .select_related("programme__intervention")
-        .order_by("due", "programme__number", "position")
+        .annotate(late=Case(When(due__lt=today, then=True), default=False))
     )
+    each_list = [F("programme__intervention_id"), F("late")]
+    milestones = milestones.annotate(
+        place=Window(RowNumber(), partition_by=each_list, order_by=order),
+        listed=Window(Count("pk"), partition_by=each_list),
+    )
+    if shown is not None:
+        milestones = milestones.filter(place__lte=shown)
+    return list(milestones.select_related("programme__intervention").order_by(*order))
 
 
-def my_work(user: User, today: datetime.date) -> MyWork:
+def my_work(user: User, today: datetime.date, shown: int | None = MILESTONES_SHOWN) -> MyWork:
     """Everything the user may update, grouped by intervention: what is overdue, what is
-    due soon and which programmes still need this period's update. Three queries after the
-    user's roles are known, whatever the number of rows."""
+    due soon (the first `shown` of each, with how many there are) and which programmes still
+    need this period's update. Three queries after the user's roles are known, whatever the
+    number of rows."""
     period = ReportingPeriod.containing(today)
     programmes = my_programmes(user, today)
-    milestones = my_open_milestones(user, today)
+    milestones = my_open_milestones(user, today, shown)
     groups: dict[int, InterventionWork] = {}
 
     def group(intervention: Intervention) -> InterventionWork:
@@ -170,7 +210,12 @@ def my_work(user: User, today: datetime.date) -> MyWork:
             work.needs_update.append(programme)
     for milestone in milestones:
         work = group(milestone.programme.intervention)
-        (work.overdue if milestone.due < today else work.due_soon).append(milestone)
+        if milestone.late:
+            work.overdue.append(milestone)
+            work.overdue_count = milestone.listed
+        else:
+            work.due_soon.append(milestone)
+            work.due_soon_count = milestone.listed
     may_update = bool(programmes) or permissions.milestones_editable_by(user, on=today).exists()
     ordered = sorted(groups.values(), key=lambda w: (w.intervention.title, w.intervention.pk))
     return MyWork(today=today, period=period, may_update=may_update, interventions=ordered)

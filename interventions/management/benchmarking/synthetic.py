@@ -27,6 +27,7 @@ from simple_history.utils import bulk_create_with_history
 
 from interventions.access import roles
 from interventions.choices import RAG, WorkStatus
+from interventions.history import change_log
 from interventions.interchange.importer import import_intervention, read
 from interventions.models import Intervention, Milestone, Person, Programme
 
@@ -91,6 +92,8 @@ def build(
         built.append(intervention)
     milestones = list(Milestone.objects.filter(programme__intervention__in=built))
     written = _write_history(milestones, history_rows, user, rng) if history_rows else 0
+    # Bulk inserts send no signals: log what they wrote, as a deployment's `migrate` would.
+    change_log.sync()
     return Built(interventions=built, milestones=len(milestones), history_rows=written)
 
 

@@ -50,6 +50,14 @@ def _in(name: str, **kwargs: Any) -> Callable[[], str]:
     return lambda: reverse(name, kwargs={"slug": SLUG, **kwargs})
 
 
+def _year_ago() -> str:
+    import datetime
+
+    from django.utils import timezone
+
+    return f"?from_date={timezone.localdate() - datetime.timedelta(days=365)}"
+
+
 # (label, path): the pages measured; the first is the trivial page they are compared with.
 KEY_PAGES: list[tuple[str, Callable[[], str]]] = [
     ("trivial: health check", lambda: reverse("healthz")),
@@ -58,6 +66,7 @@ KEY_PAGES: list[tuple[str, Callable[[], str]]] = [
     ("milestones", _in("interventions:milestone_list")),
     ("programme 1", _in("interventions:programme_detail", number=1)),
     ("What changed", _in("interventions:whats_changed")),
+    ("What changed: a year", lambda: _in("interventions:whats_changed")() + _year_ago()),
     ("My work", lambda: reverse("interventions:my_work")),
     ("dashboard", _in("interventions:dashboard")),
     ("deadlines", _in("interventions:deadline_list")),
@@ -178,10 +187,14 @@ def load(command: Command, options: dict[str, Any]) -> None:
                 f"\nUp to {options['requests']} requests a page (at most "
                 f"{options['seconds_per_page']:.0f} s), {options['concurrency']} at once; "
                 f"gunicorn {options['workers']} workers x {options['threads']} threads on "
-                f"127.0.0.1.\n"
+                f"127.0.0.1; each client's first request to a page is a warm-up, not timed.\n"
             )
-            command.stdout.write("| page | requests | p50 ms | p95 ms | errors |")
-            command.stdout.write("|---|---:|---:|---:|---:|")
+            command.stdout.write(f"Load average before: {_load()}.\n")
+            command.stdout.write(
+                "| page | requests | p50 ms | p95 ms | p50 / trivial | p95 / trivial | errors |"
+            )
+            command.stdout.write("|---|---:|---:|---:|---:|---:|---:|")
+            trivial: tuple[float, float] | None = None
             for label, path in KEY_PAGES:
                 timings, errors = drive(
                     port,
@@ -196,10 +209,21 @@ def load(command: Command, options: dict[str, Any]) -> None:
                     if timings
                     else ("—", "—")
                 )
+                # Each page against the trivial page (the first) measured in the same run.
+                ratios = ("—", "—")
+                if timings and trivial is None:
+                    trivial = (percentile(timings, 50), percentile(timings, 95))
+                if timings and trivial is not None:
+                    ratios = (
+                        f"{percentile(timings, 50) / trivial[0]:.1f}",
+                        f"{percentile(timings, 95) / trivial[1]:.1f}",
+                    )
                 command.stdout.write(
-                    f"| {label} | {len(timings) + errors} | {p50} | {p95} | {errors} |"
+                    f"| {label} | {len(timings) + errors} | {p50} | {p95} | {ratios[0]} | "
+                    f"{ratios[1]} | {errors} |"
                 )
                 command.stdout.flush()
+            command.stdout.write(f"\nLoad average after: {_load()}.")
         finally:
             server.terminate()
             try:
@@ -397,6 +421,12 @@ def manage(env: dict[str, str], *args: str) -> str:
     if result.returncode:
         raise CommandError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
     return result.stdout
+
+
+def _load() -> str:
+    """The machine's load average (1, 5 and 15 minutes) and its cores: the pages share them."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"
 
 
 def free_port() -> int:
