@@ -51,6 +51,7 @@ from interventions.models import (
     Theme,
 )
 from interventions.models.base import create_with_links, set_change_reason, set_effective_date
+from interventions.models.change_log import ChangeLog
 from interventions.models.valid_time import ALWAYS
 from reports.choices import ReportStatus
 from reports.models import Report
@@ -310,7 +311,12 @@ class _Writer:
             model = type(obj)
             history: Any = model.history.model  # type: ignore[attr-defined]  # simple-history
             records = model._history_records  # type: ignore[attr-defined]  # set by `History`
+            # The import's own record gives way to the versions, in the change log too.
+            replaced = list(history.objects.filter(id=obj.pk).values_list("history_id", flat=True))
             history.objects.filter(id=obj.pk).delete()
+            ChangeLog.objects.filter(
+                model=model._meta.label_lower, history_id__in=replaced
+            ).delete()
             state = model._default_manager.get(pk=obj.pk)
             for k, (version, fields) in enumerate(
                 zip(versions, part.version_states(), strict=True)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('interventions', '0011_plan_changes'),
+        ('interventions', '0012_programme_co_sponsors_and_not_in_source'),
     ]
 
     operations = [
