@@ -156,6 +156,10 @@ TASKS = {
     }
 }
 
+# A report build renews its lease on the report row every quarter of this; a build whose lease
+# has run out lost its worker and is failed by the next page view or worker (reports/build.py).
+REPORT_BUILD_LEASE_SECONDS = env_int("REPORT_BUILD_LEASE_SECONDS", 60, minimum=1)
+
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
