@@ -22,6 +22,12 @@ else:
     SECRET_KEY = env_str("SECRET_KEY")
     if len(SECRET_KEY) < 32:
         raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long.")
+    # .env.example's placeholder is long enough to pass every other check, so it is named.
+    if "replace-with" in SECRET_KEY or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is still the placeholder from .env.example (or not random): set it "
+            'to python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
