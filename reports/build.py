@@ -350,3 +350,53 @@ def _remove_unrecorded_pdfs(report: Report, now: datetime.datetime) -> None:
             report.pk,
             extra={"event": "report_orphan_removed", "report_id": report.pk},
         )
+
+
+# Text every page of a report printed with its stylesheet carries (its @page footer). A PDF
+# without it on the first page was printed without the stylesheet: no cover page, running
+# header or page numbers (issue 18: every PDF built in production before the fix).
+STYLED_MARK = "Page 1 of"
+_styled_by_checksum: dict[str, bool] = {}
+
+
+def printed_without_stylesheet(report: Report) -> bool:
+    """Whether the report's stored PDF lacks what its stylesheet prints. An issued PDF never
+    changes, so the answer is kept by checksum."""
+    if not report.pdf or not report.sha256:
+        return False
+    if report.sha256 not in _styled_by_checksum:
+        from pypdf import PdfReader
+
+        try:
+            with report.pdf.open("rb") as handle:
+                first = PdfReader(handle).pages[0].extract_text() or ""
+        except (OSError, ValueError, IndexError):
+            return False  # a missing or unreadable file is the checksum's business
+        _styled_by_checksum[report.sha256] = STYLED_MARK in " ".join(first.split())
+    return not _styled_by_checksum[report.sha256]
+
+
+def start_corrected_copy(original: Report) -> Report:
+    """A new draft that reissues `original` as a corrected copy: the same kind, title, as-of
+    date and narrative, linked to it. The original stays issued, with its PDF and checksum."""
+    if not original.is_final or original.issued_elsewhere:
+        raise ValueError("Only a report issued here can be reissued as a corrected copy.")
+    if original.corrected_copies.exists():
+        raise BuildRefused(f"{original} already has a corrected copy.")
+    copy = Report(
+        intervention=original.intervention,
+        kind=original.kind,
+        title=original.title,
+        as_of=original.as_of,
+        full_council_on=original.full_council_on,
+        previous=original.previous,
+        foreword=original.foreword,
+        summary=original.summary,
+        commentary=original.commentary,
+        judgements=original.judgements,
+        shared_with_officers=original.shared_with_officers,
+        corrects=original,
+    )
+    set_change_reason(copy, f"Corrected copy of the report issued on {original.issued_on}")
+    copy.save()
+    return copy

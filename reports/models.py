@@ -182,6 +182,16 @@ class Report(TimestampedModel):
     # the worker died: the build is failed by the next page view or worker.
     build_token = models.CharField(max_length=32, blank=True, editable=False)
     build_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="corrected_copies",
+        help_text="A corrected copy of this issued report, which stays on record with its "
+        "PDF and checksum (e.g. one printed without its stylesheet).",
+    )
     issue_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

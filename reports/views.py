@@ -390,3 +390,53 @@ def report_correct(request: HttpRequest, intervention: Intervention, pk: int) ->
             },
         ),
     )
+
+
+@intervention_page
+def report_unstyled(request: HttpRequest, intervention: Intervention) -> HttpResponse:
+    """Issued reports whose PDF was printed without its stylesheet (no cover page, running
+    header or page numbers), each with a way to reissue it as a corrected copy."""
+    if not can.can_record_issued_elsewhere(request.user, intervention):
+        raise PermissionDenied("Only the improvement team reissues reports.")
+    issued = (
+        Report.objects.issued()
+        .filter(intervention=intervention, issued_elsewhere=False)
+        .exclude(pdf="")
+        .select_related("finalised_by", "intervention")
+        .prefetch_related("corrected_copies")
+        .order_by("-finalised_at")
+    )
+    return render(
+        request,
+        "reports/report_unstyled.html",
+        {
+            "intervention": intervention,
+            "section": "reports",
+            "crumbs": _register_crumbs(intervention),
+            "reports": [r for r in issued if build.printed_without_stylesheet(r)],
+        },
+    )
+
+
+@require_POST
+@intervention_page
+def report_reissue(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
+    """Reissue an issued report printed without its stylesheet as a corrected copy: a new
+    report, issued as a task, that names the original; the original keeps its PDF and
+    checksum."""
+    original = _report(request, intervention, pk)
+    if not can.can_share(request.user, original):
+        raise PermissionDenied("Only the improvement team reissues reports.")
+    if not original.is_final or not build.printed_without_stylesheet(original):
+        messages.info(request, "This report's PDF has its stylesheet: there is nothing to correct.")
+        return redirect(original.get_absolute_url())
+    try:
+        copy = build.start_corrected_copy(original)
+    except build.BuildRefused:
+        messages.info(request, "This report already has a corrected copy.")
+        return redirect(original.get_absolute_url())
+    _queue(request, copy, issuing_by=request.user)
+    copy.refresh_from_db()
+    if copy.is_final:
+        messages.success(request, f"Reissued as a corrected copy: {copy.title}")
+    return redirect(copy.get_absolute_url())
