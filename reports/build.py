@@ -288,18 +288,24 @@ def reap_stalled_builds(report_id: int | None = None) -> int:
         stalled = stalled.filter(pk=report_id)
     reaped = 0
     for report in stalled.only("pk", "intervention_id", "pdf", "build_token", "build_task_id"):
-        failed = _held(report.pk, report.build_token).filter(
-            expired, build_state=BuildState.RUNNING
-        )
-        if not failed.update(
-            build_state=BuildState.FAILED,
-            build_progress=0,
-            build_message="The worker building this PDF stopped before it finished. "
-            "Build it again.",
-            build_lease_until=None,
-            issue_requested_by=None,
-        ):
-            continue
+        with transaction.atomic():
+            # A row locked by a live transaction is a worker recording its PDF right now (its
+            # lease cannot be renewed meanwhile): skip it rather than wait. A killed worker's
+            # transaction is rolled back by the database when its connection drops.
+            failed = (
+                _held(report.pk, report.build_token)
+                .filter(expired, build_state=BuildState.RUNNING)
+                .select_for_update(skip_locked=True, of=("self",))
+            )
+            if not failed.exists() or not failed.update(
+                build_state=BuildState.FAILED,
+                build_progress=0,
+                build_message="The worker building this PDF stopped before it finished. "
+                "Build it again.",
+                build_lease_until=None,
+                issue_requested_by=None,
+            ):
+                continue
         reaped += 1
         log.warning(
             "Report %s: its build's worker stopped; the build is failed",

@@ -133,7 +133,8 @@ def report_detail(request: HttpRequest, intervention: Intervention, pk: int) -> 
         # Its worker died: say so now rather than "Building 60%" for ever.
         build.reap_stalled_builds(report.pk)
         report = _report(request, intervention, pk)
-    building = report.is_building
+    # Still running after that: a live worker is recording its PDF (its row locked).
+    building = report.is_building or report.build_state == BuildState.RUNNING
     context = {
         "intervention": report.intervention,
         "section": "reports",

@@ -227,6 +227,12 @@ def test_a_worker_killed_mid_build_leaves_no_running_task_and_no_orphan_pdf(
         wait_for(marker.exists)
         written = settings.REPORTS_ROOT / marker.read_text()
         assert written.exists()  # the PDF is on disk; its row is not committed
+        # The worker is alive, recording its PDF (its row locked): a page view neither
+        # waits for it nor fails the build, even once the lease it cannot renew runs out.
+        time.sleep(2.5)
+        began = time.monotonic()
+        assert "Building" in client.get(url("report_detail", report)).content.decode()
+        assert time.monotonic() - began < 2
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
     finally:
@@ -287,3 +293,23 @@ def test_the_next_worker_fails_a_dead_workers_build(
     assert report.build_state == BuildState.FAILED
     assert DBTaskResult.objects.get().status == "FAILED"
     assert not (settings.REPORTS_ROOT / marker.read_text()).exists()
+
+
+@on_postgresql
+def test_a_live_build_renews_its_lease_while_a_step_takes_longer_than_the_lease(
+    transactional_db, settings
+):
+    settings.REPORT_BUILD_LEASE_SECONDS = 1
+    report, _ = make_draft()
+    token = build.claim_build(report)
+    Report.objects.filter(pk=report.pk).update(
+        build_state=BuildState.RUNNING, build_lease_until=timezone.now()
+    )
+    with build.Heartbeat(report.pk, token):
+        time.sleep(2)  # e.g. printing a long report
+        assert build.reap_stalled_builds() == 0
+        report.refresh_from_db()
+        assert report.build_state == BuildState.RUNNING
+        assert report.build_lease_until > timezone.now()
+    time.sleep(1.2)  # nobody renews it now
+    assert build.reap_stalled_builds() == 1
