@@ -116,6 +116,9 @@ def log_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
 def log_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
+    if not credentials.get("username"):
+        # An organisation sign-in (no user name): the backend logged its reason as sso_refused.
+        return
     # The user name is logged (it is what an investigation needs); the password never is.
     security_log.warning(
         "Sign-in failed for %r",

@@ -22,6 +22,12 @@ else:
     SECRET_KEY = env_str("SECRET_KEY")
     if len(SECRET_KEY) < 32:
         raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long.")
+    # .env.example's placeholder is long enough to pass every other check, so it is named.
+    if "replace-with" in SECRET_KEY or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is still the placeholder from .env.example (or not random): set it "
+            'to python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -66,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Checks an organisation sign-in with the provider again every OIDC_SESSION_REFRESH_MINUTES.
+    "config.auth.OrganisationSessionRefresh",
     "axes.middleware.AxesMiddleware",  # axes asks to be last
 ]
 
@@ -154,6 +162,10 @@ TASKS = {
     }
 }
 
+# A report build renews its lease on the report row every quarter of this; a build whose lease
+# has run out lost its worker and is failed by the next page view or worker (reports/build.py).
+REPORT_BUILD_LEASE_SECONDS = env_int("REPORT_BUILD_LEASE_SECONDS", 60, minimum=1)
+
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -229,6 +241,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False  # our own security log says it once, in the production format
+# Only password sign-ins count towards the lockout. A failed organisation sign-in has no user
+# name, so axes would count it against the empty name from that address and lock single sign-on
+# for a whole office behind one NAT address; its reason is logged instead (`sso_refused`).
+AXES_WHITELIST_CALLABLE = "config.auth.is_not_a_password_sign_in"
 # The client's address: REMOTE_ADDR unless TRUSTED_PROXY_COUNT proxies in front append to
 # X-Forwarded-For (a header anyone can forge when no proxy is trusted).
 _trusted_proxies = env_int("TRUSTED_PROXY_COUNT", 0)
@@ -251,6 +267,25 @@ if OIDC_ENABLED:
     OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
     OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
     AUTHENTICATION_BACKENDS.append("config.auth.OrganisationAccountBackend")
+# Each defaults to the safe choice (docs/operations.md, "Single sign-on"):
+# PKCE on every authorisation request (RFC 9700; some providers require it).
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", default=True)
+# Only an email address the provider says it verified (`email_verified: true`) signs anyone in.
+OIDC_REQUIRE_VERIFIED_EMAIL = env_bool("OIDC_REQUIRE_VERIFIED_EMAIL", default=True)
+# Signing out of Stocktake also ends the session at the provider (its end-session endpoint),
+# so the next click on the button asks who you are instead of signing straight back in.
+OIDC_PROVIDER_LOGOUT = env_bool("OIDC_PROVIDER_LOGOUT", default=True)
+OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT", "")
+if OIDC_ENABLED and OIDC_PROVIDER_LOGOUT and not OIDC_OP_LOGOUT_ENDPOINT:
+    raise ImproperlyConfigured(
+        "Set OIDC_OP_LOGOUT_ENDPOINT (the provider's end-session endpoint), or set "
+        "OIDC_PROVIDER_LOGOUT=false to leave people signed in at the provider on sign-out."
+    )
+OIDC_STORE_ID_TOKEN = OIDC_PROVIDER_LOGOUT  # the end-session request names the session by it
+# Every so many minutes an organisation sign-in is checked again with the provider, silently,
+# so an account disabled there stops working here too; 0 turns the check off.
+_oidc_refresh_minutes = env_int("OIDC_SESSION_REFRESH_MINUTES", 15)
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = _oidc_refresh_minutes * 60
 OIDC_CREATE_USER = False  # an administrator creates accounts and gives roles
 LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
 

@@ -2,7 +2,6 @@
 marked with login_not_required."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views as service_views
@@ -10,7 +9,7 @@ from config.accessibility import accessibility_statement
 
 urlpatterns = [
     path("login/", service_views.SignInView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", service_views.SignOutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("accessibility/", accessibility_statement, name="accessibility"),
     path("", include("interventions.urls")),

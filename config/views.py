@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, LogoutView
 from django.db import DatabaseError, connections
-from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import resolve_url
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from mozilla_django_oidc import views as oidc_views
+
+from config.auth import log_sso_refused
 
 log = logging.getLogger("stocktake.health")
 
@@ -50,8 +62,56 @@ def _only_when_sso_is_on(view_class: type[View]) -> Callable[[HttpRequest], Http
     return wrapped
 
 
+class OrganisationCallbackView(oidc_views.OIDCAuthenticationCallbackView):
+    """The provider sends people back here; a refusal the provider made, or a return that
+    matches no sign-in this browser started, is logged with its reason before the person is
+    sent back to the sign-in page (the backend logs the refusals that come later)."""
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        error = request.GET.get("error")
+        state = request.GET.get("state")
+        if error:
+            # e.g. invalid_request "PKCE must be used", access_denied, login_required (a
+            # silent session refresh the provider would not do).
+            log_sso_refused(
+                "provider_error",
+                "the provider returned an error",
+                error=error[:100],
+                error_description=request.GET.get("error_description", "")[:300],
+            )
+        elif (
+            "code" in request.GET
+            and state is not None
+            and state not in request.session.get("oidc_states", {})
+        ):
+            log_sso_refused("unknown_state", "the return matches no sign-in started here")
+            return self.login_failure()
+        return super().get(request)
+
+
 oidc_authenticate = _only_when_sso_is_on(oidc_views.OIDCAuthenticationRequestView)
-oidc_callback = _only_when_sso_is_on(oidc_views.OIDCAuthenticationCallbackView)
+oidc_callback = _only_when_sso_is_on(OrganisationCallbackView)
+
+
+class SignOutView(LogoutView):
+    """Signs out of Stocktake and, after an organisation sign-in with OIDC_PROVIDER_LOGOUT on,
+    out of the provider too (its end-session endpoint), which then sends the person back to
+    the sign-in page; otherwise the next click on the button would sign straight back in."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        id_token = request.session.get("oidc_id_token")
+        response = super().post(request, *args, **kwargs)
+        if not (id_token and settings.OIDC_ENABLED and settings.OIDC_PROVIDER_LOGOUT):
+            return response
+        back = request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL))
+        query = urlencode(
+            {
+                "id_token_hint": id_token,
+                "client_id": settings.OIDC_RP_CLIENT_ID,
+                "post_logout_redirect_uri": back,
+            }
+        )
+        return HttpResponseRedirect(f"{settings.OIDC_OP_LOGOUT_ENDPOINT}?{query}")
 
 
 class SignInView(LoginView):

@@ -176,6 +176,31 @@ class Report(TimestampedModel):
     build_message = models.CharField(max_length=300, blank=True)
     build_task_id = models.CharField(max_length=64, blank=True)
     build_requested_at = models.DateTimeField(null=True, blank=True)
+    # The one build a report may have at a time (reports/build.py): claimed by a conditional
+    # update of this row, named by a token that every step of the task must still hold, and
+    # kept alive by the worker renewing the lease while it runs. A lease that runs out means
+    # the worker died: the build is failed by the next page view or worker.
+    build_token = models.CharField(max_length=32, blank=True, editable=False)
+    build_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="corrected_copies",
+        help_text="A corrected copy of this issued report, which stays on record with its "
+        "PDF and checksum (e.g. one printed without its stylesheet).",
+    )
+    issue_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Set while the build under way is the issuing of the report, and by whom.",
+    )
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Raised by each saved edit; refuses stale edits."
     )
@@ -310,11 +335,19 @@ class Report(TimestampedModel):
 
     @property
     def build_stalled(self) -> bool:
-        """A build has been waiting or running for too long: the worker may have stopped."""
-        if self.build_state not in (BuildState.QUEUED, BuildState.RUNNING):
+        """A build has been waiting for too long (no worker took it), or its worker stopped
+        renewing its lease (the worker died mid-build)."""
+        now = timezone.now()
+        if self.build_state == BuildState.RUNNING:
+            return self.build_lease_until is None or self.build_lease_until < now
+        if self.build_state != BuildState.QUEUED:
             return False
         started = self.build_requested_at
-        return started is None or timezone.now() - started > BUILD_STALLS_AFTER
+        return started is None or now - started > BUILD_STALLS_AFTER
+
+    @property
+    def is_issuing(self) -> bool:
+        return self.is_building and self.issue_requested_by_id is not None
 
     @property
     def period(self) -> ReportingPeriod:

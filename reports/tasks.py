@@ -1,20 +1,20 @@
-"""Background work: building a report's PDF.
+"""Background work: building a report's PDF, or issuing the report.
 
 Runs through Django's tasks framework: at once in development and tests (the immediate
-backend), on `manage.py db_worker` in production (TASKS_BACKEND=database).
+backend), on `manage.py db_worker` in production (TASKS_BACKEND=database). The report's build
+is claimed before the task is queued (`reports.build.claim_build`); the task carries the
+claim's token and does nothing if it no longer holds it.
 """
 
 from __future__ import annotations
 
 from django.tasks import task
 
-from reports.build import build_and_store
-from reports.models import Report
+from reports.build import run_build
 
 
 @task
-def build_report_pdf(report_id: int) -> str:
-    """Build and store the draft PDF of a report; returns its SHA-256."""
-    report = Report.objects.select_related("intervention__authority", "previous").get(pk=report_id)
-    build_and_store(report)
-    return report.sha256
+def build_report_pdf(report_id: int, token: str = "") -> str:
+    """Build and store the draft PDF of a report, or issue it; returns its SHA-256 ("" when
+    the claim had been given up)."""
+    return run_build(report_id, token)

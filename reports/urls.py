@@ -13,6 +13,12 @@ urlpatterns = [
             views.report_record_issued,
             name="report_record_issued",
         ),
+        path(
+            "reports/printed-without-stylesheet/",
+            views.report_unstyled,
+            name="report_unstyled",
+        ),
+        path("reports/<int:pk>/reissue/", views.report_reissue, name="report_reissue"),
         path("reports/<int:pk>/", views.report_detail, name="report_detail"),
         path("reports/<int:pk>/correct/", views.report_correct, name="report_correct"),
         path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),

@@ -9,13 +9,13 @@ outside the intervention gets 404, as does a reader asking for a report they may
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from directions.choices import ReportKind
@@ -129,7 +129,12 @@ def report_detail(request: HttpRequest, intervention: Intervention, pk: int) -> 
     report = _report(request, intervention, pk)
     if report.issued_elsewhere:
         return _issued_elsewhere_detail(request, report)
-    building = report.is_building
+    if report.build_state == BuildState.RUNNING and report.build_stalled:
+        # Its worker died: say so now rather than "Building 60%" for ever.
+        build.reap_stalled_builds(report.pk)
+        report = _report(request, intervention, pk)
+    # Still running after that: a live worker is recording its PDF (its row locked).
+    building = report.is_building or report.build_state == BuildState.RUNNING
     context = {
         "intervention": report.intervention,
         "section": "reports",
@@ -203,21 +208,30 @@ def report_build(request: HttpRequest, intervention: Intervention, pk: int) -> H
     report = _report(request, intervention, pk)
     if not can.can_edit(request.user, report):
         raise PermissionDenied("This report cannot be rebuilt.")
-    if report.is_building:
-        messages.info(request, "The PDF is already being built.")
-        return redirect(report.get_absolute_url())
-    build.set_progress(report.pk, BuildState.QUEUED, 0, "Waiting to start")
-    Report.objects.filter(pk=report.pk).drafts().update(build_requested_at=timezone.now())
+    _queue(request, report)
+    return redirect(report.get_absolute_url())
+
+
+def _queue(request: HttpRequest, report: Report, issuing_by: Any = None) -> bool:
+    """Claim the report's one build (refused while another waits or runs) and queue it."""
     try:
-        result = build_report_pdf.enqueue(report.pk)
+        token = build.claim_build(report, issuing_by=issuing_by)
+    except build.BuildRefused:
+        messages.info(request, "The PDF is already being built. Wait for it to finish.")
+        return False
+    except ReportIssued:
+        messages.error(request, "This report has already been issued.")
+        return False
+    try:
+        result = build_report_pdf.enqueue(report.pk, token)
     except Exception:
         # Queueing failed (e.g. the task table is unreachable): log it, tell the user.
         logger.exception("Could not queue the build of report %s", report.pk)
-        build.set_progress(report.pk, BuildState.FAILED, 0, "The build could not be queued.")
+        build.give_up(report.pk, token, "The build could not be queued.")
         messages.error(request, "The PDF could not be built. Try again, or tell an administrator.")
-    else:
-        Report.objects.filter(pk=report.pk).drafts().update(build_task_id=result.id)
-    return redirect(report.get_absolute_url())
+        return False
+    build.record_task(report.pk, token, str(result.id))
+    return True
 
 
 @intervention_page
@@ -240,12 +254,14 @@ def report_finalise(request: HttpRequest, intervention: Intervention, pk: int) -
     if not can.can_edit(request.user, report):
         raise PermissionDenied("This report cannot be issued by you, or has been issued.")
     if request.method == "POST":
-        try:
-            build.finalise(report, request.user)
-        except ReportIssued:
-            messages.error(request, "This report has already been issued.")
-        else:
-            messages.success(request, f"Issued: {report.title}")
+        # Issuing prints the report once more: a task, like any build, and refused while one
+        # is under way.
+        if _queue(request, report, issuing_by=request.user):
+            report.refresh_from_db()
+            if report.is_final:
+                messages.success(request, f"Issued: {report.title}")
+            else:
+                messages.info(request, "Issuing: the final PDF is being built.")
         return redirect(report.get_absolute_url())
     return render(
         request,
@@ -375,3 +391,53 @@ def report_correct(request: HttpRequest, intervention: Intervention, pk: int) ->
             },
         ),
     )
+
+
+@intervention_page
+def report_unstyled(request: HttpRequest, intervention: Intervention) -> HttpResponse:
+    """Issued reports whose PDF was printed without its stylesheet (no cover page, running
+    header or page numbers), each with a way to reissue it as a corrected copy."""
+    if not can.can_record_issued_elsewhere(request.user, intervention):
+        raise PermissionDenied("Only the improvement team reissues reports.")
+    issued = (
+        Report.objects.issued()
+        .filter(intervention=intervention, issued_elsewhere=False)
+        .exclude(pdf="")
+        .select_related("finalised_by", "intervention")
+        .prefetch_related("corrected_copies")
+        .order_by("-finalised_at")
+    )
+    return render(
+        request,
+        "reports/report_unstyled.html",
+        {
+            "intervention": intervention,
+            "section": "reports",
+            "crumbs": _register_crumbs(intervention),
+            "reports": [r for r in issued if build.printed_without_stylesheet(r)],
+        },
+    )
+
+
+@require_POST
+@intervention_page
+def report_reissue(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
+    """Reissue an issued report printed without its stylesheet as a corrected copy: a new
+    report, issued as a task, that names the original; the original keeps its PDF and
+    checksum."""
+    original = _report(request, intervention, pk)
+    if not can.can_share(request.user, original):
+        raise PermissionDenied("Only the improvement team reissues reports.")
+    if not original.is_final or not build.printed_without_stylesheet(original):
+        messages.info(request, "This report's PDF has its stylesheet: there is nothing to correct.")
+        return redirect(original.get_absolute_url())
+    try:
+        copy = build.start_corrected_copy(original)
+    except build.BuildRefused:
+        messages.info(request, "This report already has a corrected copy.")
+        return redirect(original.get_absolute_url())
+    _queue(request, copy, issuing_by=request.user)
+    copy.refresh_from_db()
+    if copy.is_final:
+        messages.success(request, f"Reissued as a corrected copy: {copy.title}")
+    return redirect(copy.get_absolute_url())

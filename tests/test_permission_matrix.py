@@ -182,6 +182,8 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     # A report issued outside Stocktake: the improvement team records it and corrects the
     # record; whoever may read it and is not of the improvement team is refused.
     "reports:report_record_issued": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "reports:report_unstyled": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "reports:report_reissue": ("issued_report", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
     "reports:report_correct": ("elsewhere_report", (LOGIN, 404, 404, 200, 403, 403, 200, 404)),
     "boards:recommendation_publish": ("recommendation", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
     # Public pages need no sign-in while switched on; an exempt paper is never public.
@@ -202,6 +204,7 @@ POST_ONLY: dict[str, tuple[int | str, ...]] = {
     "reports:report_build": (LOGIN, 404, 404, 302, 404, 404, 302, 404),
     # Envoys and Board members read an issued report but may not share it.
     "reports:report_share": (LOGIN, 404, 404, 302, 403, 403, 302, 404),
+    "reports:report_reissue": (LOGIN, 404, 404, 302, 403, 403, 302, 404),
     "boards:recommendation_publish": (LOGIN, 302, 403, 302, 403, 403, 302, 404),
 }
 

@@ -16,6 +16,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "k3-Vq9tZ!w2rYp8#Lm5sXe7@Nd4uHb6%Gc1jFa0*Ro2iTy9^Ws5"
+# Where the server's collectstatic wrote (set by the `server` fixture).
+SERVER_STATIC_ROOT: list[str] = []
 
 
 def free_port() -> int:
@@ -55,6 +57,7 @@ def server(tmp_path_factory):
     )
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    SERVER_STATIC_ROOT[:] = [str(tmp / "static")]
     port = free_port()
     log = (tmp / "gunicorn.log").open("w")
     process = subprocess.Popen(
@@ -111,3 +114,86 @@ def test_whitenoise_serves_the_hashed_stylesheet_the_page_links(server):
     assert headers["Content-Type"].startswith("text/css")
     assert "immutable" in headers["Cache-Control"]
     assert css.startswith(b"/*") or b"{" in css
+
+
+def test_a_report_built_in_production_has_its_cover_and_page_numbers(server, tmp_path):
+    """Built as the worker builds it in production (DEBUG off, the hashed static files that
+    collectstatic wrote, no development static finder): the stylesheet is found through the
+    manifest, so the PDF has its cover page, running header and "Page N of M" footer. Before,
+    every such PDF was printed without its stylesheet."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "LOG_FORMAT"}}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        STATIC_ROOT=SERVER_STATIC_ROOT[0],
+        REPORTS_ROOT=str(tmp_path / "reports"),
+    )
+    manage = [sys.executable, "manage.py"]
+    for command in (
+        ["migrate", "--no-input", "-v0"],
+        ["import_intervention", "tests/data/commissioners.yaml"],
+    ):
+        subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    slug = (
+        subprocess.run(
+            [
+                *manage,
+                "shell",
+                "-c",
+                "from interventions.models import Intervention as I; print(I.objects.get().slug)",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    output = tmp_path / "report.pdf"
+    built = subprocess.run(
+        [
+            *manage,
+            "build_report",
+            "board",
+            slug,
+            "--as-of",
+            "2025-06-30",
+            "--output",
+            str(output),
+            "--title",
+            "Smoke test report",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+
+    def page_text(number: int) -> str:
+        return subprocess.run(
+            ["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(output), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)",
+            subprocess.run(
+                ["pdfinfo", str(output)], capture_output=True, text=True, check=True
+            ).stdout,
+        ).group(1)
+    )
+    cover = page_text(1)
+    assert "Smoke test report" in cover and "DRAFT: not issued" in cover
+    assert f"Page 1 of {pages}" in cover
+    # The cover is a page of its own; the running header starts on the next one.
+    second = page_text(2)
+    assert "As of 30 June 2025" in second and f"Page 2 of {pages}" in second

@@ -430,7 +430,7 @@ def test_a_build_in_the_background_shows_progress_then_a_link(
 
 def test_a_stalled_build_can_be_started_again(client, draft, improvement_team):
     Report.objects.filter(pk=draft.pk).update(
-        build_state=BuildState.RUNNING,
+        build_state=BuildState.QUEUED,
         build_requested_at=timezone.now() - datetime.timedelta(minutes=11),
     )
     client.force_login(improvement_team)
@@ -446,7 +446,9 @@ def test_a_stalled_build_can_be_started_again(client, draft, improvement_team):
 
 def test_a_build_under_way_is_not_started_twice(client, draft, improvement_team):
     Report.objects.filter(pk=draft.pk).update(
-        build_state=BuildState.RUNNING, build_requested_at=timezone.now()
+        build_state=BuildState.RUNNING,
+        build_requested_at=timezone.now(),
+        build_lease_until=timezone.now() + datetime.timedelta(seconds=60),
     )
     client.force_login(improvement_team)
     client.post(url("report_build", draft))

@@ -461,7 +461,12 @@ def deadlines_for(
     sets |= {duty.direction.direction_set_id for duty in duties if duty.direction is not None}
     builder.several_sets = len(sets) > 1
     builder.directions(directions, {duty.direction_id for duty in duties if duty.direction_id})
-    reports = list(Report.objects.issued().filter(intervention=intervention).order_by("as_of"))
+    # A corrected copy reissues a report that already discharged its duty: not a new report.
+    reports = list(
+        Report.objects.issued()
+        .filter(intervention=intervention, corrects__isnull=True)
+        .order_by("as_of")
+    )
     builder.duties(duties, reports)
     builder.milestones(_milestones_as_of(intervention, as_of))
     builder.recommendations(

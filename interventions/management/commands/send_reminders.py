@@ -1,5 +1,6 @@
 """manage.py send_reminders [--date YYYY-MM-DD] [--base-url URL]"""
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -8,6 +9,8 @@ from django.utils import timezone
 
 from interventions.deadlines.filters import parse_date
 from interventions.deadlines.reminders import describe, send_reminders
+
+log = logging.getLogger("stocktake.reminders")
 
 
 class Command(BaseCommand):
@@ -31,7 +34,20 @@ class Command(BaseCommand):
             day = parse_date(date) if date else timezone.localdate()
         except ValueError as error:
             raise CommandError(f"--date: {error}") from None
-        outcome = send_reminders(day, base_url.rstrip("/"))
+        try:
+            outcome = send_reminders(day, base_url.rstrip("/"))
+        except Exception as error:
+            # Run from cron, a traceback on standard error reaches nobody's log: say it as an
+            # event, in the log's format (JSON in production), then fail.
+            log.exception(
+                "The reminder run failed",
+                extra={
+                    "event": "reminders_run_failed",
+                    "on": day.isoformat(),
+                    "error": type(error).__name__,
+                },
+            )
+            raise CommandError(f"The reminder run failed: {type(error).__name__}") from error
         count = len(outcome.sent)
         self.stdout.write(f"Sent {count} reminder{'s' if count != 1 else ''} for {day:%-d %b %Y}.")
         # Each failure is also a JSON log event (reminder_failed); neither says the address.
