@@ -20,6 +20,7 @@ from interventions.models import (
     Theme,
 )
 from interventions.models.calendar_feeds import FeedToken, ReminderSent
+from interventions.models.change_log import ChangeLog
 
 
 @admin.register(Theme)
@@ -177,4 +178,22 @@ class ReminderSentAdmin(admin.ModelAdmin):
     list_select_related = ["person"]
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ChangeLog)
+class ChangeLogAdmin(admin.ModelAdmin):
+    """What changed's index of the audit trail, kept from history as changes are saved;
+    nobody edits it (`manage.py rebuild_change_log` rebuilds it from history)."""
+
+    list_display = ["history_date", "model", "history_id", "intervention_id", "shown", "kinds"]
+    list_filter = ["model", "shown"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
