@@ -232,6 +232,9 @@ ADMIN_EXCEPTIONS: dict[str, tuple[int | str, ...]] = {
     "admin:axes_accessattempt_add": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
     "admin:axes_accesslog_add": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
     "admin:axes_accessfailurelog_add": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
+    # The change log is kept from history: nobody adds or deletes its rows.
+    "admin:interventions_changelog_add": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
+    "admin:interventions_changelog_delete": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
 }
 # fmt: on
 
