@@ -138,6 +138,23 @@ class Vocabulary:
         ]
 
 
+# Where the council reports to a Board and to the Secretary of State itself (Envoys, an
+# Improvement and Assurance Board), both reports are the council's and read the same.
+COUNCIL_REPORTS = (
+    ReportWords(
+        BOARD_REPORT,
+        "Delivery report to the Board",
+        COUNCIL,
+        "an issued delivery report to the Board",
+    ),
+    ReportWords(
+        SOS_REPORT,
+        "Report to the Secretary of State",
+        COUNCIL,
+        "an issued report to the Secretary of State",
+    ),
+)
+
 VOCABULARIES: dict[str, Vocabulary] = {
     InterventionModel.MINISTERIAL_ENVOYS: Vocabulary(
         model=InterventionModel.MINISTERIAL_ENVOYS,
@@ -149,18 +166,7 @@ VOCABULARIES: dict[str, Vocabulary] = {
         main_board="Transformation and Assurance Board",
         main_board_short="TAB",
         reports=(
-            ReportWords(
-                BOARD_REPORT,
-                "Delivery report to the Board",
-                COUNCIL,
-                "an issued delivery report to the Board",
-            ),
-            ReportWords(
-                SOS_REPORT,
-                "Report to the Secretary of State",
-                COUNCIL,
-                "an issued report to the Secretary of State",
-            ),
+            *COUNCIL_REPORTS,
             ReportWords(
                 STOCKTAKE_REPORT,
                 "Envoys' stocktake",
@@ -212,18 +218,7 @@ VOCABULARIES: dict[str, Vocabulary] = {
         main_board="Improvement and Assurance Board",
         main_board_short="IAB",
         reports=(
-            ReportWords(
-                BOARD_REPORT,
-                "Delivery report to the Board",
-                COUNCIL,
-                "an issued delivery report to the Board",
-            ),
-            ReportWords(
-                SOS_REPORT,
-                "Report to the Secretary of State",
-                COUNCIL,
-                "an issued report to the Secretary of State",
-            ),
+            *COUNCIL_REPORTS,
             ReportWords(
                 STOCKTAKE_REPORT,
                 "Board's report to the Minister",
