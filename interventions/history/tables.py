@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django_tables2.data import TableData
 
 from interventions.history.timeline import Entry
-from interventions.kit.lists import BaseTable
+from interventions.kit.lists import BaseTable, DateColumn
 
 
 class PagedEntries(TableData):
@@ -29,7 +29,7 @@ class ChangeTable(BaseTable):
     """
 
     when = tables.Column(verbose_name="Recorded", accessor="local_when")
-    took_effect = tables.DateColumn(verbose_name="With effect from", format="j M Y", default="")
+    took_effect = DateColumn(verbose_name="With effect from", default="")
     who = tables.Column(verbose_name="Who")
     subject = tables.Column(verbose_name="What", attrs={"td": {"class": "app-table__cell--title"}})
     title = tables.Column(verbose_name="Change")

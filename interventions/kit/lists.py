@@ -15,6 +15,7 @@ import django_tables2 as tables
 from django import forms
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -24,12 +25,15 @@ from django_tables2.export import ExportMixin
 from django_tables2.utils import A
 from django_tables2.views import SingleTableMixin
 
+from interventions.kit import table_rows
 from interventions.kit.as_of import legacy_as_of_redirect
 from interventions.kit.exports import SafeTableExport, refuse_unknown_format
 from interventions.kit.pages import crumbs_for, get_intervention
 from interventions.models import Intervention, Person
 
 DATE_FORMAT = "j M Y"  # 22 Jan 2025
+
+table_rows.install()
 
 
 def tag_html(value: str, colours: dict[Any, str], label: str | None = None) -> SafeString:
@@ -79,10 +83,19 @@ class TitleColumn(tables.Column):
         super().__init__(**kwargs)
 
 
-class DateColumn(tables.DateColumn):
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("format", DATE_FORMAT)
+class DateColumn(tables.Column):
+    """A date as `{{ value|date:format }}` writes it ("22 Jan 2025").
+
+    django-tables2's own DateColumn is a TemplateColumn that compiles its template again for
+    every cell; on a 50-row list of four date columns that was a fifth of the page's time.
+    """
+
+    def __init__(self, *, format: str = DATE_FORMAT, **kwargs: Any) -> None:
+        self.format = format
         super().__init__(**kwargs)
+
+    def render(self, value: datetime.date) -> str:
+        return date_filter(value, self.format) or ""
 
     def value(self, value: datetime.date) -> datetime.date:
         # Exports keep the date itself: a date cell in XLSX, ISO 8601 in CSV. A timestamp

@@ -21,6 +21,7 @@ from interventions.choices import (
 )
 from interventions.interchange.importer import IMPORTED_FROM
 from interventions.kit.lists import person_name, tag_html
+from interventions.kit.table_rows import rows_html
 from interventions.models.intervention import as_precise
 from interventions.models.valid_time import recorded_late
 
@@ -65,6 +66,12 @@ WIDGET_CLASSES = [
     (forms.PasswordInput, "govuk-input"),
     (forms.TextInput, "govuk-input"),
 ]
+
+
+@register.simple_tag
+def table_rows(table: Any) -> SafeString:
+    """The body rows of a list's table (kit/table_rows.py says why they are drawn in Python)."""
+    return rows_html(table)
 
 
 @register.simple_tag
