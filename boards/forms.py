@@ -20,7 +20,7 @@ from boards.models import Action, AgendaItem, Meeting, Paper, Recommendation
 from directions.models import Direction
 from interventions.evidence.services import accepted_extensions, size_text
 from interventions.kit.forms import GovukErrorsMixin, VersionedForm, field_of
-from interventions.kit.widgets import DateInput, GovukRadioSelect
+from interventions.kit.widgets import DateInput, GovukCheckboxes, GovukRadioSelect
 from interventions.models import Intervention, Milestone, Person, Programme
 
 DATE = DateInput()
@@ -132,10 +132,14 @@ class AgendaItemForm(forms.ModelForm):
         model = AgendaItem
         fields = ["position", "title", "presenter", "programmes", "directions", "notes"]
         labels = {"position": "Item number"}
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "programmes": GovukCheckboxes,
+            "directions": GovukCheckboxes,
+        }
         help_texts = {
-            "programmes": "Hold Ctrl (or Cmd) to choose more than one.",
-            "directions": "Hold Ctrl (or Cmd) to choose more than one.",
+            "programmes": "Select all that apply.",
+            "directions": "Select all that apply.",
         }
 
     def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
@@ -297,12 +301,17 @@ class RecommendationForm(VersionedForm):
             "response_due": DATE,
             "text": forms.Textarea(attrs={"rows": 6}),
             "source_document": forms.Textarea(attrs={"rows": 2}),
+            "directions": GovukCheckboxes,
+            "programmes": GovukCheckboxes,
+            "milestones": GovukCheckboxes,
         }
         labels = {"meeting": "Board meeting (for a Board recommendation)"}
         help_texts = {
             "response_due": "Leave empty to use the intervention's rule.",
             "owner": "The officer who records the council's response.",
-            "directions": "Hold Ctrl (or Cmd) to choose more than one.",
+            "directions": "Select all that apply.",
+            "programmes": "Select all that apply.",
+            "milestones": "Select all that apply.",
         }
 
     def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:

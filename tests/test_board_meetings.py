@@ -2,6 +2,7 @@
 audit trail, and what changed since the last meeting."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -353,3 +354,26 @@ def test_an_agenda_item_is_edited_with_its_links(client, meeting, improvement_te
     item.refresh_from_db()
     assert item.title == "Culture change deep dive"
     assert list(item.programmes.all()) == [programme]
+
+
+def test_an_agenda_item_links_programmes_and_directions_with_checkboxes(
+    client, meeting, improvement_team
+):
+    """A multiple select asks people to hold Ctrl and clips long titles: each programme and
+    Direction is a GOV.UK checkbox with its whole title as its label."""
+    programme = ProgrammeFactory(
+        intervention=meeting.board.intervention, title="A long programme title " * 4
+    )
+    client.force_login(improvement_team)
+
+    page = client.get(
+        reverse(
+            "boards:agenda_item_add",
+            kwargs={"slug": meeting.board.intervention.slug, "pk": meeting.pk},
+        )
+    ).content.decode()
+
+    assert "Hold Ctrl" not in page and not re.search(r"<select[^>]*multiple", page)
+    assert f'name="programmes" type="checkbox" value="{programme.pk}"' in page
+    assert programme.title.strip() in page
+    assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Directions' in page

@@ -605,3 +605,20 @@ def test_the_context_takes_a_fixed_number_of_queries(
     # Rendering adds none.
     with django_assert_num_queries(7):
         render_partials(sro, programme)
+
+
+def test_the_question_each_choice_reveals_does_not_mark_the_radios_expanded(
+    client, improvement_team, programme
+):
+    """ARIA does not allow aria-expanded on a radio (axe-core: critical), which GOV.UK
+    Frontend's radios module sets on radios that reveal a question; the service's own reveal
+    only shows and hides the question that follows each radio."""
+    client.force_login(improvement_team)
+
+    page = client.get(programme_add_url(programme)).content.decode()
+
+    assert 'data-module="govuk-radios"' not in page and "data-aria-controls" not in page
+    assert 'data-app-module="reveal-radios"' in page
+    for kind in ("file", "link"):
+        assert f'data-app-reveals="conditional-{kind}"' in page
+        assert f'id="conditional-{kind}"' in page

@@ -2,6 +2,7 @@
 response, overdue responses, versioned edits, and who may do what."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -419,3 +420,34 @@ def test_the_secretariat_edits_a_recommendation_and_its_links_with_a_reason(
     page = client.get(recommendation.get_absolute_url()).content.decode()
     assert "Linked to the plan" in page
     assert milestone.get_absolute_url() in page
+
+
+def test_directions_programmes_and_key_activities_are_chosen_with_checkboxes(
+    client, intervention, improvement_team
+):
+    """No multiple selects ("hold Ctrl"): checkboxes, and each can be ticked on its own."""
+    programme = ProgrammeFactory(intervention=intervention)
+    milestones = MilestoneFactory.create_batch(2, programme=programme)
+    client.force_login(improvement_team)
+    url = reverse("boards:recommendation_add", kwargs={"slug": intervention.slug})
+
+    page = client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "reference": "ENV-2",
+            "source": "envoys_stocktake",
+            "title": "Member behaviour",
+            "text": "Agree a member code of conduct.",
+            "made_on": "2025-12-19",
+            "programmes": [programme.pk],
+            "milestones": [milestone.pk for milestone in milestones],
+        },
+    )
+
+    assert "Hold Ctrl" not in page and not re.search(r"<select[^>]*multiple", page)
+    for name, pk in [("programmes", programme.pk), ("milestones", milestones[0].pk)]:
+        assert f'name="{name}" type="checkbox" value="{pk}"' in page
+    assert response.status_code == 302
+    recommendation = Recommendation.objects.get(reference="ENV-2")
+    assert set(recommendation.milestones.all()) == set(milestones)

@@ -22,3 +22,12 @@ class GovukRadioSelect(forms.RadioSelect):
 
     def id_for_label(self, id_: str, index: str | None = "0") -> str:
         return super().id_for_label(id_, index or "0")
+
+
+class GovukCheckboxes(forms.CheckboxSelectMultiple):
+    """GOV.UK checkboxes for choosing several things: each choice's whole label shows and
+    wraps, with no key to hold down (as a multiple select asks). The label target (and error
+    summary link) is the first checkbox."""
+
+    def id_for_label(self, id_: str, index: str | None = "0") -> str:
+        return super().id_for_label(id_, index or "0")

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from boards.models import Board, Recommendation
 from directions.models import Direction
@@ -53,6 +54,7 @@ NODE_PREFIX = settings.BASE_DIR / "var" / "node"
 AXE_SCRIPT = NODE_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = settings.BASE_DIR / "var" / "test-artifacts"
 DATA_FILE = settings.BASE_DIR / "data" / "tower-hamlets-2025.yaml"
+COMMISSIONERS_FILE = settings.BASE_DIR / "tests" / "data" / "commissioners.yaml"
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
 
 ROLES = {
@@ -230,3 +232,87 @@ def sign_in_with_form(page, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"://[^/]+/$"))  # the interventions page
+
+
+@dataclass
+class CrawlWorld:
+    """An intervention with a user for each role, and at least one of each kind of thing a
+    page can show: a draft of each report its model has, evidence and a challenge on a
+    programme, a change request, and its public pages switched on."""
+
+    intervention: Intervention
+    users: dict[str, object]
+
+
+# The Commissioners fixture's people who sign in, by role: the Lead Commissioner, the council's
+# officer and Head of Improvement, and the Leader of the Council as a Board member.
+COMMISSIONERS_PEOPLE = {
+    "officer": "tom-forrest",
+    "improvement_team": "priya-shah",
+    "envoy": "ruth-akinola",
+    "board_member": "lynda-snell",
+}
+
+
+def _commissioners_world() -> CrawlWorld:
+    _seed_reference_data()
+    intervention = import_intervention(read(COMMISSIONERS_FILE), reason="Browser tests")
+    users = {}
+    for persona, role in ROLES.items():
+        user = UserFactory(
+            username=persona, first_name=persona.replace("_", " ").title(), role=role
+        )
+        user.is_staff = role == roles.ADMINISTRATOR
+        user.save()
+        if persona in COMMISSIONERS_PEOPLE:
+            intervention.people.filter(key=COMMISSIONERS_PEOPLE[persona]).update(user=user)
+        users[persona] = user
+    programme = intervention.programmes.order_by("number").first()
+    Programme.objects.filter(pk=programme.pk).update(
+        sro=intervention.people.get(key=COMMISSIONERS_PEOPLE["officer"])
+    )
+    milestone = programme.milestones.order_by("position").last()
+    change_control.request_change(
+        milestone,
+        kind=ChangeKind.SCOPE,
+        reason="The review found a wider need.",
+        by=users["officer"],
+        proposed_title=f"{milestone.title} and publish the findings",
+    )
+    return CrawlWorld(intervention=intervention, users=users)
+
+
+def _something_of_everything(intervention: Intervention, users: dict[str, object]) -> None:
+    """What the import leaves out and pages show: evidence, a challenge, draft reports."""
+    from reports.models import Report
+    from tests.factories import CommentFactory, EvidenceFactory
+
+    intervention.public_pages = True
+    intervention.save(update_fields=["public_pages"])
+    programme = intervention.programmes.order_by("number").first()
+    EvidenceFactory(
+        programme=programme, title="Cabinet report, 12 March 2025", added_by=users["officer"]
+    )
+    CommentFactory(programme=programme, author=users["envoy"])
+    as_of = min(timezone.localdate(), intervention.scheduled_end or timezone.localdate())
+    for kind in intervention.words.report_kinds:
+        Report.objects.create(
+            intervention=intervention,
+            kind=kind,
+            title=f"{intervention.words.report_label(kind)} (draft)",
+            as_of=as_of,
+        )
+
+
+@pytest.fixture(params=["tower-hamlets", "commissioners"])
+def crawl_world(request) -> CrawlWorld:
+    """Tower Hamlets 2025 (Ministerial Envoys) and the invented Commissioners intervention."""
+    if request.param == "tower-hamlets":
+        world = request.getfixturevalue("world")
+        crawled = CrawlWorld(intervention=world.intervention, users=world.users)
+    else:
+        request.getfixturevalue("transactional_db")
+        request.getfixturevalue("live_server")
+        crawled = _commissioners_world()
+    _something_of_everything(crawled.intervention, crawled.users)
+    return crawled

@@ -1,9 +1,12 @@
-"""axe-core audits every main page in headless Chromium, signed in as each role: no serious or
-critical violation is allowed.
+"""Every page each role reaches is checked in headless Chromium at 1280 and 375 pixels wide:
+axe-core finds no serious or critical violation, and the page never scrolls sideways.
 
-To audit another page, add one `Audited(...)` line to PAGES (or ANONYMOUS_PAGES for pages
-anyone may see). `url` builds the address from the test world; `roles` narrows who can open it;
-`then` acts on the page before the audit (e.g. submits a form so its errors are audited too).
+The crawl (tests/browser/crawl.py) follows the links each person is shown, signed in as each
+role and signed out, in Tower Hamlets 2025 (Ministerial Envoys) and the invented Commissioners
+intervention, so a new page is checked as soon as a page links to it. A page that no link
+reaches, or a state reached only by acting on a page (a form sent with errors), is one line in
+INTERACTIONS: `url` builds the address from the test world, `roles` narrows who can open it,
+`then` acts on the page before the audit.
 """
 
 from __future__ import annotations
@@ -14,11 +17,86 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import ROLES, World
+from reports.choices import ReportStatus
+from reports.models import Report
+from tests.browser.conftest import ROLES, CrawlWorld, World
+from tests.browser.crawl import WIDTHS, Audits, crawl, sideways_scroll, violations, with_axe
 
 pytestmark = pytest.mark.browser
 
 EDITORS = ("officer", "improvement_team", "administrator")
+PUBLIC = "public"
+
+
+@pytest.fixture(scope="session")
+def audits() -> Audits:
+    """The page contents already audited by axe-core in this run, whichever role saw them."""
+    return Audits()
+
+
+def _starts(world: CrawlWorld, persona: str) -> list[str]:
+    """Where a person starts: the interventions and the intervention's home (signed out: its
+    public pages and the sign-in page); then the change requests, which no page links to yet,
+    and each draft report with its preview, which the crawl would otherwise take one of."""
+    slug = world.intervention.slug
+    if persona == PUBLIC:
+        return [reverse("boards:public_home", kwargs={"slug": slug}), reverse("login")]
+    drafts = Report.objects.filter(intervention=world.intervention, status=ReportStatus.DRAFT)
+    return [
+        reverse("interventions:intervention_list"),
+        world.intervention.get_absolute_url(),
+        reverse("interventions:change_request_list", kwargs={"slug": slug}),
+        *(url for draft in drafts.order_by("pk") for url in _report_pages(draft)),
+    ]
+
+
+def _report_pages(report: Report) -> list[str]:
+    kwargs = {"slug": report.intervention.slug, "pk": report.pk}
+    return [report.get_absolute_url(), reverse("reports:report_preview", kwargs=kwargs)]
+
+
+@pytest.mark.parametrize("persona", [*ROLES, PUBLIC])
+def test_every_page_a_person_reaches_is_accessible_at_1280_and_375_wide(
+    page, live_server, crawl_world, sign_in, axe_script, audits, persona
+):
+    if persona != PUBLIC:
+        sign_in(crawl_world.users[persona])
+    with_axe(page.context, axe_script)
+
+    found = crawl(
+        page, live_server.url, _starts(crawl_world, persona), crawl_world.intervention.slug, audits
+    )
+
+    print(found.report())
+    assert found.problems == {}, found.report()
+    # The crawl reached the pages the faults were found on: evidence and report previews.
+    reached = " ".join(found.checked)
+    if persona in EDITORS:
+        assert "/evidence/add/" in reached
+    if persona in ("improvement_team", "administrator"):
+        assert "/preview/" in reached
+
+
+def test_the_crawl_finds_a_page_that_scrolls_sideways(page, transactional_db, axe_script):
+    """The crawl itself can fail: a page wider than a phone's screen is reported."""
+    with_axe(page.context, axe_script)
+    page.goto(reverse("login"))
+    page.evaluate(
+        "document.querySelector('main').append(Object.assign(document.createElement('div'),"
+        " {style: 'width: 600px', textContent: 'wide'}))"
+    )
+    page.set_viewport_size({"width": WIDTHS[-1], "height": 900})
+
+    assert "the page is 6" in (sideways_scroll(page) or "")
+
+
+def test_the_audit_finds_a_serious_problem(page, transactional_db, axe_script):
+    """The audit itself can fail: an image without a text alternative is critical."""
+    with_axe(page.context, axe_script)
+    page.goto(reverse("login"))
+    page.evaluate("document.querySelector('main').append(document.createElement('img'))")
+
+    assert any("image-alt" in problem for problem in violations(page))
 
 
 def _show_milestone_errors(page) -> None:
@@ -28,171 +106,67 @@ def _show_milestone_errors(page) -> None:
     page.get_by_role("heading", name="There is a problem").wait_for()
 
 
+def _show_evidence_link_question(page) -> None:
+    """Choose to add a link, so the question it reveals is audited too."""
+    page.get_by_label("Add a link").check()
+    page.get_by_label("Web address").wait_for()
+
+
 @dataclass(frozen=True)
-class Audited:
+class Interaction:
     name: str
     url: Callable[[World], str]
-    roles: tuple[str, ...] = tuple(ROLES)
+    roles: tuple[str | None, ...] = tuple(ROLES)
     then: Callable[[object], None] | None = None
 
 
-def _in(name: str, **kwargs: object) -> Callable[[World], str]:
-    """The URL of a page inside the test intervention."""
-    return lambda world: reverse(name, kwargs={"slug": world.intervention.slug, **kwargs})
-
-
-def _meeting(world: World) -> str:
-    """The first meeting of the test intervention's first board."""
-    from boards.models import Meeting
-
-    meeting = Meeting.objects.filter(board__intervention=world.intervention).order_by("date")[0]
-    return reverse(
-        "boards:meeting_detail", kwargs={"slug": world.intervention.slug, "pk": meeting.pk}
+def _milestone(name: str) -> Callable[[World], str]:
+    return lambda world: reverse(
+        name, kwargs={"slug": world.intervention.slug, "pk": world.milestone.pk}
     )
 
 
-def _public(name: str) -> Callable[[World], str]:
-    """A public page of the test intervention, with its public pages switched on."""
-
-    def url(world: World) -> str:
-        world.intervention.public_pages = True
-        world.intervention.save(update_fields=["public_pages"])
-        return reverse(name, kwargs={"slug": world.intervention.slug})
-
-    return url
-
-
-SECRETARIAT = ("improvement_team", "administrator")
-
-PAGES = [
-    Audited("interventions", lambda world: reverse("interventions:intervention_list")),
-    Audited("intervention home", lambda world: world.intervention.get_absolute_url()),
-    Audited("Directions", _in("directions:direction_list")),
-    Audited("Direction", lambda world: world.direction.get_absolute_url()),
-    Audited("programmes", _in("interventions:programme_list")),
-    Audited("programme", lambda world: world.programme.get_absolute_url()),
-    Audited("milestones", _in("interventions:milestone_list")),
-    Audited("milestone", lambda world: world.milestone.get_absolute_url()),
-    Audited(
+INTERACTIONS = [
+    Interaction(
         "milestone update with errors",
-        lambda world: reverse(
-            "interventions:milestone_edit",
-            kwargs={"slug": world.intervention.slug, "pk": world.milestone.pk},
-        ),
+        _milestone("interventions:milestone_edit"),
         roles=EDITORS,
         then=_show_milestone_errors,
     ),
-    Audited(
-        "milestone history",
-        lambda world: reverse(
-            "interventions:object_history",
-            kwargs={"slug": world.intervention.slug, "kind": "milestone", "pk": world.milestone.pk},
-        ),
+    Interaction(
+        "evidence with its link question shown",
+        _milestone("interventions:milestone_evidence_add"),
+        roles=EDITORS,
+        then=_show_evidence_link_question,
     ),
-    Audited("My work", lambda world: reverse("interventions:my_work")),
-    Audited("What changed", _in("interventions:whats_changed")),
-    Audited("change requests", _in("interventions:change_request_list")),
-    Audited(
-        "change request",
-        lambda world: reverse(
-            "interventions:change_request_detail",
-            kwargs={"slug": world.intervention.slug, "pk": world.change_request.pk},
-        ),
-    ),
-    Audited("boards", _in("boards:board_list")),
-    Audited(
-        "board",
-        lambda world: reverse(
-            "boards:board_detail", kwargs={"slug": world.intervention.slug, "key": world.board.key}
-        ),
-    ),
-    Audited("recommendations", _in("boards:recommendation_list")),
-    Audited("recommendation", lambda world: world.recommendation.get_absolute_url()),
-    Audited("meeting", _meeting),
-    Audited(
-        "schedule a meeting",
-        lambda world: reverse(
-            "boards:meeting_create",
-            kwargs={"slug": world.intervention.slug, "key": world.board.key},
-        ),
-        roles=SECRETARIAT,
-    ),
-    Audited("dashboard", _in("interventions:dashboard")),
-    Audited("deadlines", _in("interventions:deadline_list")),
-    Audited("deadline calendar", _in("interventions:deadline_calendar_month", year=2025, month=7)),
-    Audited("deadlines by person", _in("interventions:deadline_people")),
-    Audited("calendar feeds", _in("interventions:deadline_feeds")),
-    Audited("reports", _in("reports:report_list")),
-    Audited("new report", _in("reports:report_create"), roles=(*SECRETARIAT, "envoy")),
-    Audited("page not found", lambda world: "/i/no-such-intervention/"),
-    Audited("accessibility statement", lambda world: reverse("accessibility")),
-]
-
-ANONYMOUS_PAGES = [
-    Audited("sign in", lambda world: reverse("login")),
-    Audited(
+    Interaction("page not found", lambda world: "/i/no-such-intervention/"),
+    Interaction(
         "sign in with errors",
         lambda world: reverse("login"),
+        roles=(None,),
         then=lambda page: page.get_by_role("button", name="Sign in").click(),
     ),
-    Audited("accessibility statement", lambda world: reverse("accessibility")),
-    Audited("public home", _public("boards:public_home")),
-    Audited("public recommendations", _public("boards:public_recommendation_list")),
 ]
 
-BLOCKING = {"serious", "critical"}
 
-
-def audit(page, axe_script) -> list[str]:
-    """Run axe-core on the page; describe each serious or critical violation."""
-    # Evaluated through the DevTools protocol, which the page's Content Security Policy does
-    # not govern: a <script> tag would be refused, as the policy allows no inline script.
-    page.evaluate(axe_script.read_text(encoding="utf-8"))
-    violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-    )
-    return [
-        f"{v['impact']} {v['id']}: {v['help']} at "
-        + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-        for v in violations
-        if v["impact"] in BLOCKING
-    ]
-
-
-def audit_pages(page, world: World, axe_script, pages: list[Audited], persona: str | None):
-    problems = {}
-    for audited in pages:
-        if persona is not None and persona not in audited.roles:
-            continue
-        page.goto(audited.url(world))
-        if audited.then is not None:
-            audited.then(page)
-        found = audit(page, axe_script)
-        if found:
-            problems[f"{audited.name} ({page.url})"] = found
-    return problems
-
-
-@pytest.mark.parametrize("persona", list(ROLES))
-def test_main_pages_have_no_serious_accessibility_problems(
+@pytest.mark.parametrize("persona", [*ROLES, None])
+def test_pages_after_an_action_are_accessible_at_both_widths(
     page, world, sign_in, axe_script, persona
 ):
-    sign_in(world.users[persona])
-
-    problems = audit_pages(page, world, axe_script, PAGES, persona)
+    if persona is not None:
+        sign_in(world.users[persona])
+    with_axe(page.context, axe_script)
+    problems = {}
+    for interaction in INTERACTIONS:
+        if persona not in interaction.roles:
+            continue
+        page.goto(interaction.url(world))
+        if interaction.then is not None:
+            interaction.then(page)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            found = violations(page) + [sideways_scroll(page) or ""]
+            if any(found):
+                problems[f"{interaction.name} at {width}px"] = [f for f in found if f]
 
     assert problems == {}
-
-
-def test_public_pages_have_no_serious_accessibility_problems(page, world, axe_script):
-    problems = audit_pages(page, world, axe_script, ANONYMOUS_PAGES, None)
-
-    assert problems == {}
-
-
-def test_the_audit_finds_a_serious_problem(page, world, axe_script):
-    """The audit itself can fail: an image without a text alternative is critical."""
-    page.goto(reverse("login"))
-    page.evaluate("document.querySelector('main').append(document.createElement('img'))")
-
-    assert any("image-alt" in problem for problem in audit(page, axe_script))

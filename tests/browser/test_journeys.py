@@ -151,7 +151,7 @@ def test_the_secretariat_runs_a_board_meeting_and_the_owner_publishes_the_respon
         "The council should publish its appraisal of the options."
     )
     # The owner is set here, on the recommendation: the officer who answers for it.
-    page.get_by_label("Owner").select_option(label="Officer")
+    page.get_by_label("Owner", exact=True).select_option(label="Officer")
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Recommendation TAB-J1 added; response due").wait_for()
     recommendation = Recommendation.objects.get(intervention=world.intervention, reference="TAB-J1")
