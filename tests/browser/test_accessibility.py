@@ -55,7 +55,16 @@ def _report_pages(report: Report) -> list[str]:
     return [report.get_absolute_url(), reverse("reports:report_preview", kwargs=kwargs)]
 
 
-@pytest.mark.parametrize("persona", [*ROLES, PUBLIC])
+# Every role on Tower Hamlets; on the Commissioners intervention the roles whose pages differ
+# most by model (the oversight itself, the team that writes its reports) and the public. The
+# words of every role's pages under each model are crawled in tests/test_model_words_crawl.py.
+CRAWLS = [
+    *(("tower-hamlets", persona) for persona in [*ROLES, PUBLIC]),
+    *(("commissioners", persona) for persona in ["envoy", "improvement_team", PUBLIC]),
+]
+
+
+@pytest.mark.parametrize(("crawl_world", "persona"), CRAWLS, indirect=["crawl_world"])
 def test_every_page_a_person_reaches_is_accessible_at_1280_and_375_wide(
     page, live_server, crawl_world, sign_in, axe_script, audits, persona
 ):
