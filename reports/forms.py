@@ -73,14 +73,23 @@ class ReportNarrativeForm(VersionedForm):
 
     class Meta:
         model = Report
-        fields = ["title", "as_of", "full_council_on", "foreword", "summary"]
+        fields = ["title", "as_of", "full_council_on", "slips_against", "foreword", "summary"]
         widgets = {
             "as_of": DateInput(),
             "full_council_on": DateInput(),
+            "slips_against": forms.RadioSelect,
             "foreword": forms.Textarea(attrs={"rows": 5}),
             "summary": forms.Textarea(attrs={"rows": 8}),
         }
-        labels = {"as_of": "As of", "full_council_on": "Date Full Council considers it"}
+        labels = {
+            "as_of": "As of",
+            "full_council_on": "Date Full Council considers it",
+            "slips_against": "Count a milestone as slipped when its forecast end is later than",
+        }
+        help_texts = {
+            "slips_against": "The original baseline is the first end agreed; approving a slip "
+            "through change control moves the last approved baseline, never the original.",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
