@@ -94,6 +94,8 @@ class ReportNarrativeForm(VersionedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         report: Report = self.instance
+        # Left out of a post, the draft keeps the baseline it measures slips against.
+        self.fields["slips_against"].required = False
         if report.kind != ReportKind.SOS:
             del self.fields["full_council_on"]
         self.section_keys = [key for key, _ in SECTIONS[report.kind]]
@@ -117,6 +119,10 @@ class ReportNarrativeForm(VersionedForm):
                 )
         # The reason goes last, after everything it explains.
         self.fields["reason"] = self.fields.pop("reason")
+
+    def clean_slips_against(self) -> str:
+        chosen: str = self.cleaned_data.get("slips_against") or self.instance.slips_against
+        return chosen
 
     def save(self, commit: bool = True) -> Report:
         report = super().save(commit=False)

@@ -348,3 +348,24 @@ def test_a_file_without_the_original_baseline_takes_it_from_the_approved_slip(
     found = Milestone.objects.get(programme__intervention=imported, number="1.2")
     assert found.baseline_end == D(2027, 6, 30)
     assert found.original_baseline_end == D(2026, 3, 31)
+
+
+def test_the_draft_says_which_baseline_its_slips_are_measured_against(
+    slipped, improvement_team
+):
+    report = Report.objects.create(
+        intervention=slipped.programme.intervention, kind="board", title="Q", as_of=TODAY
+    )
+    url = reverse("reports:report_edit", args=[report.intervention.slug, report.pk])
+    client = signed_in(improvement_team)
+    assert 'name="slips_against"' in client.get(url).content.decode()
+
+    response = client.post(
+        url,
+        {"title": "Q", "as_of": TODAY.isoformat(), "version": 1, "slips_against": "approved"},
+    )
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.slips_against == SlipBaseline.APPROVED
+    assert report_context(report)["slipped"] == []
