@@ -350,9 +350,7 @@ def test_a_file_without_the_original_baseline_takes_it_from_the_approved_slip(
     assert found.original_baseline_end == D(2026, 3, 31)
 
 
-def test_the_draft_says_which_baseline_its_slips_are_measured_against(
-    slipped, improvement_team
-):
+def test_the_draft_says_which_baseline_its_slips_are_measured_against(slipped, improvement_team):
     report = Report.objects.create(
         intervention=slipped.programme.intervention, kind="board", title="Q", as_of=TODAY
     )
