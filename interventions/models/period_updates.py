@@ -88,6 +88,8 @@ class ProgrammeUpdate(TimestampedModel):
         programme.not_in_source = [
             name for name in programme.not_in_source if name not in ("rag", "status")
         ]
+        # The change is the update's author's, whether saved from a page or not.
+        programme._history_user = self.author  # type: ignore[attr-defined]  # simple-history's
         for update in [self, *later]:
             programme.rag = update.rag
             programme.status = update.status
