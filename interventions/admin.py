@@ -1,6 +1,8 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from interventions.models import (
@@ -89,6 +91,8 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
     list_select_related = ["intervention"]
     filter_horizontal = ["themes"]
     inlines = [MilestoneInline]
+    # Set by the programme's quarterly updates (`ProgrammeUpdate.carry_to_programme`).
+    readonly_fields = ["status", "rag"]
 
 
 @admin.register(Milestone)
@@ -105,14 +109,21 @@ class MilestoneAdmin(SimpleHistoryAdmin):
     list_filter = ["programme__intervention", "status", "rag"]
     search_fields = ["title", "number"]
     list_select_related = ["programme"]
-    readonly_fields = ["planned_start", "planned_end"]
+    # The original baseline is the first end agreed: change control never moves it.
+    readonly_fields = ["planned_start", "planned_end", "original_baseline_end"]
 
 
 @admin.register(ProgrammeUpdate)
 class ProgrammeUpdateAdmin(SimpleHistoryAdmin):
-    list_display = ["programme", "period_start", "rag", "author", "updated"]
+    list_display = ["programme", "period_start", "rag", "status", "author", "updated"]
     list_filter = ["programme__intervention", "rag", "period_start"]
     list_select_related = ["programme", "author"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # The update is where the programme's RAG and status are set, here as on its page.
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            obj.carry_to_programme()
 
 
 @admin.register(Delegation)

@@ -120,9 +120,18 @@ class MilestoneSchedule(models.TextChoices):
 
     COMPLETE = "complete", "Complete"
     ON_TRACK = "on_track", "On track"
-    SLIPPED = "slipped", "Slipped against baseline"
+    SLIPPED = "slipped", "Slipped"
     OVERDUE = "overdue", "Overdue"
     CANCELLED = "cancelled", "Cancelled"
+
+
+class SlipBaseline(models.TextChoices):
+    """Which agreed end a forecast is measured against to say a milestone has slipped: the
+    first agreed end (the original baseline, the default) or the end last approved through
+    change control. Approving a slip moves the second, never the first."""
+
+    ORIGINAL = "original", "The original baseline"
+    APPROVED = "approved", "The last approved baseline"
 
 
 RAG_DEFINITIONS = {

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db import models
 
 from interventions import schedule
-from interventions.choices import DatePrecision
+from interventions.choices import DatePrecision, SlipBaseline
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -103,11 +103,11 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
     # `self` is annotated in these two so that django-stubs' plugin can type what `annotate`
     # returns: milestones with the annotation.
     def with_schedule(
-        self: MilestoneQuerySet, on: datetime.date
+        self: MilestoneQuerySet, on: datetime.date, against: str = SlipBaseline.ORIGINAL
     ) -> models.QuerySet[WithAnnotations[Milestone, Scheduled]]:
-        """Annotate `schedule`: a `MilestoneSchedule` value as things stand on the day `on`
-        (the rule is `interventions.schedule`)."""
-        return self.annotate(schedule=schedule.schedule_case(on))
+        """Annotate `schedule`: a `MilestoneSchedule` value as things stand on the day `on`,
+        slips measured `against` a baseline (the rule is `interventions.schedule`)."""
+        return self.annotate(schedule=schedule.schedule_case(on, against))
 
     def with_due(self: MilestoneQuerySet) -> models.QuerySet[WithAnnotations[Milestone, Due]]:
         """Annotate `due`: the forecast end, else the baseline end."""

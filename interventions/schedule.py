@@ -2,12 +2,14 @@
 
 A milestone is *due* on its forecast end, else its baseline (agreed) end. It is *finished* once
 complete or cancelled; finished work is never overdue. An open milestone is *overdue* once its
-due date has passed, and has *slipped* while its forecast end is later than its baseline end.
+due date has passed, and has *slipped* while its forecast end is later than its baseline end:
+by default the original baseline (the first end agreed, which approving a slip never moves),
+or, when asked (`SlipBaseline.APPROVED`), the end last approved through change control.
 
 Every page, chart, report and export asks these functions (or the queryset methods built from
 them), so the dashboard, the lists, My work and the PDF reports always agree. The functions take
-a milestone or a history record of one: anything with `status`, `forecast_end` and
-`baseline_end`.
+a milestone or a history record of one: anything with `status`, `forecast_end`,
+`baseline_end` and `original_baseline_end`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Protocol
 from django.db import models
 from django.db.models.functions import Coalesce
 
-from interventions.choices import MilestoneSchedule, WorkStatus
+from interventions.choices import MilestoneSchedule, SlipBaseline, WorkStatus
 
 # Work that is finished or stopped is neither overdue nor due.
 CLOSED_STATUSES = (WorkStatus.COMPLETE, WorkStatus.CANCELLED)
@@ -35,6 +37,9 @@ class Dated(Protocol):
 
     @property
     def baseline_end(self) -> datetime.date | None: ...
+
+    @property
+    def original_baseline_end(self) -> datetime.date | None: ...
 
 
 def due_date(milestone: Dated) -> datetime.date | None:
@@ -56,20 +61,38 @@ def slips(baseline_end: datetime.date | None, forecast_end: datetime.date | None
     return bool(baseline_end and forecast_end and forecast_end > baseline_end)
 
 
-def is_slipped(milestone: Dated) -> bool:
-    return slips(milestone.baseline_end, milestone.forecast_end)
+def yardstick(milestone: Dated, against: str = SlipBaseline.ORIGINAL) -> datetime.date | None:
+    """The end a slip is measured against: the original baseline (else, for a row that has
+    none, the baseline) or the last approved baseline."""
+    if against == SlipBaseline.APPROVED:
+        return milestone.baseline_end
+    return milestone.original_baseline_end or milestone.baseline_end
 
 
-def schedule_of(milestone: Dated, on: datetime.date) -> MilestoneSchedule:
-    """Where a milestone stands against its dates on `on` (`MilestoneQuerySet.with_schedule`
-    annotates the same)."""
+def is_slipped(milestone: Dated, against: str = SlipBaseline.ORIGINAL) -> bool:
+    return slips(yardstick(milestone, against), milestone.forecast_end)
+
+
+def days_slipped(milestone: Dated, against: str = SlipBaseline.ORIGINAL) -> int:
+    """How many days the forecast end is past the yardstick (0 when it has not slipped)."""
+    baseline = yardstick(milestone, against)
+    if baseline is None or milestone.forecast_end is None:
+        return 0
+    return max((milestone.forecast_end - baseline).days, 0)
+
+
+def schedule_of(
+    milestone: Dated, on: datetime.date, against: str = SlipBaseline.ORIGINAL
+) -> MilestoneSchedule:
+    """Where a milestone stands against its dates on `on`, slips measured `against` a
+    baseline (`MilestoneQuerySet.with_schedule` annotates the same)."""
     if milestone.status == WorkStatus.COMPLETE:
         return MilestoneSchedule.COMPLETE
     if milestone.status == WorkStatus.CANCELLED:
         return MilestoneSchedule.CANCELLED
     if is_overdue(milestone, on):
         return MilestoneSchedule.OVERDUE
-    if is_slipped(milestone):
+    if is_slipped(milestone, against):
         return MilestoneSchedule.SLIPPED
     return MilestoneSchedule.ON_TRACK
 
@@ -86,17 +109,23 @@ def overdue_q(on: datetime.date) -> models.Q:
     return models.Q(forecast_end__lt=on) | models.Q(forecast_end__isnull=True, baseline_end__lt=on)
 
 
-def slipped_q() -> models.Q:
-    return models.Q(forecast_end__gt=models.F("baseline_end"))
+def yardstick_expression(against: str = SlipBaseline.ORIGINAL) -> models.F | Coalesce:
+    if against == SlipBaseline.APPROVED:
+        return models.F("baseline_end")
+    return Coalesce("original_baseline_end", "baseline_end")
 
 
-def schedule_case(on: datetime.date) -> models.Case:
+def slipped_q(against: str = SlipBaseline.ORIGINAL) -> models.Q:
+    return models.Q(forecast_end__gt=yardstick_expression(against))
+
+
+def schedule_case(on: datetime.date, against: str = SlipBaseline.ORIGINAL) -> models.Case:
     """`schedule_of` as an SQL expression."""
     return models.Case(
         models.When(status=WorkStatus.COMPLETE, then=models.Value(MilestoneSchedule.COMPLETE)),
         models.When(status=WorkStatus.CANCELLED, then=models.Value(MilestoneSchedule.CANCELLED)),
         models.When(overdue_q(on), then=models.Value(MilestoneSchedule.OVERDUE)),
-        models.When(slipped_q(), then=models.Value(MilestoneSchedule.SLIPPED)),
+        models.When(slipped_q(against), then=models.Value(MilestoneSchedule.SLIPPED)),
         default=models.Value(MilestoneSchedule.ON_TRACK),
         output_field=models.CharField(),
     )

@@ -19,7 +19,7 @@ from boards.choices import BoardKind, MeetingStatus, RecommendationSource
 from directions.charts import directions_by_compliance_chart
 from directions.choices import Compliance, ReportKind
 from interventions import schedule
-from interventions.choices import RAG, Phase, WorkStatus
+from interventions.choices import RAG, Phase, SlipBaseline, WorkStatus
 from interventions.dates.fuzzy import add_months
 from interventions.kit.charts import Chart
 from interventions.kit.lists import DATE_FORMAT
@@ -69,7 +69,8 @@ def report_context(report: Report) -> dict[str, Any]:
         if previous
         else None
     )
-    moved = snapshots.movement(snap, before)
+    against = report.slips_against
+    moved = snapshots.movement(snap, before, against)
     since = previous.as_of if previous else intervention.directions_date
     until = add_months(report.as_of, LOOK_AHEAD_MONTHS[report.kind])
     sections = [
@@ -88,7 +89,7 @@ def report_context(report: Report) -> dict[str, Any]:
         "sections": {s["key"]: s for s in sections},
         "section_list": sections,
         "programmes": [_programme_row(snap, p, report) for p in snap.programmes],
-        "charts": _summary_charts(snap),
+        "charts": _summary_charts(snap, against),
         "upcoming": [
             m
             for m in snap.milestones
@@ -98,10 +99,11 @@ def report_context(report: Report) -> dict[str, Any]:
         ],
         "overdue": [m for m in snap.milestones if schedule.is_overdue(m, report.as_of)],
         "slipped": [
-            {"milestone": m, "days": snapshots.days_late(m)}
+            {"milestone": m, "days": snapshots.days_late(m, against)}
             for m in snap.milestones
-            if schedule.is_slipped(m) and not schedule.is_finished(m)
+            if schedule.is_slipped(m, against) and not schedule.is_finished(m)
         ],
+        "slips_against": _label(SlipBaseline, against).lower(),
         "programme_titles": {p.id: f"{p.number}. {p.title}" for p in snap.programmes},
         "rag_labels": dict(RAG.choices),
     }
@@ -114,7 +116,7 @@ def report_context(report: Report) -> dict[str, Any]:
     return context
 
 
-def _summary_charts(snap: snapshots.Snapshot) -> list[Chart]:
+def _summary_charts(snap: snapshots.Snapshot, against: str) -> list[Chart]:
     """Programmes by RAG and milestones against their dates, as they stood on the as-of
     date: the dashboard's charts, counted from the snapshot instead of today's rows."""
     on = snap.as_of
@@ -123,7 +125,9 @@ def _summary_charts(snap: snapshots.Snapshot) -> list[Chart]:
             Counter(p.rag for p in snap.programmes), when=f"on {format_date(on, DATE_FORMAT)}"
         ),
         milestones_by_schedule_chart(
-            Counter(schedule.schedule_of(m, on).value for m in snap.milestones), on
+            Counter(schedule.schedule_of(m, on, against).value for m in snap.milestones),
+            on,
+            against=against,
         ),
     ]
 
@@ -144,7 +148,9 @@ def _programme_row(
         "milestones": len(milestones),
         "complete": sum(1 for m in milestones if m.status == WorkStatus.COMPLETE),
         "slipped": sum(
-            1 for m in milestones if schedule.is_slipped(m) and not schedule.is_finished(m)
+            1
+            for m in milestones
+            if schedule.is_slipped(m, report.slips_against) and not schedule.is_finished(m)
         ),
     }
 

@@ -73,18 +73,29 @@ class ReportNarrativeForm(VersionedForm):
 
     class Meta:
         model = Report
-        fields = ["title", "as_of", "full_council_on", "foreword", "summary"]
+        fields = ["title", "as_of", "full_council_on", "slips_against", "foreword", "summary"]
         widgets = {
             "as_of": DateInput(),
             "full_council_on": DateInput(),
+            "slips_against": forms.RadioSelect,
             "foreword": forms.Textarea(attrs={"rows": 5}),
             "summary": forms.Textarea(attrs={"rows": 8}),
         }
-        labels = {"as_of": "As of", "full_council_on": "Date Full Council considers it"}
+        labels = {
+            "as_of": "As of",
+            "full_council_on": "Date Full Council considers it",
+            "slips_against": "Count a milestone as slipped when its forecast end is later than",
+        }
+        help_texts = {
+            "slips_against": "The original baseline is the first end agreed; approving a slip "
+            "through change control moves the last approved baseline, never the original.",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         report: Report = self.instance
+        # Left out of a post, the draft keeps the baseline it measures slips against.
+        self.fields["slips_against"].required = False
         if report.kind != ReportKind.SOS:
             del self.fields["full_council_on"]
         self.section_keys = [key for key, _ in SECTIONS[report.kind]]
@@ -108,6 +119,10 @@ class ReportNarrativeForm(VersionedForm):
                 )
         # The reason goes last, after everything it explains.
         self.fields["reason"] = self.fields.pop("reason")
+
+    def clean_slips_against(self) -> str:
+        chosen: str = self.cleaned_data.get("slips_against") or self.instance.slips_against
+        return chosen
 
     def save(self, commit: bool = True) -> Report:
         report = super().save(commit=False)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 from directions.choices import ReportKind
-from interventions.choices import DatePrecision
+from interventions.choices import DatePrecision, SlipBaseline
 from interventions.dates.periods import ReportingPeriod
 from interventions.models.base import History, TimestampedModel
 from interventions.models.intervention import as_precise
@@ -151,6 +151,13 @@ class Report(TimestampedModel):
     )
     foreword = models.TextField(blank=True)
     summary = models.TextField(blank=True)
+    slips_against = models.CharField(
+        "Measure slips against",
+        max_length=10,
+        choices=SlipBaseline.choices,
+        default=SlipBaseline.ORIGINAL,
+        help_text="A milestone has slipped when its forecast end is later than this baseline.",
+    )
     commentary = models.JSONField(
         default=dict, blank=True, help_text="Commentary for each section, by section key."
     )

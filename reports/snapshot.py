@@ -27,7 +27,7 @@ from boards.models import Board, Meeting, Recommendation
 from directions import in_force
 from directions.models import Direction, DirectionSet
 from interventions import schedule
-from interventions.choices import WorkStatus
+from interventions.choices import SlipBaseline, WorkStatus
 from interventions.models import (
     Authority,
     Intervention,
@@ -103,6 +103,7 @@ class MilestoneRow(Record, Protocol):
     end_as_written: str
     planned_end: datetime.date | None
     baseline_end: datetime.date | None
+    original_baseline_end: datetime.date | None
     forecast_end: datetime.date | None
     actual_end: datetime.date | None
     status: str
@@ -177,17 +178,17 @@ class UpdateRow(Record, Protocol):
     programme_id: int
     period_start: datetime.date
     rag: str
+    status: str
     summary: str
     next_steps: str
     risks: str
     decisions_needed: str
 
 
-def days_late(milestone: MilestoneRow) -> int:
-    """How many days a slipped milestone's forecast end is past its baseline end."""
-    # Only asked of milestones `schedule.is_slipped` accepts, which have both dates.
-    assert milestone.forecast_end is not None and milestone.baseline_end is not None
-    return (milestone.forecast_end - milestone.baseline_end).days
+def days_late(milestone: MilestoneRow, against: str = SlipBaseline.ORIGINAL) -> int:
+    """How many days a slipped milestone's forecast end is past the baseline it is measured
+    against (the original one unless the report asks for the last approved one)."""
+    return schedule.days_slipped(milestone, against)
 
 
 # ------------------------------------------------------------------------------ reading them
@@ -425,9 +426,12 @@ class Movement:
         )
 
 
-def movement(current: Snapshot, previous: Snapshot | None) -> Movement:
-    """RAG changes, milestones completed, slips against baseline and recommendations made,
-    answered and closed since `previous` (or since the start, when there is none)."""
+def movement(
+    current: Snapshot, previous: Snapshot | None, against: str = SlipBaseline.ORIGINAL
+) -> Movement:
+    """RAG changes, milestones completed, slips (measured `against` a baseline) and
+    recommendations made, answered and closed since `previous` (or since the start, when
+    there is none)."""
     since = previous.as_of if previous else None
     result = Movement(since=since)
     before_programmes = {p.id: p for p in previous.programmes} if previous else {}
@@ -461,14 +465,16 @@ def movement(current: Snapshot, previous: Snapshot | None) -> Movement:
             old_milestone is None or old_milestone.status != WorkStatus.COMPLETE
         ):
             result.completed.append(milestone)
-        if schedule.is_slipped(milestone):
+        if schedule.is_slipped(milestone, against):
             moved = (
                 old_milestone is None
                 or old_milestone.forecast_end != milestone.forecast_end
-                or not schedule.is_slipped(old_milestone)
+                or not schedule.is_slipped(old_milestone, against)
             )
             if previous is None or moved:
-                result.slipped.append({"milestone": milestone, "days": days_late(milestone)})
+                result.slipped.append(
+                    {"milestone": milestone, "days": days_late(milestone, against)}
+                )
     before_recommendations = {r.id: r for r in previous.recommendations} if previous else {}
     for rec in current.recommendations:
         old_rec = before_recommendations.get(rec.id)

@@ -132,7 +132,7 @@ def test_it_counts_milestones_against_their_dates_on_the_chosen_day(client, envo
     assert counts == {
         "Complete": 1,
         "On track": 1,
-        "Slipped against baseline": 2,
+        "Slipped": 2,
         "Overdue": 1,
         "Cancelled": 1,
     }

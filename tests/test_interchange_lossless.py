@@ -139,10 +139,8 @@ def in_use(client, tower_hamlets, team):
         reverse("interventions:programme_edit", args=[intervention.slug, 1]),
         {
             "version": programme.version,
-            "status": "in_progress",
             "phase": "delivery",
-            "rag": "red",
-            "reason": "Recruitment paused.",
+            "reason": "Delivery began.",
             "effective_on": "2025-04-22",
         },
     )
@@ -218,7 +216,12 @@ def in_use(client, tower_hamlets, team):
     save_period_update(
         programme,
         ReportingPeriod(D(2025, 4, 1)),
-        {"rag": "red", "summary": "Recruitment paused.", "risks": "Capacity."},
+        {
+            "rag": "red",
+            "status": "in_progress",
+            "summary": "Recruitment paused.",
+            "risks": "Capacity.",
+        },
         by=team,
         expected_version=0,
     )
@@ -293,12 +296,18 @@ def test_the_file_carries_what_was_entered_through_the_pages(in_use):
     assert programme["rag"] == "red"
     rag_changes = [v for v in programme["versions"] if "rag" in v["fields"]]
     assert [v["fields"]["rag"] for v in rag_changes][-1] == "red"
-    assert rag_changes[-1]["valid_from"] == D(2025, 4, 22)
+    # Set by the update for Q1 2025/26, written after the quarter: red from its last day.
+    assert rag_changes[-1]["valid_from"] == D(2025, 6, 30)
     assert rag_changes[-1]["by"] == "imp-team"
     assert programme["updates"][0]["author"] == "imp-team"
+    assert programme["updates"][0].get("status", "in_progress") == "in_progress"
     milestone = programme["milestones"][0]
     assert milestone["commentary"] == "Interviews held."
     assert milestone["change_requests"][0]["status"] == "approved"
+    # The slip approved moved the baseline; the original baseline is still in the file.
+    assert milestone["baseline_end"] == D(2026, 3, 31)
+    assert milestone["original_baseline_end"] == milestone["change_requests"][0]["baseline_before"]
+    assert milestone["original_baseline_end"] < D(2026, 3, 31)
     assert milestone["comments"][0]["kind"] == "challenge"
     board = next(board for board in document["boards"] if board.get("meetings"))
     meeting = next(m for m in board["meetings"] if m["date"] == D(2025, 4, 14))
@@ -317,10 +326,11 @@ def test_reports_rebuilt_after_the_round_trip_read_as_before(in_use):
 
     after = reports_of(import_text(text))
 
-    # The RAG entered on 22 April is red from that day, not from when the plan was agreed.
+    # The RAG set in the update for Q1 is red from the quarter's end, not from when the plan
+    # was agreed.
     red_programmes = '<th scope="row">Red</th><td class="number">1</td>'
-    assert red_programmes in before[("board", D(2025, 4, 25))]
-    assert red_programmes not in before[("board", D(2025, 4, 20))]
+    assert red_programmes in before[("board", D(2025, 7, 10))]
+    assert red_programmes not in before[("board", D(2025, 5, 20))]
     assert before.keys() == after.keys()
     for key in before:
         assert after[key] == before[key], key
@@ -334,7 +344,7 @@ def test_a_late_change_still_counts_from_its_day_after_the_round_trip(in_use):
     programme = Programme.objects.get(intervention=intervention, number=1)
     records = programme.history.order_by("history_date", "history_id")
     red = [record for record in records if record.rag == "red"][0]
-    assert red.valid_from == D(2025, 4, 22)
+    assert red.valid_from == D(2025, 6, 30)
     assert red.history_user.username == "imp-team"
     assert timezone.localdate(red.history_date) == timezone.localdate()
 
@@ -469,7 +479,9 @@ def test_a_change_by_someone_without_an_account_here_keeps_their_name(in_use):
     programme = Programme.objects.get(intervention=intervention, number=1)
     red = programme.history.filter(rag="red").order_by("history_date").first()
     assert red.history_user is None
-    assert red.history_change_reason == "Recruitment paused. (by left-the-council)"
+    assert red.history_change_reason == (
+        "RAG and status from the update for Q1 2025/26 (by left-the-council)"
+    )
 
 
 def test_a_row_changed_without_a_history_record_ends_with_how_it_is(in_use):

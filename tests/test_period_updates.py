@@ -59,6 +59,7 @@ def list_url(programme) -> str:
 def form_data(**changes) -> dict:
     data = {
         "rag": "amber",
+        "status": "in_progress",
         "summary": "Recruited the improvement lead.",
         "next_steps": "Induct the lead.",
         "risks": "",

@@ -114,7 +114,23 @@ def test_the_sponsor_may_update_the_programme(client, programme, officer):
     )
 
     assert response.status_code == 302
-    assert Programme.objects.get(pk=programme.pk).rag == "red"
+    saved = Programme.objects.get(pk=programme.pk)
+    assert saved.phase == "delivery"
+    # The RAG and status are set in the quarter's update, never on this page.
+    assert (saved.rag, saved.status) == (programme.rag, programme.status)
+
+
+def test_the_programme_page_says_where_rag_is_set(client, programme, officer):
+    programme.sponsor = officer.people.get()
+    programme.save()
+    client.force_login(officer)
+
+    page = client.get(programme_edit_url(programme)).content.decode()
+
+    assert 'name="rag"' not in page
+    assert 'name="status"' not in page
+    assert "set in the programme's quarterly update" in page
+    assert "/updates/" in page
 
 
 def test_a_delegation_lets_an_officer_update_while_it_lasts(client, programme, officer):

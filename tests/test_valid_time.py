@@ -15,10 +15,12 @@ from django.utils import timezone
 
 from boards.choices import MeetingStatus, RecommendationStatus
 from interventions.choices import RAG, WorkStatus
+from interventions.dates.periods import ReportingPeriod
 from interventions.deadlines.engine import State, deadlines_for
 from interventions.models import Intervention, Milestone, Programme
 from interventions.models.base import set_effective_date
 from interventions.models.valid_time import recorded_late, records_as_of
+from interventions.work.items import save_period_update
 from reports import snapshot
 from tests.factories import (
     BoardFactory,
@@ -261,27 +263,42 @@ def test_a_date_in_the_future_is_refused_and_nothing_changes(client, improvement
     assert Milestone.objects.get(pk=milestone.pk).rag == milestone.rag
 
 
-def test_the_programme_page_dates_a_rag_change(client, improvement_team, programme):
-    client.force_login(improvement_team)
-    url = reverse(
-        "interventions:programme_edit", args=[programme.intervention.slug, programme.number]
+def test_the_quarters_update_dates_the_programmes_rag(improvement_team, programme):
+    # The update for Q1 2025/26 (April to June), written long after the quarter.
+    save_period_update(
+        programme,
+        ReportingPeriod(D(2025, 4, 1)),
+        {"rag": "red", "status": "in_progress", "summary": "Recruitment paused."},
+        by=improvement_team,
+        expected_version=0,
     )
 
-    response = client.post(
-        url,
-        {
-            "version": programme.version,
-            "status": "in_progress",
-            "phase": "delivery",
-            "rag": "red",
-            "reason": "Recruitment paused.",
-            "effective_on": "2025-04-01",
-        },
-    )
+    programme.refresh_from_db()
+    assert programme.rag == RAG.RED
+    assert rag_on(programme.intervention, D(2025, 6, 30)) == {programme.id: RAG.RED}
+    assert rag_on(programme.intervention, D(2025, 6, 29)) == {programme.id: RAG.GREEN}
 
-    assert response.status_code == 302
-    assert rag_on(programme.intervention, D(2025, 4, 1)) == {programme.id: RAG.RED}
-    assert rag_on(programme.intervention, D(2025, 3, 31)) == {programme.id: RAG.GREEN}
+
+def test_an_update_for_an_earlier_quarter_written_last_leaves_the_later_one_current(
+    improvement_team, programme
+):
+    def write(start, rag):
+        save_period_update(
+            programme,
+            ReportingPeriod(start),
+            {"rag": rag, "status": "in_progress", "summary": "Progress."},
+            by=improvement_team,
+            expected_version=0,
+        )
+
+    write(D(2025, 7, 1), "amber")  # Q2, ends 30 September
+    write(D(2025, 4, 1), "red")  # Q1, ends 30 June, written after Q2's
+
+    programme.refresh_from_db()
+    assert programme.rag == RAG.AMBER
+    assert rag_on(programme.intervention, D(2025, 6, 1)) == {programme.id: RAG.GREEN}
+    assert rag_on(programme.intervention, D(2025, 7, 15)) == {programme.id: RAG.RED}
+    assert rag_on(programme.intervention, D(2025, 10, 1)) == {programme.id: RAG.AMBER}
 
 
 # ----------------------------------------------------------------------------- an import

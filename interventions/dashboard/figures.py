@@ -27,7 +27,7 @@ from boards.models import Meeting, Recommendation, response_overdue
 from directions.charts import directions_by_compliance_chart
 from directions.in_force import direction_in_force
 from directions.models import Direction
-from interventions.choices import RAG
+from interventions.choices import RAG, SlipBaseline
 from interventions.deadlines.engine import (
     OPEN_STATES,
     Occurrence,
@@ -47,7 +47,7 @@ from interventions.kit.charts import (
 )
 from interventions.kit.lists import DATE_FORMAT
 from interventions.models import Intervention, Milestone, Programme, Theme
-from interventions.models.valid_time import end_of
+from interventions.models.valid_time import end_of, records_as_of
 from interventions.plan.charts import (
     milestones_by_schedule_chart,
     programmes_by_rag_chart,
@@ -92,12 +92,23 @@ def directions_part(intervention: Intervention, links: Links) -> dict[str, objec
 
 
 def programmes_by_rag(intervention: Intervention, links: Links) -> BarChart:
-    # Today's RAGs, of the programmes in the plan today (as the list it links to shows).
-    programmes = Programme.objects.filter(intervention=intervention).open_on(timezone.localdate())
-    counts = dict(programmes.order_by().values_list("rag").annotate(n=Count("pk")))
-    return programmes_by_rag_chart(
-        counts, url_for=lambda value: links.url("interventions:programme_list", rag=value)
+    """The programmes in the plan on the dashboard's day by RAG: the RAG their latest update
+    had set by then (`ProgrammeUpdate`), as now known. Today's bars link to the programme
+    list, which shows today's RAGs; a past day's bars cannot, so they link nowhere."""
+    if links.on == links.today:
+        programmes = Programme.objects.filter(intervention=intervention).open_on(links.on)
+        counts = dict(programmes.order_by().values_list("rag").annotate(n=Count("pk")))
+        return programmes_by_rag_chart(
+            counts, url_for=lambda value: links.url("interventions:programme_list", rag=value)
+        )
+    records = records_as_of(Programme, links.on, intervention_id=intervention.pk)
+    counts = Counter(
+        record.rag
+        for record in records
+        if (record.opened_on is None or record.opened_on <= links.on)
+        and (record.closed_on is None or record.closed_on > links.on)
     )
+    return programmes_by_rag_chart(counts, when=f"on {format_date(links.on, DATE_FORMAT)}")
 
 
 def _months_to(on: datetime.date, first: datetime.date) -> list[datetime.date]:
@@ -165,13 +176,26 @@ def rag_trend(intervention: Intervention, on: datetime.date) -> StackedColumnCha
     )
 
 
-def milestones_by_schedule(intervention: Intervention, on: datetime.date, links: Links) -> BarChart:
-    milestones = Milestone.objects.filter(programme__intervention=intervention).with_schedule(on)
+def milestones_by_schedule(
+    intervention: Intervention,
+    on: datetime.date,
+    links: Links,
+    against: str = SlipBaseline.ORIGINAL,
+) -> BarChart:
+    """Milestones against their dates on `on`, slips measured `against` a baseline; each bar
+    links to the milestone list filtered the same way."""
+    milestones = Milestone.objects.filter(programme__intervention=intervention).with_schedule(
+        on, against
+    )
     counts = dict(milestones.order_by().values_list("schedule").annotate(n=Count("pk")))
+    asked = {} if against == SlipBaseline.ORIGINAL else {"against": against}
     return milestones_by_schedule_chart(
         counts,
         on,
-        lambda value: links.url("interventions:milestone_list", dated=True, schedule=value),
+        lambda value: links.url(
+            "interventions:milestone_list", dated=True, schedule=value, **asked
+        ),
+        against=against,
     )
 
 
@@ -319,15 +343,17 @@ def themes_part(intervention: Intervention, links: Links) -> dict[str, object]:
     return {"programmes": programmes, "directions": directions}
 
 
-def dashboard_context(intervention: Intervention, on: datetime.date) -> dict[str, object]:
-    """Everything the dashboard shows for the day `on`."""
+def dashboard_context(
+    intervention: Intervention, on: datetime.date, against: str = SlipBaseline.ORIGINAL
+) -> dict[str, object]:
+    """Everything the dashboard shows for the day `on`, slips measured `against` a baseline."""
     today = timezone.localdate()
     links = Links(intervention.slug, on, today)
     return {
         "directions": directions_part(intervention, links),
         "programmes_by_rag": programmes_by_rag(intervention, links),
         "rag_trend": rag_trend(intervention, on),
-        "milestones": milestones_by_schedule(intervention, on, links),
+        "milestones": milestones_by_schedule(intervention, on, links, against),
         "recommendations": recommendations_part(intervention, on, links),
         "next_meeting": next_board_meeting(intervention, on),
         "deadlines": deadlines_part(intervention, on, today),

@@ -14,7 +14,7 @@ from boards.models import Board, Meeting, Recommendation
 from directions.choices import Compliance
 from directions.models import Direction
 from interventions.access.permissions import role_name_in
-from interventions.choices import RAG, Phase, WorkStatus
+from interventions.choices import RAG, Phase, SlipBaseline, WorkStatus
 from interventions.dashboard.figures import dashboard_context
 from interventions.dashboard.forms import AsOfForm
 from interventions.deadlines.engine import STATE_TAG_COLOURS
@@ -106,7 +106,9 @@ def dashboard(request: HttpRequest, intervention: Intervention) -> HttpResponse:
         return redirect
     today = timezone.localdate()
     form = AsOfForm(request.GET or None)
-    on = (form.cleaned_data.get(AS_OF) if form.is_valid() else None) or today
+    valid = form.is_valid()
+    on = (form.cleaned_data.get(AS_OF) if valid else None) or today
+    against = (form.cleaned_data.get("against") if valid else None) or SlipBaseline.ORIGINAL
     context = {
         "intervention": intervention,
         "section": "dashboard",
@@ -115,6 +117,7 @@ def dashboard(request: HttpRequest, intervention: Intervention) -> HttpResponse:
         "on": on,
         "today": today,
         "tag_colours": STATE_TAG_COLOURS,
-        **dashboard_context(intervention, on),
+        "against": against,
+        **dashboard_context(intervention, on, against),
     }
     return render(request, "interventions/dashboard.html", context)

@@ -32,6 +32,7 @@ from boards.models import (
     Recommendation,
 )
 from directions.models import Direction, DirectionSet, IntervalVariation, ReportingDuty
+from interventions.choices import ChangeKind, ChangeStatus
 from interventions.dates.periods import ReportingPeriod
 from interventions.interchange import schema as s
 from interventions.models import (
@@ -192,6 +193,26 @@ def import_intervention(
     """
     with transaction.atomic():
         return _Writer(data, reason, name).write()
+
+
+def _original_baseline(milestone_in: s.MilestoneIn) -> datetime.date | None:
+    """The milestone's first agreed end: as the file gives it, else the earliest baseline its
+    versions hold, else the one its earliest approved slip replaced (None: `Milestone.save`
+    takes the baseline end)."""
+    if milestone_in.original_baseline_end is not None:
+        return milestone_in.original_baseline_end
+    for state in milestone_in.version_states():
+        if state.get("baseline_end") is not None:
+            baseline: datetime.date = state["baseline_end"]
+            return baseline
+    approved = [
+        change.baseline_before
+        for change in milestone_in.change_requests
+        if change.kind == ChangeKind.END_DATE
+        and change.status == ChangeStatus.APPROVED
+        and change.baseline_before is not None
+    ]
+    return approved[0] if approved else None
 
 
 class _Writer:
@@ -519,7 +540,8 @@ class _Writer:
                         position=position,
                         start_as_written=milestone_in.start,
                         end_as_written=milestone_in.end,
-                        **_fields(milestone_in, "start", "end"),
+                        **_fields(milestone_in, "start", "end", "original_baseline_end"),
+                        original_baseline_end=_original_baseline(milestone_in),
                     )
                     mpath = f"{path}.milestones[{position - 1}]"
                     self.save(milestone, mpath, since=since, part=milestone_in)

@@ -714,7 +714,16 @@ class MilestoneIn(Tracked):
     )
     end: Text = Field("", description="End as written; empty when the plan gives none.")
     baseline_end: datetime.date | None = Field(
-        None, description="Agreed end date; defaults to the last day of `end`."
+        None,
+        description="Agreed end date, as last approved through change control; defaults to "
+        "the last day of `end`.",
+    )
+    original_baseline_end: datetime.date | None = Field(
+        None,
+        description="The first end agreed (the original baseline), which approving a slip "
+        "never moves; slips are measured against it by default. Defaults to the earliest "
+        "`baseline_end` its `versions` give, else the `baseline_before` of its earliest "
+        "approved `end_date` change request, else `baseline_end`.",
     )
     forecast_start: datetime.date | None = Field(None, description="Current forecast start date.")
     forecast_end: datetime.date | None = Field(None, description="Current forecast end date.")
@@ -1019,6 +1028,9 @@ class ActionIn(Versioned):
 class ProgrammeUpdateIn(Versioned):
     period_start: datetime.date = Field(description="First day of the quarter it reports on.")
     rag: Choice[RAG] = Field(description="The programme's RAG for the period.")
+    status: Choice[WorkStatus] = Field(
+        "in_progress", description="The programme's status at the end of the period."
+    )
     summary: Required = Field(description="Progress in the period.")
     next_steps: Text = Field("", description="What happens next.")
     risks: Text = Field("", description="Risks and issues to escalate.")

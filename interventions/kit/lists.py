@@ -153,7 +153,8 @@ class BaseFilterSet(django_filters.FilterSet):
         for field in form.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs.setdefault("class", "govuk-select")
-                if hasattr(field, "empty_label"):
+                # A filter with no empty choice (`empty_label=None`) always has a value.
+                if getattr(field, "empty_label", None) is not None:
                     field.empty_label = "Any"
             elif isinstance(field.widget, forms.TextInput):
                 field.widget.attrs.setdefault("class", "govuk-input")

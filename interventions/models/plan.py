@@ -209,7 +209,9 @@ class Milestone(TimestampedModel):
 
     `start_as_written`/`end_as_written` keep the plan's words ("Jan 2025", "Ongoing", "TBC");
     `planned_start`/`planned_end` are the first and last day those words can mean, or empty
-    when they name no date. The baseline end is the agreed end, moved only by change control.
+    when they name no date. The baseline end is the agreed end, moved only by change control;
+    the original baseline end is the first end agreed, which change control never moves, so
+    that a slip stays visible after it is approved (`interventions.schedule`).
     """
 
     programme = HistoricForeignKey(Programme, on_delete=models.CASCADE, related_name="milestones")
@@ -221,7 +223,14 @@ class Milestone(TimestampedModel):
     end_as_written = models.CharField(max_length=60, blank=True)
     planned_start = models.DateField(null=True, blank=True, editable=False)
     planned_end = models.DateField(null=True, blank=True, editable=False)
-    baseline_end = models.DateField(null=True, blank=True)
+    baseline_end = models.DateField(
+        null=True, blank=True, help_text="The end last agreed: moved only by change control."
+    )
+    original_baseline_end = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The first end agreed (the original baseline); never moved by change control.",
+    )
     forecast_start = models.DateField(null=True, blank=True)
     forecast_end = models.DateField(null=True, blank=True)
     actual_end = models.DateField(null=True, blank=True)
@@ -281,6 +290,9 @@ class Milestone(TimestampedModel):
         if self._state.adding and self.baseline_end is None:
             # Until change control moves it, the agreed end is the end the plan wrote.
             self.baseline_end = self.planned_end
+        if self.original_baseline_end is None:
+            # The first end agreed stays the yardstick, however often it is re-baselined.
+            self.original_baseline_end = self.baseline_end
         super().save(*args, **kwargs)
 
     def took_effect_on(self, previous: Any) -> datetime.date | None:

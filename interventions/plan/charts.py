@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from django.utils.dateformat import format as format_date
 
-from interventions.choices import RAG, MilestoneSchedule
+from interventions.choices import RAG, MilestoneSchedule, SlipBaseline
 from interventions.kit.charts import RAG_CHART_COLOURS, Bar, BarChart, Series, UrlFor, no_url
 from interventions.kit.lists import DATE_FORMAT
 
@@ -43,17 +43,30 @@ def programmes_by_rag_chart(
     )
 
 
+SLIPPED_AGAINST = {
+    SlipBaseline.ORIGINAL: "the forecast end is later than the original baseline end (the "
+    "first end agreed; approving a slip does not move it)",
+    SlipBaseline.APPROVED: "the forecast end is later than the baseline end last approved "
+    "through change control",
+}
+
+
 def milestones_by_schedule_chart(
-    counts: Mapping[str, int], on: datetime.date, url_for: UrlFor = no_url
+    counts: Mapping[str, int],
+    on: datetime.date,
+    url_for: UrlFor = no_url,
+    *,
+    against: str = SlipBaseline.ORIGINAL,
 ) -> BarChart:
-    """Milestones against their dates on `on`; `counts` by `MilestoneSchedule` value."""
+    """Milestones against their dates on `on`; `counts` by `MilestoneSchedule` value, slips
+    measured `against` a baseline (which the description says)."""
     return BarChart(
         f"Milestones against their dates on {format_date(on, DATE_FORMAT)}",
         unit="milestones",
         category_heading="Against its dates",
         description=(
             "Overdue: past the forecast end (or the baseline end when there is no forecast) "
-            "and not complete. Slipped: the forecast end is later than the baseline end."
+            f"and not complete. Slipped: {SLIPPED_AGAINST[SlipBaseline(against)]}."
         ),
         bars=[
             Bar(

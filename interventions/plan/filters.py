@@ -15,6 +15,7 @@ from interventions.choices import (
     InterventionStatus,
     MilestoneSchedule,
     Phase,
+    SlipBaseline,
     WorkStatus,
 )
 from interventions.kit.as_of import AS_OF
@@ -98,13 +99,27 @@ class MilestoneFilterSet(BaseFilterSet):
         label="Against its dates",
         method="filter_schedule",
     )
+    # Read by `filter_schedule`: by itself it narrows nothing.
+    against = django_filters.ChoiceFilter(
+        choices=SlipBaseline.choices,
+        empty_label=None,
+        label="Slipped against",
+        help_text="The original baseline is the first end agreed; approving a slip through "
+        "change control moves the last approved baseline, never the original.",
+        method=lambda queryset, name, value: queryset,
+    )
     as_of = as_of_filter("Dates as of")
 
     class Meta:
         model = Milestone
-        fields = ["programme", "status", "rag", "schedule", AS_OF]
+        fields = ["programme", "status", "rag", "schedule", "against", AS_OF]
 
     def filter_schedule(
         self, queryset: MilestoneQuerySet, name: str, value: str
     ) -> QuerySet[Milestone]:
-        return queryset.with_schedule(as_of(self)).filter(schedule=value)
+        return queryset.with_schedule(as_of(self), against(self)).filter(schedule=value)
+
+
+def against(filterset: django_filters.FilterSet) -> str:
+    """The baseline slips are measured against: the original one unless the list asks."""
+    return filterset.form.cleaned_data.get("against") or SlipBaseline.ORIGINAL

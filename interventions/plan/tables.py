@@ -95,6 +95,7 @@ class MilestoneTable(BaseTable):
     end_as_written = tables.Column(verbose_name="End (as written)")
     planned_start = DateColumn(verbose_name="Planned start")
     planned_end = DateColumn(verbose_name="Planned end")
+    original_baseline_end = DateColumn(verbose_name="Original baseline end")
     baseline_end = DateColumn(verbose_name="Baseline end")
     forecast_end = DateColumn(verbose_name="Forecast end")
     status = TagColumn(WORK_STATUS_TAG_COLOURS)
@@ -111,6 +112,7 @@ class MilestoneTable(BaseTable):
             "end_as_written",
             "planned_start",
             "planned_end",
+            "original_baseline_end",
             "baseline_end",
             "forecast_end",
             "status",

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django_tables2 import RequestConfig, Table
 
 from directions.models import Direction
+from interventions import schedule
 from interventions.access.permissions import can_change_plan
-from interventions.choices import ChangeStatus
+from interventions.choices import ChangeKind, ChangeStatus, SlipBaseline
 from interventions.evidence.services import evidence_context
 from interventions.kit.lists import ObjectListView
 from interventions.kit.pages import crumbs_for, intervention_page
@@ -127,6 +128,32 @@ def _renumbered(request: HttpRequest, intervention: Intervention, number: int) -
     return redirect(programme.get_absolute_url())
 
 
+def baseline_context(milestone: Milestone) -> dict[str, Any]:
+    """The milestone's change requests awaiting a decision, and its baselines: the original
+    one, each re-baseline approved through change control (when, by whom, from which request)
+    and the current forecast, as OpenProject compares a baseline with now. One query."""
+    changes = list(
+        milestone.change_requests.select_related("requested_by", "decided_by").order_by(
+            "decided_at", "created", "pk"
+        )
+    )
+    rebaselines = [
+        change
+        for change in changes
+        if change.status == ChangeStatus.APPROVED and change.kind == ChangeKind.END_DATE
+    ]
+    original = milestone.original_baseline_end or milestone.baseline_end
+    return {
+        "pending_changes": [c for c in changes if c.status == ChangeStatus.PENDING],
+        "rebaselines": rebaselines,
+        "original_baseline": original,
+        "slipped_against_original": schedule.is_slipped(milestone, SlipBaseline.ORIGINAL),
+        "slipped_against_approved": schedule.is_slipped(milestone, SlipBaseline.APPROVED),
+        "days_past_original": schedule.days_slipped(milestone, SlipBaseline.ORIGINAL),
+        "days_past_approved": schedule.days_slipped(milestone, SlipBaseline.APPROVED),
+    }
+
+
 @intervention_page
 def milestone_detail(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
     milestone = get_object_or_404(
@@ -147,10 +174,6 @@ def milestone_detail(request: HttpRequest, intervention: Intervention, pk: int) 
         "steps": steps,
         "overdue": milestone.is_overdue(timezone.localdate()),
         **evidence_context(request, milestone.programme, milestone),
-        "pending_changes": list(
-            milestone.change_requests.filter(status=ChangeStatus.PENDING).select_related(
-                "requested_by"
-            )
-        ),
+        **baseline_context(milestone),
     }
     return render(request, "interventions/milestone_detail.html", context)

@@ -29,15 +29,11 @@ class ProgrammeStatusForm(EffectiveDateForm):
         help_text="Shown in the programme's history beside your change.",
     )
 
+    # The RAG and status are set in the quarter's update (`ProgrammeUpdate`), the one place
+    # they are entered, so that the programme's and its update's cannot disagree.
     class Meta:
         model = Programme
-        fields = ["status", "phase", "rag"]
-        widgets = {"rag": RagRadios}
-        labels = {"rag": "RAG"}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field_of(self, "rag", forms.ChoiceField).choices = RAG.choices
+        fields = ["phase"]
 
 
 class MilestoneUpdateForm(EffectiveDateForm):

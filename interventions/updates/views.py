@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from interventions.access import permissions
 from interventions.choices import ChangeKind, ChangeStatus
+from interventions.dates.periods import ReportingPeriod
 from interventions.kit.lists import ObjectListView
 from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.kit.saving import versioned_edit
@@ -26,6 +28,7 @@ from interventions.updates.forms import (
     ProgrammeStatusForm,
 )
 from interventions.updates.tables import ChangeRequestTable
+from interventions.work.items import update_edit_url
 
 
 def _programme(intervention: Intervention, number: int) -> Programme:
@@ -50,6 +53,7 @@ def programme_edit(request: HttpRequest, intervention: Intervention, number: int
     if not permissions.can_update_programme(request.user, programme):
         raise PermissionDenied("You cannot update this programme.")
     form = ProgrammeStatusForm(request.POST or None, instance=programme)
+    current_period = ReportingPeriod.containing(timezone.localdate())
 
     return versioned_edit(
         request,
@@ -67,6 +71,8 @@ def programme_edit(request: HttpRequest, intervention: Intervention, number: int
                 "programme": programme,
                 "form": form,
                 "stale": stale,
+                "current_period": current_period,
+                "current_update_url": update_edit_url(programme, current_period),
             },
         ),
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from interventions.choices import RAG, RAG_DEFINITIONS
+from interventions.choices import RAG, RAG_DEFINITIONS, WorkStatus
 from interventions.dates.periods import ReportingPeriod
 from interventions.kit.forms import field_of
 from interventions.models import ProgrammeUpdate
@@ -30,6 +30,7 @@ class ProgrammeUpdateForm(forms.ModelForm):
         fields = UPDATE_FIELDS
         widgets = {
             "rag": RagRadios,
+            "status": forms.RadioSelect,
             "summary": forms.Textarea(attrs={"rows": 6}),
             "next_steps": forms.Textarea(attrs={"rows": 4}),
             "risks": forms.Textarea(attrs={"rows": 4}),
@@ -37,13 +38,16 @@ class ProgrammeUpdateForm(forms.ModelForm):
         }
         labels = {
             "rag": "How is delivery going?",
+            "status": "Where is the programme now?",
             "summary": "Summary of progress",
             "next_steps": "Next steps (optional)",
             "risks": "Risks and issues to escalate (optional)",
             "decisions_needed": "Decisions needed (optional)",
         }
         help_texts = {
-            "rag": "Choose the RAG rating the Board will read.",
+            "rag": "Choose the RAG rating the Board will read. This is the programme's RAG: "
+            "the dashboard and reports show the latest update's.",
+            "status": "The programme's status from this period on.",
             "next_steps": "What happens in the next period.",
             "risks": "What could stop the programme delivering, and what is being done about it.",
             "decisions_needed": "Decisions the Board or the council must take for the "
@@ -51,12 +55,14 @@ class ProgrammeUpdateForm(forms.ModelForm):
         }
         error_messages = {
             "rag": {"required": "Select how delivery is going"},
+            "status": {"required": "Select where the programme is now"},
             "summary": {"required": "Enter a summary of progress"},
         }
 
     def __init__(self, *args: Any, period: ReportingPeriod, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field_of(self, "rag", forms.ChoiceField).choices = RAG.choices  # no empty "---------" radio
+        field_of(self, "status", forms.ChoiceField).choices = WorkStatus.choices
         self.fields["summary"].help_text = f"What the programme did and achieved in {period.label}."
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version if self.instance.pk else 0

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     MyMilestone = WithAnnotations[Milestone, "Listed"]
 
 # What an officer writes in a period update; the rest (programme, period, author) is given.
-UPDATE_FIELDS = ["rag", "summary", "next_steps", "risks", "decisions_needed"]
+UPDATE_FIELDS = ["rag", "status", "summary", "next_steps", "risks", "decisions_needed"]
 
 # How many overdue, and how many due soon, My work lists for each intervention; the rest are
 # counted and linked to (a user in the improvement team of ten interventions may update a
@@ -232,7 +232,9 @@ def save_period_update(
     by: Any,
     expected_version: int,
 ) -> ProgrammeUpdate:
-    """Write the programme's update for the period from the form's `data`.
+    """Write the programme's update for the period from the form's `data`, and with it the
+    programme's RAG and status (`ProgrammeUpdate.carry_to_programme`): the update is the one
+    place they are set.
 
     `expected_version` is the version the form was opened at; 0 means there was no update
     yet. If someone else saved (or created) the update since, raises StaleEdit listing what
@@ -247,6 +249,7 @@ def save_period_update(
         try:
             with transaction.atomic():
                 update.save()
+                update.carry_to_programme()
         except IntegrityError:
             # Someone else wrote this period's update after the form was opened.
             current = ProgrammeUpdate.objects.get(programme=programme, period_start=period.start)
@@ -256,7 +259,9 @@ def save_period_update(
     for name, value in data.items():
         setattr(update, name, value)
     update.author = by
-    save_versioned(update, expected_version, reason=reason)
+    with transaction.atomic():
+        save_versioned(update, expected_version, reason=reason)
+        update.carry_to_programme()
     return update
 
 

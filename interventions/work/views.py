@@ -182,7 +182,13 @@ def programme_update_edit(
         .select_related("author")
         .first()
     )
-    form = ProgrammeUpdateForm(request.POST or None, instance=update, period=reporting_period)
+    form = ProgrammeUpdateForm(
+        request.POST or None,
+        instance=update,
+        period=reporting_period,
+        # A new update starts from where the programme stands; its RAG is chosen afresh.
+        initial={"status": programme.status} if update is None else None,
+    )
     stale = None
     if request.method == "POST" and form.is_valid():
         try:

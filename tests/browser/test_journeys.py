@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from boards import services
 from boards.models import Meeting, Recommendation
@@ -66,7 +67,7 @@ def test_a_slip_past_the_baseline_waits_for_the_improvement_team_then_moves_it(p
     page.get_by_text("Change request approved.").wait_for()
 
     page.goto(milestone.get_absolute_url())
-    baseline = page.locator(".govuk-summary-list__row").filter(has_text="Baseline end")
+    baseline = page.locator(".govuk-summary-list__row").filter(has_text="Baseline end (last")
     assert re.search(new_end.strftime("%-d %b %Y"), baseline.inner_text())
     assert Milestone.objects.get(pk=milestone.pk).baseline_end == new_end
     assert ChangeRequest.objects.get(milestone=milestone, kind="end_date").status == "approved"
@@ -301,3 +302,70 @@ def test_public_pages_show_the_published_meeting_and_response_but_never_an_exemp
         assert "/login/" in signed_in_only.headers["location"]
     finally:
         context.close()
+
+
+def chart_figure(page, caption: str, label: str) -> str:
+    """The figure a dashboard chart's table gives for one of its rows."""
+    table = page.get_by_role("table", name=re.compile(re.escape(caption)))
+    row = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=label))
+    return row.get_by_role("cell").first.inner_text().split()[0]
+
+
+def test_the_rag_set_in_the_quarters_update_is_the_one_the_dashboard_shows(page, world):
+    sign_in_with_form(page, "officer")
+    page.goto(world.programme.get_absolute_url())
+    page.get_by_role("link", name=re.compile(r"Write the update for Q\d")).click()
+    page.get_by_label("Amber").check()
+    page.get_by_label("In progress").check()
+    page.get_by_label("Summary of progress").fill("The vision statement went to the Board.")
+    page.get_by_role("button", name="Save the update").click()
+    page.get_by_text(re.compile(r"The update for Q\d .* is saved\.")).wait_for()
+    sign_out(page)
+
+    sign_in_with_form(page, "envoy")
+    page.goto(f"/i/{world.intervention.slug}/dashboard/")
+    assert chart_figure(page, "Programmes by RAG now", "Amber") == "1"
+    page.goto(world.programme.get_absolute_url())
+    rag = page.locator(".govuk-summary-list__row").filter(has_text="RAG and status set by")
+    assert "The update for Q" in rag.inner_text()
+
+
+def test_an_approved_slip_still_counts_against_the_original_baseline(page, world):
+    milestone = world.milestone
+    original = milestone.baseline_end
+    new_end = timezone.localdate() + datetime.timedelta(days=120)
+    sign_in_with_form(page, "officer")
+    page.goto(milestone.get_absolute_url())
+    page.get_by_role("link", name="Update this milestone").click()
+    page.get_by_label("Forecast end").fill(new_end.isoformat())
+    page.get_by_label("Reason for the change").fill("The vision needs a second consultation.")
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_text("now waits for the improvement team's approval").wait_for()
+    sign_out(page)
+
+    sign_in_with_form(page, "improvement_team")
+    page.goto(f"/i/{world.intervention.slug}/change-requests/")
+    row = page.get_by_role("row").filter(has_text="The vision needs a second consultation.")
+    row.get_by_role("link", name="Decide").click()
+    page.get_by_label("Approve").check()
+    page.get_by_role("button", name="Record the decision").click()
+    page.get_by_text("Change request approved.").wait_for()
+
+    # The milestone keeps its original baseline beside the re-baseline and the forecast.
+    page.goto(milestone.get_absolute_url())
+    baselines = page.get_by_role("table", name=re.compile("Baselines and forecast"))
+    assert original.strftime("%-d %b %Y") in baselines.inner_text()
+    assert "Re-baseline 1" in baselines.inner_text()
+    assert new_end.strftime("%-d %b %Y") in baselines.inner_text()
+
+    # The dashboard still counts it as slipped, unless asked to measure the approved baseline.
+    page.goto(f"/i/{world.intervention.slug}/dashboard/")
+    assert chart_figure(page, "Milestones against their dates", "Slipped") == "1"
+    page.get_by_label("Measure slipped milestones against").select_option("approved")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**against=approved**")
+    assert chart_figure(page, "Milestones against their dates", "Slipped") == "0"
+
+    # The slipped filter of the milestone list finds it.
+    page.goto(f"/i/{world.intervention.slug}/milestones/?schedule=slipped")
+    assert milestone.title[:30] in page.content()
