@@ -91,6 +91,12 @@ PAGES = [
     ),
     Audited("My work", lambda world: reverse("interventions:my_work")),
     Audited("What changed", _in("interventions:whats_changed")),
+    Audited("search", _in("interventions:search")),
+    Audited("search results", lambda world: _in("interventions:search")(world) + "?q=governance"),
+    Audited(
+        "search results of one kind",
+        lambda world: _in("interventions:search")(world) + "?q=governance&kind=milestones",
+    ),
     Audited("change requests", _in("interventions:change_request_list")),
     Audited(
         "change request",
