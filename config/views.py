@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 from mozilla_django_oidc import views as oidc_views
 
 from config.auth import log_sso_refused
+from interventions.models import Intervention
 
 log = logging.getLogger("stocktake.health")
 
@@ -122,4 +123,8 @@ class SignInView(LoginView):
         context = super().get_context_data(**kwargs)
         context["sso_enabled"] = settings.OIDC_ENABLED
         context["sso_failed"] = settings.OIDC_ENABLED and self.request.GET.get("sso") == "failed"
+        # What anyone may read without signing in: the public pages switched on in the admin.
+        context["public_interventions"] = list(
+            Intervention.objects.filter(public_pages=True).order_by("title")
+        )
         return context

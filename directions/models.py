@@ -465,4 +465,5 @@ class IntervalVariation(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Every {self.interval_months} months from {self.effective_from:%-d %b %Y}"
+        every = "month" if self.interval_months == 1 else f"{self.interval_months} months"
+        return f"Every {every} from {self.effective_from:%-d %b %Y}"

@@ -53,6 +53,7 @@ class DirectionListView(ObjectListView):
     table_class = DirectionTable
     title = "Directions"
     item_name = "Directions and sub-items"
+    item_name_one = "Direction or sub-item"
     section = "directions"
 
     def get_table_kwargs(self) -> dict[str, Any]:
@@ -87,7 +88,8 @@ def explain_deadline(direction: Direction, today: datetime.date) -> list[str]:
         case DeadlineKind.RELATIVE:
             span = months(direction.offset_months or 0)
             if direction.offset_days:
-                span += f" and {direction.offset_days} days"
+                days = direction.offset_days
+                span += f" and {days} day{'' if days == 1 else 's'}"
             due = f"Due {span} after the date of the Directions ({made_on}): by {first_text}."
             return [due, ended] if ended else [due]
         case DeadlineKind.RECURRING:
@@ -204,6 +206,10 @@ def direction_edit(request: HttpRequest, intervention: Intervention, pk: int) ->
                 "section": "directions",
                 "crumbs": crumbs_for(
                     intervention,
+                    (
+                        "Directions",
+                        reverse("directions:direction_list", kwargs={"slug": intervention.slug}),
+                    ),
                     (f"Direction {direction.reference}", direction.get_absolute_url()),
                 ),
                 "direction": direction,

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("interventions.work.urls")),
     path("", include("interventions.history.urls")),
     path("", include("interventions.deadlines.urls")),
+    path("", include("interventions.search.urls")),
 ]

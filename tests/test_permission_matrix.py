@@ -113,6 +113,8 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     "interventions:plan_close_programme": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
     "interventions:plan_close_aim": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
     "interventions:whats_changed": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    # Everyone in the intervention searches it; each result is one their own pages show them.
+    "interventions:search": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
     "interventions:programme_detail": ("programme", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
     "interventions:programme_edit": ("programme", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
     "interventions:programme_updates": ("programme", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),

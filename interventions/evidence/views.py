@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from interventions.access import permissions
@@ -22,7 +21,7 @@ from interventions.choices import EvidenceKind
 from interventions.evidence import services as service
 from interventions.evidence.forms import CommentForm, EvidenceForm
 from interventions.kit.downloads import stored_file_response
-from interventions.kit.pages import crumbs_for, intervention_page
+from interventions.kit.pages import intervention_page, milestone_crumbs, programme_crumbs
 from interventions.models import Evidence, Intervention, Milestone, Programme
 
 
@@ -49,12 +48,9 @@ class Target:
         return "milestones" if self.milestone is not None else "programmes"
 
     def crumbs(self) -> list[tuple[str, str]]:
-        slug = self.intervention.slug
         if self.milestone is not None:
-            listing = ("Milestones", reverse("interventions:milestone_list", kwargs={"slug": slug}))
-        else:
-            listing = ("Programmes", reverse("interventions:programme_list", kwargs={"slug": slug}))
-        return crumbs_for(self.intervention, listing, (self.label, self.page_url))
+            return milestone_crumbs(self.milestone)
+        return programme_crumbs(self.programme)
 
     def may_update(self, request: HttpRequest) -> bool:
         if self.milestone is not None:

@@ -175,6 +175,7 @@ class ObjectListView(ExportMixin, SingleTableMixin, FilterView):
     template_name = "generic/object_list.html"
     title = ""
     item_name = ""  # how to count the rows: "Directions and sub-items"; else the title
+    item_name_one = ""  # how to count one row: "Direction or sub-item"; else the model's name
     intro = ""
     section = ""
     intervention_field: str | None = None
@@ -223,6 +224,7 @@ class ObjectListView(ExportMixin, SingleTableMixin, FilterView):
         context.update(
             title=self.title,
             item_name=self.item_name or self.title.lower(),
+            item_name_one=self.item_name_one or str(self.get_queryset().model._meta.verbose_name),
             intro=self.intro,
             section=self.section,
             intervention=self.intervention,

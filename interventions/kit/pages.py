@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from interventions.models import Intervention
+from interventions.models import Intervention, Milestone, Programme
 
 
 def get_intervention(request: HttpRequest, slug: str) -> Intervention:
@@ -29,6 +29,25 @@ def crumbs_for(intervention: Intervention | None, *more: tuple[str, str]) -> lis
     if intervention is not None:
         crumbs.append((intervention.title, intervention.get_absolute_url()))
     return [*crumbs, *more]
+
+
+def programme_crumbs(programme: Programme) -> list[tuple[str, str]]:
+    """Breadcrumbs to a page of a programme or under it: the programmes, then the programme."""
+    intervention = programme.intervention
+    listing = reverse("interventions:programme_list", kwargs={"slug": intervention.slug})
+    return crumbs_for(
+        intervention,
+        ("Programmes", listing),
+        (f"Programme {programme.number}", programme.get_absolute_url()),
+    )
+
+
+def milestone_crumbs(milestone: Milestone) -> list[tuple[str, str]]:
+    """Breadcrumbs to a page under a milestone: its programme, then the milestone."""
+    return [
+        *programme_crumbs(milestone.programme),
+        (f"Milestone {milestone.label}", milestone.get_absolute_url()),
+    ]
 
 
 def intervention_page[R](

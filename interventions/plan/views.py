@@ -18,7 +18,7 @@ from interventions.access.permissions import can_change_plan
 from interventions.choices import ChangeKind, ChangeStatus, SlipBaseline
 from interventions.evidence.services import evidence_context
 from interventions.kit.lists import ObjectListView
-from interventions.kit.pages import crumbs_for, intervention_page
+from interventions.kit.pages import crumbs_for, intervention_page, programme_crumbs
 from interventions.models import Intervention, Milestone, Programme
 from interventions.plan.filters import InterventionFilterSet, MilestoneFilterSet, ProgrammeFilterSet
 from interventions.plan.tables import (
@@ -163,13 +163,7 @@ def milestone_detail(request: HttpRequest, intervention: Intervention, pk: int) 
     context = {
         "intervention": intervention,
         "section": "milestones",
-        "crumbs": crumbs_for(
-            intervention,
-            (
-                "Milestones",
-                reverse("interventions:milestone_list", kwargs={"slug": intervention.slug}),
-            ),
-        ),
+        "crumbs": programme_crumbs(milestone.programme),
         "milestone": milestone,
         "steps": steps,
         "overdue": milestone.is_overdue(timezone.localdate()),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interventions.access import permissions
-from interventions.kit.pages import crumbs_for, intervention_page
+from interventions.kit.pages import intervention_page, programme_crumbs
 from interventions.models import Delegation, Intervention, Programme
 from interventions.models.base import set_change_reason
 from interventions.updates.forms import DelegationForm, EndDelegationForm
@@ -54,9 +54,7 @@ def programme_delegations(
         {
             "intervention": programme.intervention,
             "section": "programmes",
-            "crumbs": crumbs_for(
-                programme.intervention, (str(programme), programme.get_absolute_url())
-            ),
+            "crumbs": programme_crumbs(programme),
             "programme": programme,
             "delegations": [(d, _is_current(d, today)) for d in delegations],
             "form": form,
@@ -100,9 +98,7 @@ def end_delegation(
         {
             "intervention": programme.intervention,
             "section": "programmes",
-            "crumbs": crumbs_for(
-                programme.intervention, (str(programme), programme.get_absolute_url())
-            ),
+            "crumbs": programme_crumbs(programme),
             "programme": programme,
             "delegation": delegation,
             "form": form,

@@ -16,7 +16,12 @@ from interventions.access import permissions
 from interventions.choices import ChangeKind, ChangeStatus
 from interventions.dates.periods import ReportingPeriod
 from interventions.kit.lists import ObjectListView
-from interventions.kit.pages import crumbs_for, intervention_page
+from interventions.kit.pages import (
+    crumbs_for,
+    intervention_page,
+    milestone_crumbs,
+    programme_crumbs,
+)
 from interventions.kit.saving import versioned_edit
 from interventions.models import ChangeRequest, Intervention, Milestone, Programme
 from interventions.updates import change_control
@@ -67,7 +72,7 @@ def programme_edit(request: HttpRequest, intervention: Intervention, number: int
             {
                 "intervention": intervention,
                 "section": "programmes",
-                "crumbs": crumbs_for(intervention, (str(programme), programme.get_absolute_url())),
+                "crumbs": programme_crumbs(programme),
                 "programme": programme,
                 "form": form,
                 "stale": stale,
@@ -115,11 +120,7 @@ def milestone_edit(request: HttpRequest, intervention: Intervention, pk: int) ->
             {
                 "intervention": intervention,
                 "section": "milestones",
-                "crumbs": crumbs_for(
-                    intervention,
-                    (str(milestone.programme), milestone.programme.get_absolute_url()),
-                    (f"Milestone {milestone.label}", milestone.get_absolute_url()),
-                ),
+                "crumbs": milestone_crumbs(milestone),
                 "milestone": milestone,
                 "baseline_end": baseline_end,
                 "form": form,
@@ -154,9 +155,7 @@ def change_request_new(request: HttpRequest, intervention: Intervention, pk: int
         {
             "intervention": intervention,
             "section": "milestones",
-            "crumbs": crumbs_for(
-                intervention, (f"Milestone {milestone.label}", milestone.get_absolute_url())
-            ),
+            "crumbs": milestone_crumbs(milestone),
             "milestone": milestone,
             "form": form,
         },

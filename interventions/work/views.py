@@ -13,13 +13,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 
 from interventions.access import permissions
 from interventions.dates.periods import ReportingPeriod
 from interventions.kit.lists import BaseTable
-from interventions.kit.pages import crumbs_for, intervention_page
+from interventions.kit.pages import crumbs_for, intervention_page, programme_crumbs
 from interventions.kit.saving import StaleEdit, keep_input_at
 from interventions.models import Intervention, Programme, ProgrammeUpdate
 from interventions.work.forms import ProgrammeUpdateForm
@@ -98,11 +97,7 @@ def _programme(intervention: Intervention, number: int) -> Programme:
 
 
 def _programme_crumbs(intervention: Intervention, programme: Programme) -> list[tuple[str, str]]:
-    return crumbs_for(
-        intervention,
-        ("Programmes", reverse("interventions:programme_list", kwargs={"slug": intervention.slug})),
-        (f"Programme {programme.number}", programme.get_absolute_url()),
-    )
+    return programme_crumbs(programme)
 
 
 @intervention_page
@@ -216,5 +211,18 @@ def programme_update_edit(
         stale=stale,
         period_slug=period_slug(reporting_period),
         is_new=update is None,
+        # The quarters either side, where their update may be written too.
+        previous_period=_open_neighbour(programme, reporting_period.previous(), open_),
+        next_period=_open_neighbour(programme, reporting_period.next(), open_),
+        next_opens=reporting_period.next() if reporting_period == open_[0] else None,
     )
     return render(request, "work/programme_update_form.html", context)
+
+
+def _open_neighbour(
+    programme: Programme, period: ReportingPeriod, open_: list[ReportingPeriod]
+) -> dict[str, object] | None:
+    """The period and its update page, if its update may be written now."""
+    if period not in open_:
+        return None
+    return {"period": period, "url": update_edit_url(programme, period)}

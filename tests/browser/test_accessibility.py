@@ -36,8 +36,9 @@ def audits() -> Audits:
 
 def _starts(world: CrawlWorld, persona: str) -> list[str]:
     """Where a person starts: the interventions and the intervention's home (signed out: its
-    public pages and the sign-in page); then the change requests, which no page links to yet,
-    and each draft report with its preview, which the crawl would otherwise take one of."""
+    public pages and the sign-in page); then search results (the search box is a form), the
+    change requests, which no page links to yet, and each draft report with its preview,
+    which the crawl would otherwise take one of."""
     slug = world.intervention.slug
     if persona == PUBLIC:
         return [reverse("boards:public_home", kwargs={"slug": slug}), reverse("login")]
@@ -46,6 +47,9 @@ def _starts(world: CrawlWorld, persona: str) -> list[str]:
         reverse("interventions:intervention_list"),
         world.intervention.get_absolute_url(),
         reverse("interventions:change_request_list", kwargs={"slug": slug}),
+        # The search box is a form, not a link: its results pages are started from.
+        reverse("interventions:search", kwargs={"slug": slug}) + "?q=governance",
+        reverse("interventions:search", kwargs={"slug": slug}) + "?q=governance&kind=milestones",
         *(url for draft in drafts.order_by("pk") for url in _report_pages(draft)),
     ]
 

@@ -369,3 +369,36 @@ def test_an_approved_slip_still_counts_against_the_original_baseline(page, world
     # The slipped filter of the milestone list finds it.
     page.goto(f"/i/{world.intervention.slug}/milestones/?schedule=slipped")
     assert milestone.title[:30] in page.content()
+
+
+def test_a_board_member_searches_from_the_header_and_opens_a_programme(page, world):
+    from reports.models import Report
+
+    # A draft report is the improvement team's alone: search never shows it to anyone else.
+    Report.objects.create(
+        intervention=world.intervention,
+        kind="board",
+        title="Governance draft for the Board",
+        as_of=datetime.date(2025, 6, 30),
+    )
+    sign_in_with_form(page, "board_member")
+    page.goto(world.intervention.get_absolute_url())
+
+    search = page.get_by_role("search", name="Search this intervention")
+    search.get_by_label("Search this intervention").fill("governance")
+    search.get_by_role("button", name="Search").click()
+
+    page.get_by_role("heading", name=re.compile("^Search ")).wait_for()
+    status = page.get_by_role("status").inner_text()
+    assert re.match(r"\d+ results? for “governance”", status), status
+    assert "Governance draft for the Board" not in page.content()
+    kinds = page.get_by_role("navigation", name="Results by kind")
+    kinds.get_by_role("link", name=re.compile("^Programmes")).click()
+    page.get_by_role("heading", name=re.compile("^Programmes")).wait_for()
+    first = page.locator(".app-search-result a").first
+    title = first.inner_text()
+    first.click()
+    page.wait_for_url("**/programmes/*/")
+    assert page.get_by_role("heading", level=1).inner_text() in title or title.endswith(
+        page.get_by_role("heading", level=1).inner_text()
+    )

@@ -1,4 +1,10 @@
-"""manage.py create_demo_users SLUG — one sign-in per role, for trying Stocktake out."""
+"""manage.py create_demo_users SLUG — one sign-in per role, for trying Stocktake out.
+
+So that the demo officer has something of their own to update (rather than "There is nothing
+for you to update"), the first programme of the plan is delegated to them: a delegation marked
+as a demo, which changes nobody's real role in the data (the programme keeps its sponsor and
+SRO).
+"""
 
 import secrets
 from typing import Any
@@ -8,10 +14,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from interventions.access import roles
-from interventions.models import Intervention, Person
+from interventions.models import Delegation, Intervention, Person, Programme
 from interventions.models.base import set_change_reason
+
+DEMO_DELEGATION_NOTE = "Demo only: lets the demo council officer try updating a programme."
 
 DEMO_USERS = [
     ("officer", roles.COUNCIL_OFFICER, "Demo council officer"),
@@ -42,6 +51,7 @@ class Command(BaseCommand):
         roles.sync_groups()
         User = get_user_model()
         self.stdout.write(f"Demo users for {intervention.title} (demo only):")
+        people: dict[str, Person] = {}
         for username, role, template in DEMO_USERS:
             label = template.format(oversight=intervention.words.oversight)
             password = secrets.token_urlsafe(9)
@@ -61,4 +71,41 @@ class Command(BaseCommand):
                 person.user = user
                 set_change_reason(person, "Demo account set up")
                 person.save()
+            people[username] = person
             self.stdout.write(f"  {role:<18} username: {username:<12} password: {password}")
+        programme = self._delegate_to_demo_officer(intervention, people)
+        if programme is not None:
+            self.stdout.write(
+                f"The demo council officer may update programme {programme} (a demo-only "
+                "delegation); the other programmes belong to their real sponsors and SROs."
+            )
+
+    def _delegate_to_demo_officer(
+        self, intervention: Intervention, people: dict[str, Person]
+    ) -> Programme | None:
+        """Delegate the plan's first open programme to the demo officer, once."""
+        officer = people["officer"]
+        existing = Delegation.objects.filter(person=officer, note=DEMO_DELEGATION_NOTE).first()
+        if existing is not None:
+            return existing.programme
+        today = timezone.localdate()
+        programme = (
+            Programme.objects.filter(intervention=intervention)
+            .open_on(today)
+            .order_by("number")
+            .first()
+        )
+        if programme is None:
+            return None
+        granted_by = people["improvement"].user
+        assert granted_by is not None  # set in the loop above
+        delegation = Delegation(
+            programme=programme,
+            person=officer,
+            granted_by=granted_by,
+            starts_on=today,
+            note=DEMO_DELEGATION_NOTE,
+        )
+        set_change_reason(delegation, "Demo account set up")
+        delegation.save()
+        return programme
