@@ -34,17 +34,23 @@ BUILD_STATE_TAG_COLOURS = {
     BuildState.FAILED: "red",
 }
 
-# The sections of each kind of report that carry their own commentary, in reading order.
+# The sections of each kind of report that carry their own commentary, in reading order. Each
+# is numbered (2, 3 …, after the executive summary, 1), and its paragraphs with it (2.1, 2.2 …),
+# as the oversight's letters are. The evidence appendix follows them, unnumbered.
 SECTIONS: dict[str, list[tuple[str, str]]] = {
     ReportKind.BOARD: [
+        ("directions", "Progress against each Direction"),
         ("programmes", "Programme delivery"),
         ("milestones", "Milestones completed and slipped"),
         ("decisions", "Risks and decisions needed"),
+        ("outlook", "Risks and next steps by theme"),
+        ("board", "The Board's work"),
         ("movement", "Movement since the previous report"),
     ],
     ReportKind.SOS: [
-        ("directions", "Compliance with each Direction"),
+        ("directions", "Progress against each Direction"),
         ("plan", "The improvement plan"),
+        ("outlook", "Risks and next steps by theme"),
         ("board", "The Board's work"),
         ("recommendations", "Recommendations and responses"),
         ("movement", "Movement since the previous report"),
@@ -52,7 +58,32 @@ SECTIONS: dict[str, list[tuple[str, str]]] = {
     ],
     ReportKind.STOCKTAKE: [
         ("themes", "Judgement by Best Value theme"),
+        ("directions", "Progress against each Direction"),
+        ("plan", "The improvement plan"),
+        ("outlook", "Risks and next steps by theme"),
+        ("board", "The Board's work"),
+        ("new_recommendations", "New recommendations"),
         ("movement", "Movement since the previous stocktake"),
         ("next_period", "Expectations for the next period"),
     ],
 }
+
+
+class ThemeRating(models.TextChoices):
+    """How a stocktake rates the council's progress on one Best Value theme."""
+
+    GOOD = "good", "Good progress"
+    SOME = "some", "Some progress"
+    LIMITED = "limited", "Limited progress"
+    CONCERN = "concern", "Serious concern"
+
+
+THEME_RATING_TAG_COLOURS = {
+    ThemeRating.GOOD: "green",
+    ThemeRating.SOME: "yellow",
+    ThemeRating.LIMITED: "orange",
+    ThemeRating.CONCERN: "red",
+}
+
+# Signatories a covering letter has room for.
+MAX_SIGNATORIES = 4

@@ -13,7 +13,8 @@ from interventions.choices import DatePrecision
 from interventions.kit.forms import VersionedForm, field_of
 from interventions.kit.widgets import DateInput
 from interventions.models import Intervention, Theme
-from reports.choices import SECTIONS
+from reports import drafting
+from reports.choices import MAX_SIGNATORIES, SECTIONS, ThemeRating
 from reports.models import Report
 
 
@@ -73,22 +74,48 @@ class ReportNarrativeForm(VersionedForm):
 
     class Meta:
         model = Report
-        fields = ["title", "as_of", "full_council_on", "slips_against", "foreword", "summary"]
+        fields = [
+            "title",
+            "as_of",
+            "full_council_on",
+            "slips_against",
+            "addressed_to",
+            "addressee_address",
+            "salutation",
+            "letter_body",
+            "sign_off",
+            "summary",
+            "foreword",
+            "new_recommendations",
+        ]
         widgets = {
             "as_of": DateInput(),
             "full_council_on": DateInput(),
             "slips_against": forms.RadioSelect,
+            "addressee_address": forms.Textarea(attrs={"rows": 4}),
+            "letter_body": forms.Textarea(attrs={"rows": 8}),
             "foreword": forms.Textarea(attrs={"rows": 5}),
             "summary": forms.Textarea(attrs={"rows": 8}),
+            "new_recommendations": forms.Textarea(attrs={"rows": 8}),
         }
         labels = {
             "as_of": "As of",
             "full_council_on": "Date Full Council considers it",
             "slips_against": "Count a milestone as slipped when its forecast end is later than",
+            "addressed_to": "Addressee",
+            "addressee_address": "Addressee's address (optional)",
+            "letter_body": "Covering letter",
+            "summary": "Executive summary",
+            "foreword": "Foreword (optional)",
         }
         help_texts = {
             "slips_against": "The original baseline is the first end agreed; approving a slip "
             "through change control moves the last approved baseline, never the original.",
+            "addressed_to": "Who the letter is to, e.g. “Minister of State”.",
+            "addressee_address": "One line each, as it should print under the addressee.",
+            "letter_body": "The letter's paragraphs; the report follows it.",
+            "summary": "Section 1 of the report. Each paragraph is numbered (1.1, 1.2 …).",
+            "new_recommendations": "One paragraph for each recommendation; each is numbered.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -98,6 +125,38 @@ class ReportNarrativeForm(VersionedForm):
         self.fields["slips_against"].required = False
         if report.kind != ReportKind.SOS:
             del self.fields["full_council_on"]
+        if report.kind != ReportKind.STOCKTAKE:
+            del self.fields["new_recommendations"]
+        # The letter's signatories: a name and a role for each, in the order they sign.
+        signatories = [s for s in (report.signatories or []) if isinstance(s, dict)]
+        for index in range(1, MAX_SIGNATORIES + 1):
+            known = signatories[index - 1] if index <= len(signatories) else {}
+            self.fields[f"signatory_{index}_name"] = forms.CharField(
+                label=f"Signatory {index}: name",
+                required=False,
+                max_length=200,
+                initial=known.get("name", ""),
+            )
+            self.fields[f"signatory_{index}_role"] = forms.CharField(
+                label=f"Signatory {index}: role",
+                required=False,
+                max_length=200,
+                initial=known.get("role", ""),
+            )
+        # A narrative for each Direction in force on the as-of date, pre-filled when the draft
+        # was started (`reports.drafting`): one written for a Direction not yet in force then
+        # (the as-of date moved) starts from its record too.
+        self.directions = drafting.directions_in_force(report)
+        for direction, prefill in self.directions:
+            key = str(direction.id)
+            stored = (report.direction_commentary or {}).get(key)
+            self.fields[f"direction_{key}"] = forms.CharField(
+                label=f"Progress narrative: Direction {direction.ref}"
+                + (f", {direction.short_title}" if direction.short_title else ""),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5}),
+                initial=prefill if stored is None else stored,
+            )
         self.section_keys = [key for key, _ in SECTIONS[report.kind]]
         for key, title in SECTIONS[report.kind]:
             self.fields[f"commentary_{key}"] = forms.CharField(
@@ -111,6 +170,13 @@ class ReportNarrativeForm(VersionedForm):
             judgement = f"{report.intervention.words.oversight_possessive} judgement"
             judgement = judgement[0].upper() + judgement[1:]
             for theme in self.themes:
+                self.fields[f"rating_{theme.slug}"] = forms.ChoiceField(
+                    label=f"Rating: {theme.name}",
+                    required=False,
+                    choices=[("", "Not rated"), *ThemeRating.choices],
+                    widget=forms.RadioSelect,
+                    initial=report.rating_for(theme.slug),
+                )
                 self.fields[f"judgement_{theme.slug}"] = forms.CharField(
                     label=f"{judgement}: {theme.name}",
                     required=False,
@@ -119,6 +185,38 @@ class ReportNarrativeForm(VersionedForm):
                 )
         # The reason goes last, after everything it explains.
         self.fields["reason"] = self.fields.pop("reason")
+        self.order_fields([name for _, names in self._group_names() for name in names])
+
+    def _group_names(self) -> list[tuple[str, list[str]]]:
+        """The page's headings and the fields under each, in reading order."""
+        names = list(self.fields)
+
+        def starting(*prefixes: str) -> list[str]:
+            return [n for n in names if n.startswith(prefixes)]
+
+        groups = [
+            ("The report", ["title", "as_of", "full_council_on"]),
+            (
+                "Covering letter",
+                ["addressed_to", "addressee_address", "salutation", "letter_body", "sign_off"]
+                + starting("signatory_"),
+            ),
+            ("Executive summary", ["summary", "foreword"]),
+            ("Judgement by Best Value theme", starting("rating_", "judgement_")),
+            ("Progress against each Direction", starting("direction_")),
+            ("Commentary for each section", starting("commentary_")),
+            ("New recommendations", ["new_recommendations"]),
+            ("Your change", ["reason"]),
+        ]
+        return [
+            (heading, [n for n in group if n in self.fields])
+            for heading, group in groups
+            if any(n in self.fields for n in group)
+        ]
+
+    def groups(self) -> list[tuple[str, list[Any]]]:
+        """The page's headings, each with its bound fields."""
+        return [(heading, [self[n] for n in names]) for heading, names in self._group_names()]
 
     def clean_slips_against(self) -> str:
         chosen: str = self.cleaned_data.get("slips_against") or self.instance.slips_against
@@ -138,6 +236,26 @@ class ReportNarrativeForm(VersionedForm):
                 for theme in self.themes
                 if data.get(f"judgement_{theme.slug}")
             }
+            report.theme_ratings = {
+                theme.slug: data[f"rating_{theme.slug}"]
+                for theme in self.themes
+                if data.get(f"rating_{theme.slug}")
+            }
+        report.signatories = [
+            {
+                "name": data.get(f"signatory_{index}_name", "").strip(),
+                "role": data.get(f"signatory_{index}_role", "").strip(),
+            }
+            for index in range(1, MAX_SIGNATORIES + 1)
+            if data.get(f"signatory_{index}_name", "").strip()
+            or data.get(f"signatory_{index}_role", "").strip()
+        ]
+        # An emptied narrative stays empty (it is kept as ""), rather than being written
+        # again from the record.
+        commentary = dict(report.direction_commentary or {})
+        for direction, _ in self.directions:
+            commentary[str(direction.id)] = data.get(f"direction_{direction.id}", "")
+        report.direction_commentary = commentary
         report.previous = report.find_previous()
         if commit:
             report.save()

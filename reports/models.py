@@ -168,6 +168,39 @@ class Report(TimestampedModel):
         help_text="For stocktakes: the narrative judgement of those who wrote it (the Envoys, "
         "the Board), by Best Value theme slug.",
     )
+    # The covering letter: to whom, how it opens and closes, and who signs it. Pre-filled when
+    # the draft is started (`reports.drafting`), from the intervention's people in role on
+    # the as-of date; edited in the draft; frozen with the rest once issued.
+    addressee_address = models.TextField(
+        "Addressee's address",
+        blank=True,
+        help_text="The lines under the addressee's name, e.g. the department and its address.",
+    )
+    salutation = models.CharField(max_length=200, blank=True, help_text="E.g. “Dear Minister,”.")
+    letter_body = models.TextField(
+        "Covering letter", blank=True, help_text="The letter that goes with the report."
+    )
+    sign_off = models.CharField(max_length=100, blank=True, help_text="E.g. “Yours sincerely,”.")
+    signatories = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Who signs the letter, in order: a list of {name, role}.",
+    )
+    direction_commentary = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The progress narrative for each Direction in force on the as-of date, by "
+        "the Direction's id.",
+    )
+    theme_ratings = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="For stocktakes: the rating of progress for each Best Value theme, by slug.",
+    )
+    new_recommendations = models.TextField(
+        blank=True,
+        help_text="For stocktakes: the recommendations it makes, one paragraph each.",
+    )
     shared_with_officers = models.BooleanField(
         default=False,
         help_text="Once issued, council officers may read it too (the oversight and Board "
@@ -371,6 +404,12 @@ class Report(TimestampedModel):
 
     def judgement_for(self, theme_slug: str) -> str:
         return str((self.judgements or {}).get(theme_slug, ""))
+
+    def rating_for(self, theme_slug: str) -> str:
+        return str((self.theme_ratings or {}).get(theme_slug, ""))
+
+    def direction_commentary_for(self, direction_id: int) -> str:
+        return str((self.direction_commentary or {}).get(str(direction_id), ""))
 
     def find_previous(self) -> Report | None:
         """The latest issued report of the same kind, as of an earlier date."""

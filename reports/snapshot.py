@@ -23,13 +23,14 @@ from typing import Any, Protocol
 from django.db import models
 
 from boards.choices import RecommendationStatus
-from boards.models import Board, Meeting, Recommendation
+from boards.models import Action, Attendance, Board, Meeting, Recommendation
 from directions import in_force
-from directions.models import Direction, DirectionSet
+from directions.models import Direction, DirectionSet, ReportingDuty
 from interventions import schedule
 from interventions.choices import SlipBaseline, WorkStatus
 from interventions.models import (
     Authority,
+    Evidence,
     Intervention,
     Milestone,
     Person,
@@ -159,8 +160,10 @@ class MeetingRow(Record, Protocol):
 
 class RecommendationRow(Record, Protocol):
     reference: str
+    source: str
     title: str
     made_on: datetime.date
+    made_on_precision: str
     response_due: datetime.date | None
     response: str
     responded_on: datetime.date | None
@@ -183,6 +186,46 @@ class UpdateRow(Record, Protocol):
     next_steps: str
     risks: str
     decisions_needed: str
+
+
+class AttendanceRow(Record, Protocol):
+    meeting_id: int
+    person_id: int
+    status: str
+    note: str
+
+    def get_status_display(self) -> str: ...
+
+
+class ActionRow(Record, Protocol):
+    """An item of a board's action log (an `Action` record)."""
+
+    meeting_id: int
+    text: str
+    owner_id: int | None
+    due_on: datetime.date | None
+    status: str
+
+    def get_status_display(self) -> str: ...
+
+
+class EvidenceRow(Record, Protocol):
+    programme_id: int
+    milestone_id: int | None
+    kind: str
+    title: str
+    url: str
+    original_name: str
+    created: datetime.datetime
+
+
+class DutyRow(Record, Protocol):
+    """A reporting duty (a `ReportingDuty` record): the kind of report that discharges it."""
+
+    report_kind: str
+    title: str
+    direction_id: int | None
+    as_written: str
 
 
 def days_late(milestone: MilestoneRow, against: str = SlipBaseline.ORIGINAL) -> int:
@@ -238,6 +281,10 @@ class Snapshot:
     meetings: list[MeetingRow] = field(default_factory=list)
     recommendations: list[RecommendationRow] = field(default_factory=list)
     updates: list[UpdateRow] = field(default_factory=list)
+    attendance: list[AttendanceRow] = field(default_factory=list)
+    actions: list[ActionRow] = field(default_factory=list)
+    evidence: list[EvidenceRow] = field(default_factory=list)
+    duties: list[DutyRow] = field(default_factory=list)
     people: dict[int, PersonRow] = field(default_factory=dict)
     # Themes are not audited: they are the Best Value themes as they are today.
     themes: list[Theme] = field(default_factory=list)
@@ -362,6 +409,17 @@ def take(
     snap.meetings = sorted(
         rows_as_of(Meeting, board_id__in=board_ids), key=lambda m: (m.date, m.id)
     )
+    meeting_ids = [m.id for m in snap.meetings if m.date <= as_of]
+    snap.attendance = rows_as_of(Attendance, meeting_id__in=meeting_ids)
+    snap.actions = sorted(
+        rows_as_of(Action, meeting_id__in=meeting_ids), key=lambda a: (a.meeting_id, a.id)
+    )
+    # Evidence has no date of its own: it counts from the day it was added.
+    snap.evidence = sorted(
+        rows_as_of(Evidence, intervention_id=intervention.pk),
+        key=lambda e: (positions.get(e.programme_id, 0), e.created, e.id),
+    )
+    snap.duties = rows_as_of(ReportingDuty, intervention_id=intervention.pk)
     snap.recommendations = sorted(
         (
             r

@@ -25,7 +25,7 @@ from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.kit.saving import versioned_edit
 from interventions.models import Intervention, Theme
 from interventions.models.base import set_change_reason
-from reports import build, pdf
+from reports import build, drafting, pdf
 from reports import permissions as can
 from reports.choices import (
     BUILD_STATE_TAG_COLOURS,
@@ -108,6 +108,7 @@ def report_create(request: HttpRequest, intervention: Intervention) -> HttpRespo
         report = form.save(commit=False)
         report.intervention = intervention
         report.previous = report.find_previous()
+        drafting.prefill(report)
         set_change_reason(report, "Draft started")
         report.save()
         messages.success(request, f"Draft started: {report.title}")

@@ -23,14 +23,17 @@ from interventions.choices import RAG, WorkStatus
 from interventions.management.benchmarking.report_builds import time_builds
 from interventions.models import Theme
 from interventions.models.base import set_effective_date
-from reports import build, pdf, snapshot
+from reports import build, drafting, pdf, snapshot
 from reports.choices import BuildState, ReportStatus
 from reports.context import report_context as context_of
 from reports.models import Report, ReportIssued
 from tests.factories import (
+    ActionFactory,
+    AttendanceFactory,
     BoardFactory,
     DirectionFactory,
     DirectionSetFactory,
+    EvidenceFactory,
     MeetingFactory,
     MilestoneFactory,
     ProgrammeFactory,
@@ -127,15 +130,20 @@ def test_taking_a_snapshot_reads_each_kind_of_row_once(intervention, programme):
             direction = DirectionFactory(direction_set=direction_set)
             direction.themes.add(Theme.objects.first())
             RecommendationFactory(intervention=intervention)
-            MeetingFactory(board=BoardFactory(intervention=intervention))
+            meeting = MeetingFactory(
+                board=BoardFactory(intervention=intervention), date=datetime.date(2025, 1, 1)
+            )
+            AttendanceFactory(meeting=meeting)
+            ActionFactory(meeting=meeting)
+            EvidenceFactory(programme=other)
 
     grow(1)
     few = count()
     grow(9)
     # Intervention, authority, plan, aims, programmes, milestones, programme themes, people,
-    # direction sets, directions, direction themes, boards, meetings, recommendations,
-    # updates, themes.
-    assert count() == few == 16
+    # direction sets, directions, direction themes, boards, meetings, attendance, actions,
+    # evidence, reporting duties, recommendations, updates, themes.
+    assert count() == few == 20
 
 
 def bars(chart) -> dict[str, int]:
@@ -571,6 +579,9 @@ def test_the_command_builds_the_pdf_the_page_builds(client, draft, improvement_t
         "Q1",
         verbosity=0,
     )
+    # As the page starts a draft: its letter, summary and narratives written from the record.
+    drafting.prefill(draft)
+    draft.save()
     client.force_login(improvement_team)
     client.post(url("report_build", draft))
     draft.refresh_from_db()

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from directions.choices import ReportKind
 from interventions.models import Intervention
+from reports import drafting
 from reports.build import build_pdf
 from reports.models import Report
 
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             report = Report(intervention=intervention, kind=kind, title=title, as_of=as_of)
             report.previous = report.find_previous()
+            drafting.prefill(report)
             report.save()
             data = build_pdf(report)
             transaction.set_rollback(True)
