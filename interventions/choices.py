@@ -211,6 +211,9 @@ class MeasureStanding(models.TextChoices):
     NO_READING = "no_reading", "No reading yet"
 
 
+# Amber or red: what the dashboard and reports count as off target.
+OFF_TARGET = (MeasureStanding.SLIGHTLY_BEHIND, MeasureStanding.OFF_TRACK)
+
 MEASURE_STANDING_TAG_COLOURS = {
     MeasureStanding.ON_TRACK: "green",
     MeasureStanding.SLIGHTLY_BEHIND: "orange",

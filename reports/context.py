@@ -27,6 +27,7 @@ from interventions.models.intervention import as_precise
 from interventions.plan.charts import milestones_by_schedule_chart, programmes_by_rag_chart
 from reports import snapshot as snapshots
 from reports.choices import SECTIONS
+from reports.measures import measures_section
 from reports.models import Report
 
 # How each kind looks ahead: the Board meets quarterly, the Secretary of State hears every six
@@ -104,6 +105,7 @@ def report_context(report: Report) -> dict[str, Any]:
         ],
         "programme_titles": {p.id: f"{p.number}. {p.title}" for p in snap.programmes},
         "rag_labels": dict(RAG.choices),
+        "measures": measures_section(intervention, report.as_of, snap.known_on),
     }
     if report.kind == ReportKind.BOARD:
         context.update(_board_context(report, snap))

@@ -317,3 +317,46 @@ def test_today_is_the_default_day(client, officer, owned):
     MeasureReadingFactory(measure=owned, taken_on=timezone.localdate(), value=99)
     text = client.get(owned.get_absolute_url()).content.decode()
     assert "Against target today" in text and "99%" in text
+
+
+def test_the_dashboard_counts_measures_by_theme_as_of_the_day(client, officer, intervention):
+    governance = MeasureFactory(intervention=intervention)
+    MeasureReadingFactory(measure=governance, taken_on=D(2025, 10, 1), value=80)
+    behind = MeasureFactory(intervention=intervention)
+    MeasureReadingFactory(measure=behind, taken_on=D(2025, 10, 1), value=40)
+    MeasureFactory(intervention=intervention, theme=Theme.objects.get(slug="culture"))
+    client.force_login(officer)
+    dashboard = reverse("interventions:dashboard", kwargs={"slug": intervention.slug})
+    panel = client.get(dashboard, {"as_of": "2025-10-01"}).context["measures"]
+    table = panel["chart"].table()
+    rows = {label: [cell.value for cell in cells] for label, cells in table.rows}
+    assert rows == {"Governance": [1, 1, 0, 2], "Culture": [0, 0, 1, 1]}
+    # Before the readings, nothing had been read.
+    panel = client.get(dashboard, {"as_of": "2025-09-30"}).context["measures"]
+    rows = {label: [c.value for c in cells] for label, cells in panel["chart"].table().rows}
+    assert rows["Governance"] == [0, 0, 2, 2]
+    # Each figure leads to the measures it counts.
+    off_target = dict(panel["chart"].table().rows)["Governance"][1].url
+    assert "standing=off_target" in off_target and "as_of=2025-09-30" in off_target
+    listed = client.get(off_target.replace("2025-09-30", "2025-10-01")).content.decode()
+    assert behind.title in listed and governance.title not in listed
+
+
+def test_the_dashboard_leaves_out_measures_proposed_after_the_day(client, officer, intervention):
+    MeasureFactory(intervention=intervention, proposed_on=D(2025, 9, 1))
+    client.force_login(officer)
+    dashboard = reverse("interventions:dashboard", kwargs={"slug": intervention.slug})
+    assert client.get(dashboard, {"as_of": "2025-08-31"}).context["measures"]["total"] == 0
+    assert client.get(dashboard, {"as_of": "2025-09-01"}).context["measures"]["total"] == 1
+
+
+def test_the_dashboard_panel_makes_the_same_queries_at_ten_times_the_measures(
+    client, officer, intervention
+):
+    client.force_login(officer)
+    dashboard = reverse("interventions:dashboard", kwargs={"slug": intervention.slug})
+    grow(intervention, 1)
+    client.get(dashboard)  # warm up
+    once = count_queries(client, dashboard)
+    grow(intervention, 9)
+    assert count_queries(client, dashboard) == once

@@ -50,12 +50,12 @@ class MeasureTrendChart(Chart):
     measure: Any = None
     points: list[tuple[datetime.date, float]] = field(default_factory=list)
 
-    def _figure(self, value: float) -> str:
-        return format_figure(value, self.measure.unit)
+    def _figure(self, value: float, places: int = 4) -> str:
+        return format_figure(value, self.measure.unit, places)
 
     def rows(self) -> list[TrendRow]:
         return [
-            TrendRow(day, self._figure(value), self._figure(trajectory(self.measure, day)))
+            TrendRow(day, self._figure(value), self._figure(trajectory(self.measure, day), 1))
             for day, value in self.points
         ]
 
@@ -102,7 +102,7 @@ class MeasureTrendChart(Chart):
             parts.append(
                 f'<line x1="{left}" y1="{ty:.1f}" x2="{WIDTH - right}" y2="{ty:.1f}"'
                 f' stroke="{GRID if i else AXIS}" stroke-width="1"/>'
-                + _text(left - 6, ty + 4, self._figure(value), text_anchor="end", font_size="11")
+                + _text(left - 6, ty + 4, self._figure(value, 1), text_anchor="end", font_size="11")
             )
         parts.append(
             f'<line x1="{x(m.baseline_on):.1f}" y1="{y(float(m.baseline_value)):.1f}"'

@@ -9,7 +9,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from interventions.choices import MeasureAgreement, MeasureStanding
+from interventions.choices import OFF_TARGET, MeasureAgreement, MeasureStanding
 from interventions.kit.as_of import AS_OF
 from interventions.kit.lists import BaseFilterSet
 from interventions.kit.widgets import DateInput
@@ -31,11 +31,16 @@ def owners(request: Any) -> QuerySet[Person]:
     ).distinct()
 
 
+OFF_TARGET_CHOICE = "off_target"
+
+
 def standing_ids(measures: QuerySet[Measure], on: datetime.date, rag: str) -> list[int]:
-    """The measures of `measures` whose RAG against target on `on` is `rag` (the rule is
-    worked out from each measure's readings, in Python: measures are tens, not thousands)."""
+    """The measures of `measures` whose RAG against target on `on` is `rag` (or amber or
+    red, for `OFF_TARGET_CHOICE`): worked out from each measure's readings in Python, since
+    an intervention has tens of measures, not thousands."""
+    wanted = set(OFF_TARGET) if rag == OFF_TARGET_CHOICE else {rag}
     rows = measures.prefetch_related("readings")
-    return [m.pk for m in rows if m.standing_on(on, list(m.readings.all())).rag == rag]
+    return [m.pk for m in rows if m.standing_on(on, list(m.readings.all())).rag in wanted]
 
 
 class MeasureFilterSet(BaseFilterSet):
@@ -47,7 +52,7 @@ class MeasureFilterSet(BaseFilterSet):
         choices=MeasureAgreement.choices, empty_label="Any", label="Agreed or proposed"
     )
     standing = django_filters.ChoiceFilter(
-        choices=MeasureStanding.choices,
+        choices=[*MeasureStanding.choices, (OFF_TARGET_CHOICE, "Off target: amber or red")],
         empty_label="Any",
         label="RAG against target",
         method="filter_standing",

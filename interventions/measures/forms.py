@@ -60,6 +60,7 @@ class MeasureForm(VersionedForm):
             "aim": "Link it to an aim, a programme or a Best Value theme (at least one).",
             "baseline_value": "The figure at the start, in the unit above.",
             "target_value": "The figure that shows what good looks like.",
+            "theme": "The dashboard and the reports group measures by their theme.",
         }
 
     def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:

@@ -42,7 +42,15 @@ from interventions.measures.forms import (
     ReadingForm,
 )
 from interventions.measures.tables import MeasureTable, linked_to
-from interventions.models import Intervention, Measure, MeasureReading
+from interventions.models import (
+    Intervention,
+    Measure,
+    MeasureReading,
+    Person,
+    Programme,
+    StrategicAim,
+    Theme,
+)
 
 
 class MeasureListView(ObjectListView):
@@ -121,9 +129,11 @@ def measure_detail(request: HttpRequest, intervention: Intervention, pk: int) ->
         "on": on,
         "today": today,
         "standing": standing,
-        "gap": measure.figure(standing.gap) if standing.gap is not None else "",
+        "gap": measure.figure(standing.gap, places=1) if standing.gap is not None else "",
         "target_met": standing.gap is not None and standing.gap <= 0,
-        "expected": measure.figure(standing.expected) if standing.expected is not None else "",
+        "expected": (
+            measure.figure(standing.expected, places=1) if standing.expected is not None else ""
+        ),
         "chart": chart,
         "readings": list(reversed(shown)),
         "later_readings": len(readings) - len(shown),
@@ -140,6 +150,10 @@ def measure_detail(request: HttpRequest, intervention: Intervention, pk: int) ->
 def measure_history(measure: Measure) -> list[dict[str, Any]]:
     """The measure's and its readings' recorded changes, newest first: when, who, what."""
     entries: list[dict[str, Any]] = []
+    people = {(Person, p.pk): p.name or p.post for p in measure.intervention.people.all()}
+    people.update({(Programme, p.pk): str(p) for p in measure.intervention.programmes.all()})
+    people.update({(StrategicAim, a.pk): str(a) for a in measure.intervention.aims.all()})
+    people.update({(Theme, t.pk): t.name for t in Theme.objects.all()})
     for model, records in (
         (Measure, Measure.history.filter(id=measure.pk)),
         (MeasureReading, MeasureReading.history.filter(measure_id=measure.pk)),
@@ -157,7 +171,7 @@ def measure_history(measure: Measure) -> list[dict[str, Any]]:
             elif record.history_type == "-":
                 what = [f"{subject} removed"]
             else:
-                what = [f"{subject}: {c.sentence()}" for c in changes(record, before)]
+                what = [f"{subject}: {c.sentence()}" for c in changes(record, before, people)]
             if not what:
                 continue
             user = record.history_user

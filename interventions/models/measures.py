@@ -65,11 +65,12 @@ def period_start(frequency: str, on: datetime.date) -> datetime.date:
     return datetime.date(year, month, 1)
 
 
-def format_figure(value: float | None, unit: str = "") -> str:
-    """A figure as a person writes it: 87.5%, 1,204 cases, 3 days."""
+def format_figure(value: float | None, unit: str = "", places: int = 4) -> str:
+    """A figure as a person writes it: 87.5%, 1,204 cases, 3 days; a computed figure (a
+    trajectory, a gap) to one decimal place (`places=1`)."""
     if value is None:
         return ""
-    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    text = f"{value:,.{places}f}".rstrip("0").rstrip(".")
     if text == "-0":
         text = "0"
     if not unit:
@@ -143,7 +144,7 @@ class Measure(TimestampedModel):
     )
     aim = models.ForeignKey(
         "interventions.StrategicAim",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="measures",
@@ -151,14 +152,14 @@ class Measure(TimestampedModel):
     )
     programme = models.ForeignKey(
         "interventions.Programme",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="measures",
     )
     theme = models.ForeignKey(
         "interventions.Theme",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="measures",
@@ -245,8 +246,20 @@ class Measure(TimestampedModel):
         return agreed_on(self)
 
     def took_effect_on(self, previous: Any) -> datetime.date | None:
-        """A measure exists from the day it was proposed, whenever it was entered."""
-        return self.proposed_on if previous is None else None
+        """A measure exists from the day it was proposed, and an agreement counts from its
+        own date, whenever either was entered (`as_it_stood` hides each agreement before
+        its date)."""
+        if previous is None:
+            return self.proposed_on
+        agreed = [
+            day
+            for day, before in (
+                (self.oversight_agreed_on, previous.oversight_agreed_on),
+                (self.board_agreed_on, previous.board_agreed_on),
+            )
+            if day is not None and day != before
+        ]
+        return min(agreed, default=None)
 
     @classmethod
     def as_it_stood(cls, record: Any, day: datetime.date) -> Any:
@@ -268,8 +281,8 @@ class Measure(TimestampedModel):
         """Its RAG against target on `day`, judged from `readings` (any order)."""
         return standing_on(self, day, readings)
 
-    def figure(self, value: float | None) -> str:
-        return format_figure(value, self.unit)
+    def figure(self, value: float | None, places: int = 4) -> str:
+        return format_figure(value, self.unit, places)
 
     @property
     def baseline_figure(self) -> str:
