@@ -150,7 +150,10 @@ def measure_detail(request: HttpRequest, intervention: Intervention, pk: int) ->
 def measure_history(measure: Measure) -> list[dict[str, Any]]:
     """The measure's and its readings' recorded changes, newest first: when, who, what."""
     entries: list[dict[str, Any]] = []
-    people = {(Person, p.pk): p.name or p.post for p in measure.intervention.people.all()}
+    # How the history names the rows a measure links to (people, programmes, aims, themes).
+    people: dict[tuple[type, Any], str] = {
+        (Person, p.pk): p.name or p.post for p in measure.intervention.people.all()
+    }
     people.update({(Programme, p.pk): str(p) for p in measure.intervention.programmes.all()})
     people.update({(StrategicAim, a.pk): str(a) for a in measure.intervention.aims.all()})
     people.update({(Theme, t.pk): t.name for t in Theme.objects.all()})
