@@ -64,6 +64,31 @@ def _public(name: str) -> Callable[[World], str]:
 
 SECRETARIAT = ("improvement_team", "administrator")
 
+
+def _measure(page: str) -> Callable[[World], str]:
+    """A page of a success measure of the test intervention owned by the officer, with a
+    reading (made the first time it is asked for)."""
+
+    def url(world: World) -> str:
+        from interventions.models import Measure, Person
+        from tests.factories import MeasureFactory, MeasureReadingFactory
+
+        measure = Measure.objects.filter(intervention=world.intervention).first()
+        if measure is None:
+            owner = Person.objects.get(intervention=world.intervention, user=world.users["officer"])
+            measure = MeasureFactory(
+                intervention=world.intervention, owner=owner, programme=world.programme
+            )
+            MeasureReadingFactory(measure=measure)
+        if page == "list":
+            return reverse("interventions:measure_list", args=[world.intervention.slug])
+        if page == "reading":
+            return reverse("interventions:reading_add", args=[world.intervention.slug, measure.pk])
+        return measure.get_absolute_url()
+
+    return url
+
+
 PAGES = [
     Audited("interventions", lambda world: reverse("interventions:intervention_list")),
     Audited("intervention home", lambda world: world.intervention.get_absolute_url()),
@@ -72,6 +97,9 @@ PAGES = [
     Audited("programmes", _in("interventions:programme_list")),
     Audited("programme", lambda world: world.programme.get_absolute_url()),
     Audited("milestones", _in("interventions:milestone_list")),
+    Audited("success measures", _measure("list")),
+    Audited("success measure", _measure("detail")),
+    Audited("reading form", _measure("reading"), roles=("officer", *SECRETARIAT)),
     Audited("milestone", lambda world: world.milestone.get_absolute_url()),
     Audited(
         "milestone update with errors",
