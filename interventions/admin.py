@@ -13,6 +13,8 @@ from interventions.models import (
     Delegation,
     Evidence,
     Intervention,
+    Measure,
+    MeasureReading,
     Milestone,
     Person,
     Plan,
@@ -111,6 +113,27 @@ class MilestoneAdmin(SimpleHistoryAdmin):
     list_select_related = ["programme"]
     # The original baseline is the first end agreed: change control never moves it.
     readonly_fields = ["planned_start", "planned_end", "original_baseline_end"]
+
+
+class MeasureReadingInline(admin.TabularInline):
+    model = MeasureReading
+    extra = 0
+
+
+@admin.register(Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "intervention", "theme", "owner", "agreement"]
+    list_filter = ["intervention", "agreement", "theme"]
+    search_fields = ["title", "rationale"]
+    list_select_related = ["intervention", "theme", "owner"]
+    inlines = [MeasureReadingInline]
+
+
+@admin.register(MeasureReading)
+class MeasureReadingAdmin(SimpleHistoryAdmin):
+    list_display = ["measure", "taken_on", "value"]
+    list_filter = ["measure__intervention"]
+    list_select_related = ["measure"]
 
 
 @admin.register(ProgrammeUpdate)

@@ -179,3 +179,53 @@ class ResponseDueRule(models.TextChoices):
 
     WORKING_DAYS = "working_days", "A number of working days after it was made"
     NEXT_BOARD_MEETING = "next_board_meeting", "By the next meeting of the Board"
+
+
+class MeasureDirection(models.TextChoices):
+    """Which way a success measure's figure should move."""
+
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+class MeasureFrequency(models.TextChoices):
+    """How often a success measure is reported: its periods run with the council's financial
+    year (quarters from April, halves from April and October, years from April)."""
+
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    SIX_MONTHLY = "six_monthly", "Six-monthly"
+    ANNUALLY = "annually", "Annually"
+
+
+class MeasureAgreement(models.TextChoices):
+    """Whether a success measure is agreed: by the oversight and by the Board, both."""
+
+    PROPOSED = "proposed", "Proposed"
+    AGREED = "agreed", "Agreed"
+
+
+MEASURE_AGREEMENT_TAG_COLOURS = {
+    MeasureAgreement.PROPOSED: "yellow",
+    MeasureAgreement.AGREED: "green",
+}
+
+
+class MeasureStanding(models.TextChoices):
+    """Where a success measure stands against its target on a day (`Measure.standing_on`)."""
+
+    ON_TRACK = "green", "Green: on or ahead of trajectory"
+    SLIGHTLY_BEHIND = "amber", "Amber: slightly behind trajectory"
+    OFF_TRACK = "red", "Red: well behind trajectory"
+    NO_READING = "no_reading", "No reading yet"
+
+
+# Amber or red: what the dashboard and reports count as off target.
+OFF_TARGET = (MeasureStanding.SLIGHTLY_BEHIND, MeasureStanding.OFF_TRACK)
+
+MEASURE_STANDING_TAG_COLOURS = {
+    MeasureStanding.ON_TRACK: "green",
+    MeasureStanding.SLIGHTLY_BEHIND: "orange",
+    MeasureStanding.OFF_TRACK: "red",
+    MeasureStanding.NO_READING: "grey",
+}

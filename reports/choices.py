@@ -43,6 +43,7 @@ SECTIONS: dict[str, list[tuple[str, str]]] = {
         ("programmes", "Programme delivery"),
         ("milestones", "Milestones completed and slipped"),
         ("decisions", "Risks and decisions needed"),
+        ("measures", "Success measures"),
         ("outlook", "Risks and next steps by theme"),
         ("board", "The Board's work"),
         ("movement", "Movement since the previous report"),
@@ -50,6 +51,7 @@ SECTIONS: dict[str, list[tuple[str, str]]] = {
     ReportKind.SOS: [
         ("directions", "Progress against each Direction"),
         ("plan", "The improvement plan"),
+        ("measures", "Success measures"),
         ("outlook", "Risks and next steps by theme"),
         ("board", "The Board's work"),
         ("recommendations", "Recommendations and responses"),
@@ -60,6 +62,7 @@ SECTIONS: dict[str, list[tuple[str, str]]] = {
         ("themes", "Judgement by Best Value theme"),
         ("directions", "Progress against each Direction"),
         ("plan", "The improvement plan"),
+        ("measures", "Success measures"),
         ("outlook", "Risks and next steps by theme"),
         ("board", "The Board's work"),
         ("new_recommendations", "New recommendations"),

@@ -36,6 +36,7 @@ from interventions.plan.charts import milestones_by_schedule_chart, programmes_b
 from interventions.vocabulary import STOCKTAKE_SOURCE
 from reports import snapshot as snapshots
 from reports.choices import SECTIONS, THEME_RATING_TAG_COLOURS, ThemeRating
+from reports.measures import measures_section
 from reports.models import Report
 
 # How each kind looks ahead: the Board meets quarterly, the Secretary of State hears every six
@@ -132,6 +133,7 @@ def report_context(report: Report) -> dict[str, Any]:
         "board_work": _board_work(snap, since, report.as_of),
         "evidence": _evidence(snap),
         "progress": _programme_progress(snap, report),
+        "measures": measures_section(intervention, report.as_of, snap.known_on),
     }
     context["outlook"] = _outlook(snap, context["upcoming"])
     if "directions" in numberings:

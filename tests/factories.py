@@ -22,6 +22,7 @@ from interventions.models import (
     Programme,
     ProgrammeUpdate,
     StrategicAim,
+    Theme,
 )
 
 
@@ -305,3 +306,35 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
         PersonFactory, intervention=factory.SelfAttribute("..meeting.board.intervention")
     )
     status = "present"
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    """A success measure of a theme: a percentage to raise from 50 to 90 over 2025-26."""
+
+    class Meta:
+        model = "interventions.Measure"
+
+    intervention = factory.SubFactory(InterventionFactory)
+    title = factory.Sequence(lambda n: f"Share of complaints answered on time ({n})")
+    rationale = factory.Faker("sentence", nb_words=10)
+    unit = "%"
+    theme = factory.LazyFunction(lambda: Theme.objects.get(slug="governance"))
+    baseline_value = 50.0
+    baseline_on = datetime.date(2025, 4, 1)
+    target_value = 90.0
+    target_on = datetime.date(2026, 4, 1)
+    direction = "higher"
+    source = "Complaints system, monthly extract"
+    owner = factory.SubFactory(PersonFactory, intervention=factory.SelfAttribute("..intervention"))
+    frequency = "quarterly"
+    proposed_on = datetime.date(2025, 3, 1)
+
+
+class MeasureReadingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interventions.MeasureReading"
+
+    measure = factory.SubFactory(MeasureFactory)
+    taken_on = factory.Sequence(lambda n: datetime.date(2025, 4, 1) + datetime.timedelta(days=n))
+    value = 60.0
+    commentary = factory.Faker("sentence", nb_words=8)

@@ -62,6 +62,8 @@ from tests.factories import (
     DelegationFactory,
     DirectionFactory,
     InterventionFactory,
+    MeasureFactory,
+    MeasureReadingFactory,
     MeetingFactory,
     MilestoneFactory,
     PaperFactory,
@@ -103,6 +105,17 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     "interventions:dashboard": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
     "interventions:programme_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
     "interventions:milestone_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    # Success measures: everyone in the intervention reads them; the improvement team manages
+    # them and records the Board's agreement; the owner (the officer) enters readings; only
+    # the oversight agrees a measure for itself (not even an administrator).
+    "interventions:measure_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:measure_create": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "interventions:measure_detail": ("measure", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:measure_edit": ("measure", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "interventions:reading_add": ("measure", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
+    "interventions:reading_edit": ("reading", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
+    "interventions:measure_agree": ("measure", (LOGIN, 403, 403, 403, 200, 403, 403, 404)),
+    "interventions:measure_board_agreement": ("measure", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
     "interventions:change_request_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
     "interventions:plan_changes": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
     "interventions:plan_add_aim": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
@@ -347,6 +360,8 @@ def build_world() -> World:
         issued_by="Ministerial Envoys",
         document_reference="Letter of 31 January 2025",
     )
+    measure = MeasureFactory(intervention=intervention, owner=officer_person)
+    reading = MeasureReadingFactory(measure=measure)
     feed_token = FeedToken.objects.create(user=officer, intervention=intervention)
     ReminderSent.objects.create(
         person=officer_person, sent_on=timezone.localdate(), email="officer@example.org", items=1
@@ -375,6 +390,8 @@ def build_world() -> World:
             "intervention": {"slug": slug},
             "programme": {"slug": slug, "number": programme.number},
             "milestone": {"slug": slug, "pk": milestone.pk},
+            "measure": {"slug": slug, "pk": measure.pk},
+            "reading": {"slug": slug, "pk": measure.pk, "reading": reading.pk},
             "change_request": {"slug": slug, "pk": change_request.pk},
             "delegation": {"slug": slug, "number": programme.number, "pk": delegation.pk},
             "evidence": {"slug": slug, "uuid": evidence.uuid},

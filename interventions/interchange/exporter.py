@@ -33,6 +33,7 @@ from interventions.interchange.importer import IMPORTED_FROM
 from interventions.models import (
     Appointment,
     Intervention,
+    Measure,
     Milestone,
     Plan,
     Programme,
@@ -254,6 +255,11 @@ def build(intervention: Intervention) -> s.InterventionFile:
     )
     # Only reports issued elsewhere: one issued here is its stored PDF, not a file entry.
     reports = intervention.reports.filter(issued_elsewhere=True).order_by("issued_on_date", "pk")
+    measures = (
+        Measure.objects.filter(intervention=intervention)
+        .order_by("proposed_on", "pk")
+        .prefetch_related("readings")
+    )
     plan = Plan.objects.filter(intervention=intervention).first()
     # Each part is validated as it is read, but the file's rules between parts are not run:
     # the database holds what the application allowed, and an export that import would refuse
@@ -294,6 +300,7 @@ def build(intervention: Intervention) -> s.InterventionFile:
             )
             for report in reports
         ],
+        measures=[_build_measure(measure, refs) for measure in measures],
     )
 
 
@@ -562,6 +569,24 @@ def _build_reporting_duty(duty: ReportingDuty, refs: _Refs) -> s.ReportingDutyIn
             "responsible": refs(r.responsible_id),
         },
         varied=[_read(s.IntervalVariationIn, variation) for variation in duty.variations.all()],
+    )
+
+
+def _build_measure(measure: Measure, refs: _Refs) -> s.MeasureIn:
+    return _read(
+        s.MeasureIn,
+        measure,
+        lambda r: {
+            "aim": refs.aims[r.aim_id] if r.aim_id else None,
+            "programme": refs.programmes[r.programme_id] if r.programme_id else None,
+            "theme": refs.theme(r.theme_id),
+            "owner": refs(r.owner_id),
+            "oversight_agreed_by": refs(r.oversight_agreed_by_id),
+        },
+        readings=[
+            _read(s.MeasureReadingIn, reading)
+            for reading in sorted(measure.readings.all(), key=lambda r: r.taken_on)
+        ],
     )
 
 

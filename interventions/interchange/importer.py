@@ -43,6 +43,8 @@ from interventions.models import (
     Delegation,
     Evidence,
     Intervention,
+    Measure,
+    MeasureReading,
     Milestone,
     Person,
     Plan,
@@ -427,6 +429,8 @@ class _Writer:
             self.write_reporting_duty(duty, f"reporting_duties[{i}]")
         for i, report in enumerate(data.reports_issued):
             self.write_report_issued(report, f"reports_issued[{i}]")
+        for i, measure in enumerate(data.measures):
+            self.write_measure(measure, f"measures[{i}]")
         self.write_histories()
         return self.intervention
 
@@ -481,6 +485,37 @@ class _Writer:
                 f"{path}.varied[{v}]",
                 since=variation.effective_from,
                 part=variation,
+            )
+
+    def write_measure(self, measure_in: s.MeasureIn, path: str) -> None:
+        def resolve(name: str, value: Any) -> tuple[str, Any]:
+            match name:
+                case "aim":
+                    return name, self.aims[value] if value is not None else None
+                case "programme":
+                    return name, self.programmes[value] if value is not None else None
+                case "oversight_agreed_by":
+                    return name, self.person(value)
+            return self.resolve(name, value)
+
+        links = ("aim", "programme", "theme", "owner", "oversight_agreed_by")
+        measure = self.save(
+            Measure(
+                intervention=self.intervention,
+                **dict(resolve(name, getattr(measure_in, name)) for name in links),
+                **_fields(measure_in, *links),
+            ),
+            path,
+            since=measure_in.proposed_on,
+            part=measure_in,
+            resolve=resolve,
+        )
+        for r, reading in enumerate(measure_in.readings):
+            self.save(
+                MeasureReading(measure=measure, **_fields(reading)),
+                f"{path}.readings[{r}]",
+                since=reading.taken_on,
+                part=reading,
             )
 
     def theme(self, slug: str | None) -> Theme | None:

@@ -54,6 +54,8 @@ from interventions.choices import (
     EvidenceKind,
     InterventionModel,
     InterventionStatus,
+    MeasureDirection,
+    MeasureFrequency,
     Phase,
     ResponseDueRule,
     Role,
@@ -1258,6 +1260,64 @@ class ReportIssuedIn(Versioned):
         return self
 
 
+class MeasureReadingIn(Versioned):
+    taken_on: datetime.date = Field(description="The day the figure is for.")
+    value: float = Field(description="The figure, in the measure's unit.")
+    commentary: Text = Field("", description="What the figure shows, and why.")
+    evidence_url: Annotated[str, StringConstraints(pattern=r"^(https?://\S+)?$")] = Field(
+        "", description="Where the figure can be checked (`https://…`)."
+    )
+
+
+class MeasureIn(Versioned):
+    title: Required = Field(description="What is measured.")
+    rationale: Text = Field("", description="Why it is measured: what it shows.")
+    unit: Required = Field(description="What the figures count, e.g. `%`, `days`.")
+    aim: int | None = Field(None, description="Number of the strategic aim it measures.")
+    programme: int | None = Field(None, description="Number of the programme it measures.")
+    theme: ThemeSlug | None = Field(
+        None, description="The Best Value theme it measures; reports group measures by it."
+    )
+    baseline_value: float = Field(description="The figure at the start.")
+    baseline_on: datetime.date = Field(description="The day the baseline is for.")
+    target_value: float = Field(description="The figure that shows what good looks like.")
+    target_on: datetime.date = Field(
+        description="The day the target is to be met by; after `baseline_on`."
+    )
+    direction: Choice[MeasureDirection] = Field(description="`higher` or `lower` is better.")
+    source: Text = Field("", description="Where the figures come from, and the paper that set it.")
+    owner: Key | None = Field(None, description="Key of the person who enters the readings.")
+    frequency: Choice[MeasureFrequency] = Field(
+        "quarterly", description="How often it is reported: monthly, quarterly, … annually."
+    )
+    proposed_on: datetime.date = Field(description="The day it was proposed: it counts from then.")
+    oversight_agreed_on: datetime.date | None = Field(
+        None, description="The day the oversight (Envoys, Commissioners …) agreed it."
+    )
+    oversight_agreed_by: Key | None = Field(
+        None, description="Key of the person who agreed it for the oversight."
+    )
+    board_agreed_on: datetime.date | None = Field(None, description="The day the Board agreed it.")
+    board_agreed_at: Text = Field("", description="Where the Board agreed it: meeting and item.")
+    readings: list[MeasureReadingIn] = Field(
+        default_factory=list, description="Its readings, oldest first."
+    )
+
+    @model_validator(mode="after")
+    def is_a_measure(self) -> Self:
+        if self.aim is None and self.programme is None and self.theme is None:
+            raise ValueError("a measure needs an aim, a programme or a theme")
+        if self.target_on <= self.baseline_on:
+            raise ValueError("target_on must be after baseline_on")
+        if self.oversight_agreed_by and not self.oversight_agreed_on:
+            raise ValueError("oversight_agreed_by needs oversight_agreed_on")
+        if self.board_agreed_at and not self.board_agreed_on:
+            raise ValueError("board_agreed_at needs board_agreed_on")
+        if days := duplicates(reading.taken_on for reading in self.readings):
+            raise ValueError(f"more than one reading for {', '.join(map(str, days))}")
+        return self
+
+
 class InterventionFile(Strict):
     format: Literal["stocktake-intervention"] = Field(
         description="Always `stocktake-intervention`."
@@ -1286,6 +1346,9 @@ class InterventionFile(Strict):
         default_factory=list,
         description="Reports issued outside Stocktake (no PDF is held), oldest first.",
     )
+    measures: list[MeasureIn] = Field(
+        default_factory=list, description="Success measures, with their readings."
+    )
 
     @model_validator(mode="after")
     def references_resolve(self) -> InterventionFile:
@@ -1301,6 +1364,7 @@ class InterventionFile(Strict):
         self._check_recommendations(names)
         self._check_reporting_duties(names)
         self._check_report_kinds(names)
+        self._check_measures(names)
         self._check_versions(names)
         names.problems.raise_any()
         return self
@@ -1464,6 +1528,21 @@ class InterventionFile(Strict):
                         f"expected `PROGRAMME/POSITION` of a milestone in the plan, found {ref!r}",
                     )
 
+    def _check_measures(self, names: _Names) -> None:
+        for m, measure in enumerate(self.measures):
+            at: Location = ("measures", m)
+            names.person((*at, "owner"), measure.owner)
+            names.person((*at, "oversight_agreed_by"), measure.oversight_agreed_by)
+            if measure.programme is not None and measure.programme not in names.programme_numbers:
+                names.problems.add(
+                    (*at, "programme"),
+                    f"expected the number of a programme in the plan, found {measure.programme}",
+                )
+            if measure.aim is not None and measure.aim not in names.aims:
+                names.problems.add(
+                    (*at, "aim"), f"expected the number of an aim in the plan, found {measure.aim}"
+                )
+
     def _check_reporting_duties(self, names: _Names) -> None:
         for kind in duplicates(duty.report for duty in self.reporting_duties):
             names.problems.add(
@@ -1500,6 +1579,7 @@ class _Names:
         self.people = {person.key for person in data.people}
         programmes = [programme for _, _, programme in data.plan.programmes()] if data.plan else []
         self.programme_numbers = {programme.number for programme in programmes}
+        self.aims = {aim.number for aim in data.plan.aims} if data.plan else set()
         self.milestones = {
             ref for programme in programmes for ref in programme.milestone_references()
         }
@@ -1532,5 +1612,14 @@ class _Names:
 
 
 DeadlineIn.model_rebuild()
-for _part in (MilestoneIn, ProgrammeIn, AimIn, PlanIn, MeetingIn, BoardIn, InterventionFile):
+for _part in (
+    MilestoneIn,
+    ProgrammeIn,
+    AimIn,
+    PlanIn,
+    MeetingIn,
+    BoardIn,
+    MeasureIn,
+    InterventionFile,
+):
     _part.model_rebuild()

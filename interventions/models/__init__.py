@@ -5,6 +5,7 @@ from interventions.models.comments import Comment
 from interventions.models.delegations import Delegation
 from interventions.models.evidence import Evidence
 from interventions.models.intervention import Authority, Intervention, Theme
+from interventions.models.measures import Measure, MeasureReading
 from interventions.models.people import Appointment, Person
 from interventions.models.period_updates import ProgrammeUpdate
 from interventions.models.plan import Milestone, Plan, Programme, StrategicAim
@@ -21,6 +22,8 @@ __all__ = [
     "Appointment",
     "Authority",
     "Intervention",
+    "Measure",
+    "MeasureReading",
     "Milestone",
     "Person",
     "Plan",

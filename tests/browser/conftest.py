@@ -8,6 +8,7 @@ var/test-artifacts/.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import shutil
@@ -283,9 +284,16 @@ def _commissioners_world() -> CrawlWorld:
 
 
 def _something_of_everything(intervention: Intervention, users: dict[str, object]) -> None:
-    """What the import leaves out and pages show: evidence, a challenge, draft reports."""
+    """What the import leaves out and pages show: evidence, a challenge, draft reports, a
+    success measure (owned by the officer) with a reading; all test data, never imported."""
+    from interventions.models import Person
     from reports.models import Report
-    from tests.factories import CommentFactory, EvidenceFactory
+    from tests.factories import (
+        CommentFactory,
+        EvidenceFactory,
+        MeasureFactory,
+        MeasureReadingFactory,
+    )
 
     intervention.public_pages = True
     intervention.save(update_fields=["public_pages"])
@@ -294,6 +302,9 @@ def _something_of_everything(intervention: Intervention, users: dict[str, object
         programme=programme, title="Cabinet report, 12 March 2025", added_by=users["officer"]
     )
     CommentFactory(programme=programme, author=users["envoy"])
+    owner = Person.objects.filter(intervention=intervention, user=users["officer"]).first()
+    measure = MeasureFactory(intervention=intervention, owner=owner)
+    MeasureReadingFactory(measure=measure, taken_on=datetime.date(2025, 6, 30))
     as_of = min(timezone.localdate(), intervention.scheduled_end or timezone.localdate())
     for kind in intervention.words.report_kinds:
         Report.objects.create(
