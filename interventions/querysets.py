@@ -39,13 +39,22 @@ class Due(TypedDict):
 ADMINISTRATOR_GROUP = "Administrator"
 
 
+_SEES_EVERYTHING = "_stocktake_sees_everything"
+
+
 def sees_everything(user: User | AnonymousUser) -> bool:
     """Superusers and the Administrator group see every intervention."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    return any(group.name == ADMINISTRATOR_GROUP for group in user.groups.all())
+    # Asked many times in a request (each permission rule asks it): the answer is kept on
+    # the request's user object, as the role names are (`access.permissions`).
+    cached: bool | None = getattr(user, _SEES_EVERYTHING, None)
+    if cached is None:
+        cached = any(group.name == ADMINISTRATOR_GROUP for group in user.groups.all())
+        setattr(user, _SEES_EVERYTHING, cached)
+    return cached
 
 
 class InterventionQuerySet(models.QuerySet["Intervention"]):

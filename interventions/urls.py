@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("interventions.updates.urls")),
     path("", include("interventions.evidence.urls")),
     path("", include("interventions.work.urls")),
+    path("", include("interventions.inbox.urls")),
     path("", include("interventions.history.urls")),
     path("", include("interventions.deadlines.urls")),
     path("", include("interventions.search.urls")),

@@ -24,6 +24,7 @@ from boards.models import Meeting, Paper, Recommendation
 from directions.models import Direction
 from interventions.access import roles
 from interventions.dates.periods import ReportingPeriod
+from interventions.evidence import services as evidence_services
 from interventions.interchange.exporter import UNRECORDED, export_intervention
 from interventions.interchange.importer import ImportFailed, import_intervention, parse, read
 from interventions.models import Evidence, Intervention, Milestone, Programme
@@ -226,6 +227,13 @@ def in_use(client, tower_hamlets, team):
         expected_version=0,
     )
     CommentFactory(programme=programme, milestone=milestone, author=team, kind="challenge")
+    # A challenge answered, asked again, answered and resolved: its thread and its history.
+    challenger = UserFactory(role=roles.ENVOY)
+    challenge = CommentFactory(programme=programme, author=challenger, kind="challenge")
+    evidence_services.reply_to_challenge(challenge=challenge, text="Done in May.", by=team)
+    evidence_services.reply_to_challenge(challenge=challenge, text="Which paper?", by=challenger)
+    evidence_services.reply_to_challenge(challenge=challenge, text="Cabinet, 14 May.", by=team)
+    evidence_services.resolve_challenge(challenge=challenge, note="Thank you.", by=challenger)
     change = change_control.request_change(
         milestone,
         kind="end_date",

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from interventions.work.items import MILESTONES_SHOWN, my_work
+from interventions.inbox.items import SHOWN, inbox
 from tests.factories import MilestoneFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,27 +32,32 @@ def late_and_due(programme, late: int, due: int) -> None:
         MilestoneFactory(programme=programme, title=f"Due {n:02}", forecast_end=today + n * DAY)
 
 
+def shelves(officer):
+    [group] = inbox(officer, timezone.localdate()).interventions
+    return group.shelves
+
+
 def test_it_lists_the_first_ten_of_each_and_counts_them_all(officer, programme):
     late_and_due(programme, late=13, due=12)
 
-    work = my_work(officer, timezone.localdate()).interventions[0]
+    work = shelves(officer)
 
-    assert MILESTONES_SHOWN == 10
+    assert SHOWN == 10
     # The most overdue first, as in a list of them all.
-    assert [m.title for m in work.overdue] == [f"Late {n:02}" for n in range(12, 2, -1)]
-    assert [m.title for m in work.due_soon] == [f"Due {n:02}" for n in range(10)]
-    assert (work.overdue_count, work.due_soon_count) == (13, 12)
-    assert (work.more_overdue, work.more_due_soon) == (3, 2)
+    assert [m.title for m in work["overdue"].items] == [f"Late {n:02}" for n in range(12, 2, -1)]
+    assert [m.title for m in work["due_soon"].items] == [f"Due {n:02}" for n in range(10)]
+    assert (work["overdue"].count, work["due_soon"].count) == (13, 12)
+    assert (work["overdue"].more, work["due_soon"].more) == (3, 2)
 
 
 def test_a_short_list_is_listed_in_full(officer, programme):
     late_and_due(programme, late=2, due=1)
 
-    work = my_work(officer, timezone.localdate()).interventions[0]
+    work = shelves(officer)
 
-    assert len(work.overdue) == work.overdue_count == 2
-    assert len(work.due_soon) == work.due_soon_count == 1
-    assert work.more_overdue == work.more_due_soon == 0
+    assert len(work["overdue"].items) == work["overdue"].count == 2
+    assert len(work["due_soon"].items) == work["due_soon"].count == 1
+    assert work["overdue"].more == work["due_soon"].more == 0
 
 
 def test_the_page_counts_them_all_and_links_to_the_rest(client, officer, programme, intervention):
@@ -61,8 +66,8 @@ def test_the_page_counts_them_all_and_links_to_the_rest(client, officer, program
 
     page = client.get(reverse("interventions:my_work")).content.decode()
 
-    assert "<strong>13</strong> overdue" in page
-    assert "<strong>2</strong> due in the next" in page
+    assert "Overdue milestones (13)" in page
+    assert "Milestones due in the next 14 days (2)" in page
     overdue = reverse("interventions:milestone_list", kwargs={"slug": intervention.slug})
     assert f'href="{overdue}?schedule=overdue"' in page
     assert "3 more than the first 10 listed here" in page

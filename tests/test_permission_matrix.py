@@ -142,6 +142,10 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     "interventions:milestone_evidence_add": ("milestone", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
     "interventions:milestone_comment_add": ("milestone", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
     "interventions:change_request_detail": ("change_request", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    # A challenge (the envoy's, on the officer's programme): who may update the programme
+    # answers it, the challenger and the improvement team resolve it; only they take part.
+    "interventions:challenge_reply": ("challenge", (LOGIN, 200, 403, 200, 200, 403, 200, 404)),
+    "interventions:challenge_resolve": ("challenge", (LOGIN, 403, 403, 200, 200, 403, 200, 404)),
     "interventions:evidence_download": ("evidence", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
     "interventions:object_history": ("history", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
     "directions:direction_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
@@ -370,6 +374,7 @@ def build_world() -> World:
     change_request = ChangeRequestFactory(milestone=milestone)
     ProgrammeUpdateFactory(programme=programme)
     CommentFactory(programme=programme)
+    challenge = CommentFactory(programme=programme, author=users["envoy"], kind="challenge")
     evidence = evidence_service.add_file(
         programme=programme,
         title="Cabinet report",
@@ -393,6 +398,7 @@ def build_world() -> World:
             "measure": {"slug": slug, "pk": measure.pk},
             "reading": {"slug": slug, "pk": measure.pk, "reading": reading.pk},
             "change_request": {"slug": slug, "pk": change_request.pk},
+            "challenge": {"slug": slug, "pk": challenge.pk},
             "delegation": {"slug": slug, "number": programme.number, "pk": delegation.pk},
             "evidence": {"slug": slug, "uuid": evidence.uuid},
             "period": {"slug": slug, "number": programme.number, "period": period},

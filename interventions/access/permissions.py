@@ -10,6 +10,9 @@
   may comment or challenge; so may anyone else who can see it. What the oversight may also do
   (write its own reports, run the boards it chairs) is in `reports.permissions` and
   `boards.permissions`, as the intervention's model gives it.
+- A challenge is answered by whoever may update what it challenges (its sponsor or SRO, their
+  delegates, the improvement team), and resolved by the person who raised it or the
+  improvement team; only these take part in its thread (`can_answer`, `can_resolve`).
 - Nobody edits or deletes history, comments or decided change requests.
 
 Seeing an intervention at all is `Intervention.objects.visible_to(user)`.
@@ -24,7 +27,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from interventions.access import roles
-from interventions.models import Appointment, Intervention, Milestone, Person, Programme
+from interventions.models import (
+    Appointment,
+    Comment,
+    Intervention,
+    Milestone,
+    Person,
+    Programme,
+)
 from interventions.querysets import MilestoneQuerySet, sees_everything
 
 if TYPE_CHECKING:
@@ -167,3 +177,27 @@ def can_change_plan(user: User, intervention: Intervention) -> bool:
 def can_comment(user: User, intervention: Intervention) -> bool:
     """Anyone who can see an intervention may comment on or challenge its plan."""
     return Intervention.objects.visible_to(user).filter(pk=intervention.pk).exists()
+
+
+def can_answer(user: User, challenge: Comment) -> bool:
+    """The owner of what is challenged answers it: whoever may update the milestone (or the
+    programme, for a challenge on the programme as a whole), so the sponsor and SRO, their
+    delegates and the improvement team."""
+    if challenge.milestone_id is not None:
+        return milestones_editable_by(user).filter(pk=challenge.milestone_id).exists()
+    return programmes_editable_by(user).filter(pk=challenge.programme_id).exists()
+
+
+def can_resolve(user: User, challenge: Comment) -> bool:
+    """Whoever raised the challenge says whether the answer settles it; the improvement team,
+    which keeps the record, may also close it (when the challenger has left, say)."""
+    if not user.is_authenticated:
+        return False
+    if challenge.author_id == user.pk:
+        return True
+    return is_improvement_team_of(user, challenge.programme.intervention)
+
+
+def can_reply(user: User, challenge: Comment) -> bool:
+    """A challenge's thread is between those who answer it and those who may resolve it."""
+    return can_resolve(user, challenge) or can_answer(user, challenge)

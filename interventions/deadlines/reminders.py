@@ -1,5 +1,9 @@
 """The daily email digest of deadlines: to each person with an account and an email address,
-what they are responsible for that is due soon or overdue.
+what they are responsible for that is due soon or overdue, and what waits in their inbox in
+the intervention (`interventions.inbox`: change requests to decide, challenges to answer or
+resolve, recommendations to respond to, programmes needing their update, delegations). Its
+milestone lists are left out of the email, where the deadlines already list them. A person
+gets a digest when a deadline is due or something waits for them.
 
 A run works out the digests and reads which were already sent that day in one short
 read-only transaction; it then emails them outside any transaction (a mail server that stops
@@ -20,7 +24,7 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -29,9 +33,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from interventions.deadlines.engine import Occurrence, State, deadlines_for
+from interventions.inbox.items import Shelf, inbox
 from interventions.models import Intervention, Person, ReminderSent
 
 REMIND_STATES = (State.DUE_SOON, State.MISSED)
+# The inbox's milestone lists: in the email, the deadlines list these.
+NOT_IN_THE_EMAIL = {"overdue", "due_soon"}
 
 log = logging.getLogger("stocktake.reminders")
 
@@ -40,25 +47,44 @@ log = logging.getLogger("stocktake.reminders")
 class Digest:
     person: Person
     items: list[Occurrence]
+    inbox: list[Shelf] = field(default_factory=list)
+
+    @property
+    def waiting(self) -> int:
+        """How many inbox items wait for the person (counted ones only)."""
+        return sum(shelf.count for shelf in self.inbox if shelf.source.counted)
+
+    @property
+    def size(self) -> int:
+        return len(self.items) + sum(shelf.count for shelf in self.inbox)
 
 
 def digests_for(intervention: Intervention, on: datetime.date) -> list[Digest]:
-    """Per person with an account and an email address, what is due soon or overdue on `on`."""
-    by_person: dict[int, Digest] = {}
+    """Per person with an account and an email address, what is due soon or overdue on `on`,
+    and what waits in their inbox in this intervention."""
+    by_person: dict[int, list[Occurrence]] = {}
     for item in deadlines_for(intervention, on):
         person = item.responsible
         if person is None or item.state not in REMIND_STATES:
             continue
-        by_person.setdefault(person.pk, Digest(person, [])).items.append(item)
-    people = {
-        person.pk: person
-        for person in Person.objects.filter(pk__in=by_person, user__is_active=True)
+        by_person.setdefault(person.pk, []).append(item)
+    people = (
+        Person.objects.filter(intervention=intervention, user__is_active=True)
         .exclude(user__email="")
+        .exclude(user__isnull=True)
         .select_related("user")
-    }
-    return [
-        Digest(people[pk], digest.items) for pk, digest in sorted(by_person.items()) if pk in people
-    ]
+        .order_by("pk")
+    )
+    digests = []
+    for person in people:
+        assert person.user is not None  # people without an account are left out above
+        shelves: list[Shelf] = []
+        for group in inbox(person.user, on, intervention=intervention).interventions:
+            shelves = [s for s in group.listed if s.source.key not in NOT_IN_THE_EMAIL]
+        digest = Digest(person, by_person.get(person.pk, []), shelves)
+        if digest.items or digest.waiting:
+            digests.append(digest)
+    return digests
 
 
 @dataclass
@@ -140,9 +166,12 @@ def _message(
         "due_soon": due_soon,
         "base_url": base_url,
         "my_work": my_work,
+        "inbox": digest.inbox,
     }
+    waiting = f", {digest.waiting} waiting for you" if digest.waiting else ""
     subject = (
-        f"{intervention.title}: {len(overdue)} overdue, {len(due_soon)} due soon ({on:%-d %b %Y})"
+        f"{intervention.title}: {len(overdue)} overdue, {len(due_soon)} due soon{waiting} "
+        f"({on:%-d %b %Y})"
     )
     # Auto-Submitted: the digest is machine-made, so out-of-office replies and other automatic
     # answers should not be sent back to it (RFC 3834).
@@ -174,7 +203,7 @@ def _record(letter: _Outgoing, on: datetime.date) -> ReminderSent | None:
     try:
         with transaction.atomic():
             record = ReminderSent.objects.create(
-                person=person, sent_on=on, email=letter.email, items=len(letter.digest.items)
+                person=person, sent_on=on, email=letter.email, items=letter.digest.size
             )
     except IntegrityError:
         # Another run sent this person's digest for the day while this one was sending.
@@ -187,13 +216,13 @@ def _record(letter: _Outgoing, on: datetime.date) -> ReminderSent | None:
     log.info(
         "Reminder sent to person %s: %s deadlines",
         person.pk,
-        len(letter.digest.items),
+        letter.digest.size,
         extra={
             "event": "reminder_sent",
             "person_id": person.pk,
             "intervention_id": letter.intervention.pk,
             "on": on.isoformat(),
-            "items": len(letter.digest.items),
+            "items": letter.digest.size,
         },
     )
     return record

@@ -89,3 +89,21 @@ class CommentForm(forms.Form):
         help_text="Comments cannot be edited or deleted once added: they are part of the record.",
         error_messages={"required": "Enter your challenge or comment"},
     )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label="Your reply",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Replies cannot be edited or deleted once added: they are part of the record.",
+        error_messages={"required": "Enter your reply"},
+    )
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(
+        label="Closing note (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the answer settles the challenge. It is added to the thread.",
+    )

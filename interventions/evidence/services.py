@@ -22,19 +22,21 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator
 from django.db import models, transaction
+from django.db.models import Prefetch
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 
 from interventions.access import permissions
-from interventions.choices import EvidenceKind
+from interventions.choices import CommentKind, EvidenceKind
 from interventions.evidence.forms import CommentForm
 from interventions.models import Comment, Evidence, Milestone, Programme
 from interventions.models.base import set_change_reason
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+    from django.contrib.auth.models import AnonymousUser, User
     from django.core.files.uploadedfile import UploadedFile
     from django.http import HttpRequest
 
@@ -256,6 +258,92 @@ def add_comment(
     return comment
 
 
+class ThreadRefused(Exception):
+    """A reply or resolution that cannot be made; the message says why, in plain words."""
+
+
+def reply_to_challenge(*, challenge: Comment, text: str, by: User) -> Comment:
+    """Add a reply to a challenge's thread. A reply by someone who may answer it answers it
+    (the first such reply is the answer, who and when kept on the challenge); the
+    challenger's reply to an answered challenge asks again, so it awaits a new answer.
+    A resolved challenge takes no more replies: raise a new one."""
+    with transaction.atomic():
+        challenge = (
+            Comment.objects.select_for_update()
+            .select_related("programme__intervention", "milestone")
+            .get(pk=challenge.pk)
+        )
+        if not challenge.is_challenge:
+            raise ThreadRefused("Only a challenge can be answered.")
+        if challenge.resolved_at is not None:
+            raise ThreadRefused(
+                "This challenge was resolved while you were writing: it takes no more replies. "
+                "Add a new challenge if there is more to ask."
+            )
+        if not permissions.can_reply(by, challenge):
+            raise ThreadRefused("You cannot reply to this challenge.")
+        reply = Comment(
+            programme=challenge.programme,
+            milestone=challenge.milestone,
+            kind=CommentKind.COMMENT,
+            text=text,
+            author=by,
+            parent=challenge,
+        )
+        set_change_reason(reply, "Reply to a challenge")
+        reply.save()
+        answers = permissions.can_answer(by, challenge)
+        if answers and challenge.answered_at is None and by.pk != challenge.author_id:
+            challenge.answered_by = by
+            challenge.answered_at = reply.created
+            set_change_reason(challenge, "Challenge answered")
+            challenge.save(update_fields=["answered_by", "answered_at", "updated"])
+        elif by.pk == challenge.author_id and challenge.answered_at is not None:
+            challenge.answered_by = None
+            challenge.answered_at = None
+            set_change_reason(challenge, "Challenge asked again")
+            challenge.save(update_fields=["answered_by", "answered_at", "updated"])
+    return reply
+
+
+def resolve_challenge(*, challenge: Comment, by: User, note: str = "") -> Comment:
+    """Mark a challenge resolved (with a closing note in its thread, if one is given).
+    Resolving twice is refused, naming who resolved it first."""
+    with transaction.atomic():
+        challenge = (
+            Comment.objects.select_for_update()
+            .select_related("programme__intervention", "milestone", "resolved_by")
+            .get(pk=challenge.pk)
+        )
+        if not challenge.is_challenge:
+            raise ThreadRefused("Only a challenge can be resolved.")
+        if challenge.resolved_at is not None:
+            who = challenge.resolved_by
+            name = (who.get_full_name() or who.get_username()) if who else "someone"
+            raise ThreadRefused(
+                f"This challenge was already resolved by {name} on "
+                f"{timezone.localtime(challenge.resolved_at):%d %b %Y}."
+            )
+        if not permissions.can_resolve(by, challenge):
+            raise ThreadRefused("You cannot resolve this challenge.")
+        if note.strip():
+            reply = Comment(
+                programme=challenge.programme,
+                milestone=challenge.milestone,
+                kind=CommentKind.COMMENT,
+                text=note,
+                author=by,
+                parent=challenge,
+            )
+            set_change_reason(reply, "Reply to a challenge")
+            reply.save()
+        challenge.resolved_by = by
+        challenge.resolved_at = timezone.now()
+        set_change_reason(challenge, "Challenge resolved")
+        challenge.save(update_fields=["resolved_by", "resolved_at", "updated"])
+    return challenge
+
+
 def _urls(programme: Programme, milestone: Milestone | None) -> tuple[str, str]:
     slug = programme.intervention.slug
     if milestone is None:
@@ -284,8 +372,15 @@ def evidence_context(
     evidence = Evidence.objects.filter(programme=programme).select_related(
         "added_by", "milestone__programme"
     )
-    comments = Comment.objects.filter(programme=programme).select_related(
-        "author", "milestone__programme"
+    comments = (
+        Comment.objects.filter(programme=programme, parent__isnull=True)
+        .select_related("author", "milestone__programme", "answered_by", "resolved_by")
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                Comment.objects.select_related("author").order_by("created", "pk"),
+            )
+        )
     )
     if milestone is not None:
         evidence = evidence.filter(milestone=milestone)
@@ -295,9 +390,11 @@ def evidence_context(
         can_update = permissions.can_update_programme(request.user, programme)
     can_comment = permissions.can_comment(request.user, programme.intervention)
     evidence_add_url, comment_add_url = _urls(programme, milestone)
+    threads = list(comments.order_by("created", "pk"))
+    _mark_who_may_act(request.user, programme, threads, can_update)
     return {
         "evidence": list(evidence),
-        "comments": list(comments.order_by("created", "pk")),
+        "comments": threads,
         "evidence_on_milestone": milestone is not None,
         "can_update": can_update,
         "can_comment": can_comment,
@@ -305,3 +402,28 @@ def evidence_context(
         "comment_add_url": comment_add_url,
         "comment_form": CommentForm() if can_comment else None,
     }
+
+
+def _mark_who_may_act(
+    user: User | AnonymousUser, programme: Programme, threads: list[Comment], owns: bool
+) -> None:
+    """Set `may_reply` and `may_resolve` on each open challenge of a page, for its thread's
+    forms: the rules of `permissions.can_answer` and `can_resolve`, worked out for the whole
+    page in at most two queries, whatever the number of challenges. `owns`: the user may
+    update everything the page shows (the programme, or the milestone on its own page)."""
+    challenges = [c for c in threads if c.is_challenge and c.resolved_at is None]
+    if not challenges:
+        return
+    team = permissions.is_improvement_team_of(user, programme.intervention)
+    editable: set[int] = set()
+    if not owns and any(c.milestone_id for c in challenges):
+        editable = set(
+            permissions.milestones_editable_by(user)
+            .filter(programme=programme)
+            .values_list("pk", flat=True)
+        )
+    for challenge in challenges:
+        mine = user.is_authenticated and challenge.author_id == user.pk
+        answers = owns or challenge.milestone_id in editable
+        challenge.may_resolve = mine or team  # type: ignore[attr-defined]  # for the page
+        challenge.may_reply = mine or team or answers  # type: ignore[attr-defined]

@@ -32,5 +32,15 @@ urlpatterns = [
             evidence_views.milestone_comment_add,
             name="milestone_comment_add",
         ),
+        path(
+            "challenges/<int:pk>/reply/",
+            evidence_views.challenge_reply,
+            name="challenge_reply",
+        ),
+        path(
+            "challenges/<int:pk>/resolve/",
+            evidence_views.challenge_resolve,
+            name="challenge_resolve",
+        ),
     ),
 ]

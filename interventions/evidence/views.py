@@ -17,12 +17,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from interventions.access import permissions
-from interventions.choices import EvidenceKind
+from interventions.choices import CommentKind, EvidenceKind
 from interventions.evidence import services as service
-from interventions.evidence.forms import CommentForm, EvidenceForm
+from interventions.evidence.forms import CommentForm, EvidenceForm, ReplyForm, ResolveForm
 from interventions.kit.downloads import stored_file_response
-from interventions.kit.pages import intervention_page, milestone_crumbs, programme_crumbs
-from interventions.models import Evidence, Intervention, Milestone, Programme
+from interventions.kit.pages import (
+    intervention_page,
+    milestone_crumbs,
+    programme_crumbs,
+)
+from interventions.models import Comment, Evidence, Intervention, Milestone, Programme
 
 
 @dataclass
@@ -184,3 +188,79 @@ def milestone_comment_add(
     request: HttpRequest, intervention: Intervention, pk: int
 ) -> HttpResponse:
     return _add_comment(request, milestone_target(intervention, pk))
+
+
+# A challenge's thread: replies and resolution
+
+
+def _challenge(intervention: Intervention, pk: int) -> Comment:
+    return get_object_or_404(
+        Comment.objects.select_related("programme__intervention", "milestone__programme", "author"),
+        programme__intervention=intervention,
+        parent__isnull=True,
+        kind=CommentKind.CHALLENGE,
+        pk=pk,
+    )
+
+
+def _thread_target(challenge: Comment) -> Target:
+    return Target(challenge.programme.intervention, challenge.programme, challenge.milestone)
+
+
+def _thread_page(
+    request: HttpRequest, challenge: Comment, form: ReplyForm | ResolveForm, action: str
+) -> HttpResponse:
+    target = _thread_target(challenge)
+    context = {
+        "intervention": target.intervention,
+        "section": target.section,
+        "crumbs": target.crumbs(),
+        "target": target,
+        "challenge": challenge,
+        "form": form,
+        "action": action,
+    }
+    return render(request, "evidence/challenge_thread_form.html", context)
+
+
+@intervention_page
+def challenge_reply(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
+    """Reply to a challenge: answer it (its owner, a delegate, the improvement team) or,
+    as the challenger, ask again."""
+    challenge = _challenge(intervention, pk)
+    if not permissions.can_reply(request.user, challenge):
+        raise PermissionDenied("You cannot reply to this challenge.")
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assert request.user.is_authenticated  # every page needs login (LoginRequiredMiddleware)
+        try:
+            service.reply_to_challenge(
+                challenge=challenge, text=form.cleaned_data["text"], by=request.user
+            )
+        except service.ThreadRefused as refused:
+            form.add_error("text", str(refused))
+        else:
+            messages.success(request, "Reply added")
+            return redirect(challenge.get_absolute_url())
+    return _thread_page(request, challenge, form, "reply")
+
+
+@intervention_page
+def challenge_resolve(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
+    """Resolve a challenge: the challenger, or the improvement team."""
+    challenge = _challenge(intervention, pk)
+    if not permissions.can_resolve(request.user, challenge):
+        raise PermissionDenied("You cannot resolve this challenge.")
+    form = ResolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assert request.user.is_authenticated  # every page needs login (LoginRequiredMiddleware)
+        try:
+            service.resolve_challenge(
+                challenge=challenge, note=form.cleaned_data["note"], by=request.user
+            )
+        except service.ThreadRefused as refused:
+            form.add_error("note", str(refused))
+        else:
+            messages.success(request, "Challenge resolved")
+            return redirect(challenge.get_absolute_url())
+    return _thread_page(request, challenge, form, "resolve")

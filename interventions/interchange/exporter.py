@@ -392,16 +392,45 @@ def _build_milestone(milestone: Milestone, refs: _Refs) -> s.MilestoneIn:
     )
 
 
+def _utc(moment: datetime.datetime | None) -> datetime.datetime | None:
+    return moment.astimezone(datetime.UTC) if moment else None
+
+
+def _comments(comments: Iterable[Any], refs: _Refs, milestone_id: int | None) -> list[Any]:
+    """The comments and challenges on a milestone (or the programme as a whole), each
+    challenge with its thread of replies (rows of the same list, with a parent)."""
+    ordered = sorted(comments, key=lambda c: (c.created, c.pk))
+    replies: dict[int, list[Any]] = {}
+    for comment in ordered:
+        if comment.parent_id is not None:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    return [
+        _read(
+            s.CommentIn,
+            comment,
+            lambda r: {
+                "author": refs.user(r.author_id),
+                "answered_by": refs.user(r.answered_by_id),
+                "answered_at": _utc(r.answered_at),
+                "resolved_by": refs.user(r.resolved_by_id),
+                "resolved_at": _utc(r.resolved_at),
+            },
+            replies=[
+                _read(s.ReplyIn, reply, lambda r: {"author": refs.user(r.author_id)})
+                for reply in replies.get(comment.pk, [])
+            ],
+        )
+        for comment in ordered
+        if comment.milestone_id == milestone_id and comment.parent_id is None
+    ]
+
+
 def _programme_parts(
     comments: Iterable[Any], evidence: Iterable[Any], refs: _Refs, milestone_id: int | None
 ) -> dict[str, Any]:
     """Comments and evidence on a milestone, or on its programme as a whole (no milestone)."""
     return {
-        "comments": [
-            _read(s.CommentIn, comment, lambda r: {"author": refs.user(r.author_id)})
-            for comment in sorted(comments, key=lambda c: (c.created, c.pk))
-            if comment.milestone_id == milestone_id
-        ],
+        "comments": _comments(comments, refs, milestone_id),
         "evidence": [
             _read(s.EvidenceIn, item, lambda r: _stored(r, refs))
             for item in sorted(evidence, key=lambda e: (e.created, e.pk))

@@ -32,7 +32,7 @@ from boards.models import (
     Recommendation,
 )
 from directions.models import Direction, DirectionSet, IntervalVariation, ReportingDuty
-from interventions.choices import ChangeKind, ChangeStatus
+from interventions.choices import ChangeKind, ChangeStatus, CommentKind
 from interventions.dates.periods import ReportingPeriod
 from interventions.interchange import schema as s
 from interventions.models import (
@@ -150,7 +150,18 @@ def _fields(part: BaseModel, *exclude: str) -> dict[str, Any]:
 
 
 # Fields that name a user account by its username.
-USER_FIELDS = frozenset({"user", "author", "added_by", "requested_by", "decided_by", "granted_by"})
+USER_FIELDS = frozenset(
+    {
+        "user",
+        "author",
+        "added_by",
+        "requested_by",
+        "decided_by",
+        "granted_by",
+        "answered_by",
+        "resolved_by",
+    }
+)
 
 
 def _usernames(part: object, at: str = "") -> Iterator[tuple[str, str]]:
@@ -632,9 +643,21 @@ class _Writer:
                 programme=programme,
                 milestone=milestone,
                 author=self.user(comment_in.author),
-                **_fields(comment_in, "author"),
+                answered_by=self.user(comment_in.answered_by),
+                resolved_by=self.user(comment_in.resolved_by),
+                **_fields(comment_in, "author", "answered_by", "resolved_by"),
             )
             self.save(comment, f"{path}.comments[{c}]", since=since, part=comment_in)
+            for r, reply_in in enumerate(comment_in.replies):
+                reply = Comment(
+                    programme=programme,
+                    milestone=milestone,
+                    parent=comment,
+                    kind=CommentKind.COMMENT,
+                    author=self.user(reply_in.author),
+                    **_fields(reply_in, "author"),
+                )
+                self.save(reply, f"{path}.comments[{c}].replies[{r}]", since=since, part=reply_in)
         for e, evidence_in in enumerate(part.evidence):
             evidence = Evidence(
                 intervention=self.intervention,

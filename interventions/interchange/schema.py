@@ -1040,10 +1040,26 @@ class ProgrammeUpdateIn(Versioned):
     author: Username = Field(description="Username of who wrote it.")
 
 
+class ReplyIn(Versioned):
+    text: Required = Field(description="What was written.")
+    author: Username = Field(description="Username of who wrote it.")
+
+
 class CommentIn(Versioned):
     kind: Choice[CommentKind] = Field(description="A `challenge` or a `comment`.")
     text: Required = Field(description="What was written.")
     author: Username = Field(description="Username of who wrote it.")
+    answered_by: Username | None = Field(
+        None, description="For a challenge: username of who answered it (the first answer)."
+    )
+    answered_at: AwareDatetime | None = Field(None, description="When it was answered.")
+    resolved_by: Username | None = Field(
+        None, description="For a challenge: username of who resolved it."
+    )
+    resolved_at: AwareDatetime | None = Field(None, description="When it was resolved.")
+    replies: list[ReplyIn] = Field(
+        default_factory=list, description="A challenge's thread of replies, oldest first."
+    )
 
 
 class ChangeRequestIn(Versioned):

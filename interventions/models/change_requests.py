@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from interventions.choices import ChangeKind, ChangeStatus
 from interventions.models.base import History, TimestampedModel
@@ -42,3 +43,9 @@ class ChangeRequest(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.milestone}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "interventions:change_request_detail",
+            kwargs={"slug": self.milestone.programme.intervention.slug, "pk": self.pk},
+        )

@@ -49,3 +49,6 @@ class Delegation(TimestampedModel):
     def __str__(self) -> str:
         scope = self.milestone or self.programme
         return f"{self.person} may update {scope}"
+
+    def get_absolute_url(self) -> str:
+        return (self.milestone or self.programme).get_absolute_url()

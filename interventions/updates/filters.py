@@ -17,6 +17,10 @@ class ChangeRequestFilterSet(BaseFilterSet):
         choices=ChangeKind.choices, empty_label="Any", label="Kind of change"
     )
 
+    programme = django_filters.NumberFilter(
+        field_name="milestone__programme__number", label="Programme number"
+    )
+
     class Meta:
         model = ChangeRequest
-        fields = ["status", "kind"]
+        fields = ["status", "kind", "programme"]

@@ -1,4 +1,4 @@
-"""URLs of the work pages, in the interventions namespace: My work and period updates."""
+"""URLs of the period update pages, in the interventions namespace."""
 
 from django.urls import path
 
@@ -19,5 +19,4 @@ urlpatterns = [
             name="programme_update_edit",
         ),
     ),
-    path("my-work/", work_views.my_work_page, name="my_work"),
 ]

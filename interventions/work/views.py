@@ -1,4 +1,4 @@
-"""An officer's own work across interventions, and each programme's period updates.
+"""Each programme's period updates: the list, and writing the update for an open period.
 
 Permission is checked here, on the server: a user who may not update a programme gets 403,
 and a programme of an intervention they cannot see is not found (404).
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,14 +16,11 @@ from django.utils import timezone
 
 from interventions.access import permissions
 from interventions.dates.periods import ReportingPeriod
-from interventions.kit.lists import BaseTable
-from interventions.kit.pages import crumbs_for, intervention_page, programme_crumbs
+from interventions.kit.pages import intervention_page, programme_crumbs
 from interventions.kit.saving import StaleEdit, keep_input_at
 from interventions.models import Intervention, Programme, ProgrammeUpdate
 from interventions.work.forms import ProgrammeUpdateForm
 from interventions.work.items import (
-    InterventionWork,
-    my_work,
     open_periods,
     period_from_slug,
     period_slug,
@@ -33,57 +29,6 @@ from interventions.work.items import (
     updates_url,
     writable_change,
 )
-from interventions.work.tables import (
-    MyMilestoneTable,
-    MyProgrammeTable,
-    NeedsUpdateTable,
-)
-
-# Tables of My work
-
-
-def work_tables(work: InterventionWork, period: ReportingPeriod) -> dict[str, BaseTable]:
-    return {
-        "needs_update": NeedsUpdateTable(
-            work.needs_update,
-            period=period,
-            empty_text=f"Every programme has its update for {period.label}.",
-        ),
-        "overdue": MyMilestoneTable(work.overdue, empty_text="Nothing is overdue."),
-        "due_soon": MyMilestoneTable(
-            work.due_soon, empty_text=f"Nothing is due in the next {settings.DUE_SOON_DAYS} days."
-        ),
-        "programmes": MyProgrammeTable(
-            work.programmes, empty_text="You may update single milestones only."
-        ),
-    }
-
-
-def my_work_page(request: HttpRequest) -> HttpResponse:
-    """What the signed-in user should do next, across all their interventions."""
-    work = my_work(request.user, timezone.localdate())
-    sections = []
-    for group in work.interventions:
-        group_tables = work_tables(group, work.period)
-        for name, table in group_tables.items():
-            table.caption = {
-                "needs_update": f"Needs an update for {work.period.label}",
-                "overdue": "Overdue",
-                "due_soon": f"Due in the next {settings.DUE_SOON_DAYS} days",
-                "programmes": "Your programmes",
-            }[name]
-        sections.append({"work": group, **group_tables})
-    return render(
-        request,
-        "work/my_work.html",
-        {
-            "work": work,
-            "sections": sections,
-            "crumbs": crumbs_for(None),
-            "due_soon_days": settings.DUE_SOON_DAYS,
-        },
-    )
-
 
 # Period updates
 

@@ -402,3 +402,51 @@ def test_a_board_member_searches_from_the_header_and_opens_a_programme(page, wor
     assert page.get_by_role("heading", level=1).inner_text() in title or title.endswith(
         page.get_by_role("heading", level=1).inner_text()
     )
+
+
+def test_an_envoy_challenges_a_milestone_the_officer_answers_and_the_envoy_resolves(
+    page, world, axe_script
+):
+    from interventions.models import Comment
+    from tests.browser.test_accessibility import audit
+
+    milestone = world.milestone
+    sign_in_with_form(page, "envoy")
+    page.goto(milestone.get_absolute_url())
+    page.get_by_label("Challenge", exact=True).check()
+    page.get_by_label("Your challenge or comment").fill("Why has the recruitment slipped?")
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_text("Challenge added").wait_for()
+    sign_out(page)
+
+    # The officer (SRO of the programme) finds it in My work, counted in the header.
+    sign_in_with_form(page, "officer")
+    header_link = page.get_by_role("link", name=re.compile(r"^My work \d+ waiting for you$"))
+    header_link.click()
+    page.get_by_role("heading", name="Challenges to answer (1)").wait_for()
+    assert audit(page, axe_script) == []
+    page.get_by_role("link", name=re.compile(r"^Answer the challenge on milestone")).click()
+    assert audit(page, axe_script) == []
+    page.get_by_label("Your reply").fill("The post was re-advertised; interviews on 3 June.")
+    page.get_by_role("button", name="Add the reply").click()
+    page.get_by_text("Reply added").wait_for()
+    assert "Answered" in page.locator(".app-challenge-state").first.inner_text()
+    sign_out(page)
+
+    # The Envoy reads the answer from My work and resolves the challenge.
+    sign_in_with_form(page, "envoy")
+    page.goto("/my-work/")
+    page.get_by_role("heading", name="Your challenges that have been answered (1)").wait_for()
+    page.get_by_role("link", name=re.compile(r"^Resolve your challenge on milestone")).click()
+    page.get_by_label("Closing note (optional)").fill("Thank you: settled.")
+    page.get_by_role("button", name="Resolve the challenge").click()
+    page.get_by_text("Challenge resolved").wait_for()
+    assert "Resolved" in page.locator(".app-challenge-state").first.inner_text()
+
+    challenge = Comment.objects.get(text="Why has the recruitment slipped?")
+    assert challenge.answered_by == world.users["officer"]
+    assert challenge.resolved_by == world.users["envoy"]
+    assert [r.text for r in challenge.replies.order_by("created")] == [
+        "The post was re-advertised; interviews on 3 June.",
+        "Thank you: settled.",
+    ]

@@ -1,0 +1,171 @@
+"""A person's inbox: every source's items, grouped by intervention, each list cut short in SQL.
+
+`inbox(user, today)` reads each source once (one query each, whatever the number of rows: a
+window over each intervention's list numbers its items and counts them, and only the first
+`shown` of each are fetched); `waiting_count(user, today)` counts what is waiting for the user,
+for the header, in one query. `today` is a parameter so that tests can say which day it is.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Func, IntegerField, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
+
+from interventions.access import permissions
+from interventions.inbox.sources import SOURCES, Source, order_fields
+from interventions.models import Intervention
+
+if TYPE_CHECKING:
+    from interventions.access.permissions import User
+
+# How many items of each kind the inbox lists for each intervention; the rest are counted and
+# linked to (a user in the improvement team of ten interventions may update a hundred
+# programmes and a thousand milestones: docs/performance.md).
+SHOWN = 10
+
+
+@dataclass
+class Shelf:
+    """One source's items in one intervention: the first few, and how many there are."""
+
+    source: Source
+    title: str
+    items: list[Any]
+    count: int
+    see_all: str
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.items)
+
+
+@dataclass
+class InterventionInbox:
+    intervention: Intervention
+    shelves: dict[str, Shelf] = field(default_factory=dict)
+
+    @property
+    def listed(self) -> list[Shelf]:
+        """The shelves with something on them, in the order of `SOURCES`."""
+        return [self.shelves[s.key] for s in SOURCES if s.key in self.shelves]
+
+    @property
+    def waiting(self) -> int:
+        return sum(shelf.count for shelf in self.shelves.values() if shelf.source.counted)
+
+
+@dataclass
+class Inbox:
+    today: datetime.date
+    may_update: bool
+    interventions: list[InterventionInbox]
+
+    @property
+    def waiting(self) -> int:
+        return sum(group.waiting for group in self.interventions)
+
+    @property
+    def due_by(self) -> datetime.date:
+        return self.today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
+
+    def empty_notes(self, group: InterventionInbox) -> list[str]:
+        """What a group says of the sources that have something to say when empty (nothing
+        overdue …), for someone who may update the plan."""
+        if not self.may_update:
+            return []
+        return [
+            source.empty.format(days=settings.DUE_SOON_DAYS)
+            for source in SOURCES
+            if source.empty and source.key not in group.shelves
+        ]
+
+
+def capped(
+    source: Source,
+    user: User,
+    today: datetime.date,
+    shown: int | None = SHOWN,
+    intervention: Intervention | None = None,
+) -> list[Any]:
+    """The source's items for the user, each with `place` (its place in its intervention's
+    list) and `listed` (how long that list is); only the first `shown` of each
+    intervention's list, chosen in the database. One query."""
+    rows = source.rows(user, today)
+    if intervention is not None:
+        rows = rows.filter(**{source.intervention: intervention.pk})
+    order = order_fields(source)
+    each = [F(source.intervention)]
+    rows = rows.annotate(
+        place=Window(RowNumber(), partition_by=each, order_by=order),
+        listed=Window(Count("pk"), partition_by=each),
+    )
+    if shown is not None:
+        rows = rows.filter(place__lte=shown)
+    return list(rows.select_related(*source.related).order_by(F(source.intervention), *order))
+
+
+def _intervention_of(source: Source, item: Any) -> Intervention:
+    """The item's intervention, reached through the relations the source selects."""
+    path = source.intervention.removesuffix("_id").split("__")
+    target = item
+    for name in path:
+        target = getattr(target, name)
+    assert isinstance(target, Intervention)
+    return target
+
+
+def inbox(
+    user: User,
+    today: datetime.date,
+    shown: int | None = SHOWN,
+    intervention: Intervention | None = None,
+) -> Inbox:
+    """Everything waiting for the user, grouped by intervention (or in one intervention):
+    one query per source after the user's roles are known, and one or two to know whether
+    they may update anything, whatever the number of rows."""
+    groups: dict[int, InterventionInbox] = {}
+    for source in SOURCES:
+        for item in capped(source, user, today, shown, intervention):
+            place = _intervention_of(source, item)
+            group = groups.setdefault(place.pk, InterventionInbox(place))
+            shelf = group.shelves.get(source.key)
+            if shelf is None:
+                shelf = group.shelves[source.key] = Shelf(
+                    source, source.title(today), [], item.listed, source.see_all(place, today)
+                )
+            shelf.items.append(item)
+    may_update = (
+        permissions.programmes_editable_by(user, on=today).exists()
+        or permissions.milestones_editable_by(user, on=today).exists()
+    )
+    ordered = sorted(groups.values(), key=lambda g: (g.intervention.title, g.intervention.pk))
+    return Inbox(today=today, may_update=may_update, interventions=ordered)
+
+
+def waiting_count(user: User, today: datetime.date) -> int:
+    """How many items are waiting for the user across every counted source: one query (after
+    the user's roles), one scalar subquery per source."""
+    if not user.is_authenticated:
+        return 0
+    counts = {
+        source.key: Coalesce(
+            Subquery(
+                source.rows(user, today)
+                .order_by()
+                .annotate(n=Func(F("pk"), function="COUNT"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+        for source in SOURCES
+        if source.counted
+    }
+    row = get_user_model().objects.filter(pk=user.pk).annotate(**counts).values(*counts).get()
+    return sum(int(value) for value in row.values())
