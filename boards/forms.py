@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -17,6 +18,7 @@ from boards.choices import (
     RecommendationStatus,
 )
 from boards.models import Action, AgendaItem, Meeting, Paper, Recommendation
+from boards.services import default_response_due
 from directions.models import Direction
 from interventions.evidence.services import accepted_extensions, size_text
 from interventions.kit.forms import GovukErrorsMixin, VersionedForm, field_of
@@ -298,9 +300,12 @@ class RecommendationForm(VersionedForm):
             "text": forms.Textarea(attrs={"rows": 6}),
             "source_document": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"meeting": "Board meeting (for a Board recommendation)"}
+        labels = {"meeting": "Board meeting (for a Board recommendation)", "made_on": "Made on"}
         help_texts = {
-            "response_due": "Leave empty to use the intervention's rule.",
+            "made_on": "The day it was made. Leave empty for a recommendation made at a Board "
+            "meeting: it is the meeting's date.",
+            "response_due": "Leave empty to use the intervention's rule. A date the rule gave "
+            "moves with ‘Made on’; a date you type stays as you typed it.",
             "owner": "The officer who records the council's response.",
             "directions": "Hold Ctrl (or Cmd) to choose more than one.",
         }
@@ -324,6 +329,8 @@ class RecommendationForm(VersionedForm):
             programme__intervention=intervention
         )
         self.fields["milestones"].label = "Key activities"
+        # Empty is allowed here: `clean` takes the meeting's date, or asks for one.
+        self.fields["made_on"].required = False
 
     def clean_reference(self) -> str:
         reference = self.cleaned_data["reference"]
@@ -331,6 +338,57 @@ class RecommendationForm(VersionedForm):
         if clash.exclude(pk=self.instance.pk).exists():
             raise ValidationError("Another recommendation has that reference")
         return reference
+
+    def clean(self) -> dict[str, Any]:
+        """The day it was made comes from the form, else from its meeting, never from the
+        clock; the day a response is due follows the rule unless it was typed by hand."""
+        super().clean()
+        data = self.cleaned_data
+        if "made_on" not in data:
+            return data  # not a date: its own error says so
+        meeting: Meeting | None = data.get("meeting")
+        made_on = data.get("made_on") or (meeting.date if meeting is not None else None)
+        if made_on is None:
+            self.add_error(
+                "made_on",
+                "Enter the date the recommendation was made, or choose the Board meeting it "
+                "was made at",
+            )
+            return data
+        if made_on > timezone.localdate():
+            self.add_error("made_on", "The date it was made cannot be in the future")
+            return data
+        responded_on = self.instance.responded_on
+        if responded_on is not None and made_on > responded_on:
+            self.add_error(
+                "made_on",
+                f"The date it was made cannot be after the council's response of "
+                f"{responded_on.day} {responded_on:%B %Y}",
+            )
+            return data
+        data["made_on"] = made_on
+        if "response_due" in data:
+            data["response_due"] = self.response_due(made_on, meeting, data["response_due"])
+        return data
+
+    def response_due(
+        self, made_on: datetime.date, meeting: Meeting | None, typed: datetime.date | None
+    ) -> datetime.date:
+        """The due date to save. Empty: the rule's, from the day it was made. Unchanged while
+        its basis (the day it was made, the meeting) changed: the rule's again, if the old
+        date was the rule's for the old basis; a date that was typed by hand is kept."""
+        board = meeting.board if meeting is not None else None
+        if typed is None:
+            return default_response_due(self.intervention, made_on, board)
+        before = self.instance
+        if before.pk is None or typed != before.response_due:
+            return typed
+        if made_on == before.made_on and before.meeting_id == (meeting and meeting.pk):
+            return typed
+        old_board = before.meeting.board if before.meeting is not None else None
+        if typed == default_response_due(self.intervention, before.made_on, old_board):
+            return default_response_due(self.intervention, made_on, board)
+        return typed
 
 
 class NewRecommendationForm(RecommendationForm):
@@ -362,13 +420,42 @@ class ResponseForm(VersionedForm):
             choice for choice in RecommendationStatus.choices if choice[0] != "open"
         ]
 
+        made_on = self.instance.made_on
+        self.fields["responded_on"].help_text = (
+            f"The day the council responded: any day from {made_on.day} {made_on:%B %Y}, when "
+            "the recommendation was made, to today."
+        )
+        if not self.is_bound and self.instance.responded_on is None:
+            # A response being recorded was usually made by now; the hint says it may be
+            # any earlier day.
+            self.initial["responded_on"] = timezone.localdate()
+
     def clean_responded_on(self) -> Any:
         day = self.cleaned_data["responded_on"]
         if day and day < self.instance.made_on:
-            raise ValidationError("The response cannot be before the recommendation was made")
+            made_on = self.instance.made_on
+            raise ValidationError(
+                "The response cannot be before the recommendation was made "
+                f"({made_on.day} {made_on:%B %Y})"
+            )
+        if day and day > timezone.localdate():
+            raise ValidationError("The date of the response cannot be in the future")
         return day
 
 
 class PublishForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    published_on = forms.DateField(label="Published on", widget=DATE)
+    published_on = forms.DateField(
+        label="Published on",
+        widget=DATE,
+        error_messages={
+            "required": "Enter the date the response was published",
+            "invalid": "Enter the date the response was published as a real date",
+        },
+    )
+
+    def clean_published_on(self) -> Any:
+        day = self.cleaned_data["published_on"]
+        if day > timezone.localdate():
+            raise ValidationError("The date it was published cannot be in the future")
+        return day

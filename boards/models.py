@@ -531,9 +531,10 @@ class Recommendation(TimestampedModel):
 
     def took_effect_on(self, previous: Any) -> datetime.date | None:
         """A recommendation is true from the day it was made, a response from the day it was
-        made, a publication from the day it was published, whenever each is recorded."""
+        made, a publication from the day it was published, whenever each is recorded. A
+        correction of the day it was made counts from the corrected day."""
         days = []
-        if previous is None:
+        if previous is None or previous.made_on != self.made_on:
             days.append(self.made_on)
         if self.responded_on and (previous is None or previous.responded_on != self.responded_on):
             days.append(self.responded_on)
