@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
 
 from boards.choices import (
@@ -18,10 +20,11 @@ from boards.choices import (
     RecommendationStatus,
 )
 from boards.models import Action, AgendaItem, Meeting, Paper, Recommendation
-from boards.services import default_response_due
+from boards.services import AttendanceEntry, StaleAttendance, default_response_due
 from directions.models import Direction
 from interventions.evidence.services import accepted_extensions, size_text
 from interventions.kit.forms import GovukErrorsMixin, VersionedForm, field_of
+from interventions.kit.lists import person_name
 from interventions.kit.widgets import DateInput, GovukRadioSelect
 from interventions.models import Intervention, Milestone, Person, Programme
 
@@ -231,20 +234,171 @@ class PaperEditForm(forms.ModelForm):
         return paper
 
 
-class AttendanceForm(forms.Form):
-    person = PersonChoice(
-        label="Who", queryset=Person.objects.none(), empty_label="Choose a person"
-    )
-    status = forms.ChoiceField(
-        label="Attendance", choices=AttendanceStatus.choices, widget=GovukRadioSelect
-    )
-    note = forms.CharField(label="Note (optional)", required=False, max_length=200)
+NOT_RECORDED = ""
+ATTENDANCE_CHOICES = [*AttendanceStatus.choices, (NOT_RECORDED, "Not recorded")]
 
-    def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
+
+@dataclass
+class AttendanceRow:
+    """A line of the attendance form: the person, their role, and the names of its fields
+    (`<key>-status`, `-note`, `-substitute_name`, `-substitute_role`, `-version`)."""
+
+    key: str
+    person: Person | None
+    role: str
+    member: bool
+    form: forms.BaseForm
+
+    def __getitem__(self, name: str) -> forms.BoundField:
+        return self.form[f"{self.key}-{name}"]
+
+    @property
+    def status(self) -> forms.BoundField:
+        return self["status"]
+
+    @property
+    def person_field(self) -> forms.BoundField:
+        return self["person"]
+
+    @property
+    def text_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("substitute_name", "substitute_role", "note")]
+
+    @property
+    def who(self) -> str:
+        """Whom the row's fields are about, for the labels a screen reader hears."""
+        if self.person is not None:
+            return person_name(self.person)
+        return str(self.form.fields[f"{self.key}-status"].label)
+
+
+class AttendanceGridForm(GovukErrorsMixin, forms.Form):
+    """The attendance of a whole meeting in one form: a row for each member of the board on
+    the meeting's date and for each other person already recorded, with the version of
+    their attendance the form was opened at; and a few empty rows to add someone else who
+    attended (an officer, an adviser)."""
+
+    EXTRA = 3
+
+    def __init__(self, *args: Any, meeting: Meeting, lines: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "person", forms.ModelChoiceField).queryset = people_of(intervention)
-        self.fields["person"].error_messages["required"] = "Choose who attended"
-        self.fields["status"].error_messages["required"] = "Select their attendance"
+        self.meeting = meeting
+        self.rows: list[AttendanceRow] = []
+        for line in lines:
+            key = f"p{line.person.pk}"
+            recorded = line.attendance
+            name = person_name(line.person)
+            self.fields[f"{key}-status"] = forms.ChoiceField(
+                label=f"Attendance of {name}",
+                choices=ATTENDANCE_CHOICES,
+                required=False,
+                widget=GovukRadioSelect,
+                initial=recorded.status if recorded else NOT_RECORDED,
+            )
+            self._text_fields(key, recorded)
+            self.fields[f"{key}-version"] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                min_value=0,
+                required=False,  # missing: not recorded when the form was opened
+                initial=recorded.version if recorded else 0,
+            )
+            self.rows.append(AttendanceRow(key, line.person, line.role, line.member, self))
+        listed = [line.person.pk for line in lines]
+        others = people_of(meeting.board.intervention).exclude(pk__in=listed).order_by("name")
+        self.extra_rows: list[AttendanceRow] = []
+        for number in range(1, self.EXTRA + 1):
+            key = f"new{number}"
+            self.fields[f"{key}-person"] = PersonChoice(
+                label=f"Someone else who attended ({number})",
+                queryset=others,
+                required=False,
+                empty_label="Choose a person",
+            )
+            self.fields[f"{key}-status"] = forms.ChoiceField(
+                label=f"someone else who attended ({number})",
+                choices=AttendanceStatus.choices,
+                required=False,
+                widget=GovukRadioSelect,
+            )
+            self._text_fields(key, None)
+            self.extra_rows.append(AttendanceRow(key, None, "", False, self))
+
+    @property
+    def has_others(self) -> bool:
+        return any(not row.member for row in self.rows)
+
+    def carry_over(self, stale: StaleAttendance) -> None:
+        """After a stale save, keep what the user entered but at the versions recorded now,
+        so that saving again, after reading what changed, applies their answers on top."""
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        for person, row in stale.current.items():
+            data[f"p{person.pk}-version"] = str(row.version if row else 0)
+        self.data = data
+
+    def _text_fields(self, key: str, recorded: Any) -> None:
+        for field, label in (
+            ("substitute_name", "Substitute's name, if one attended"),
+            ("substitute_role", "Substitute's role (optional)"),
+            ("note", "Note (optional)"),
+        ):
+            self.fields[f"{key}-{field}"] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=200,
+                initial=getattr(recorded, field, "") if recorded else "",
+            )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        chosen: set[int] = set()
+        for row in [*self.rows, *self.extra_rows]:
+            status = data.get(f"{row.key}-status")
+            name = person_name(row.person) if row.person else "the person"
+            if row.person is None:
+                person = data.get(f"{row.key}-person")
+                if person is None and status:
+                    self.add_error(f"{row.key}-person", "Choose who attended")
+                elif person is not None and not status:
+                    self.add_error(
+                        f"{row.key}-status", f"Select the attendance of {person_name(person)}"
+                    )
+                elif person is not None and person.pk in chosen:
+                    self.add_error(
+                        f"{row.key}-person", f"{person_name(person)} is listed more than once"
+                    )
+                if person is not None:
+                    chosen.add(person.pk)
+                    name = person_name(person)
+            if (
+                status == AttendanceStatus.SUBSTITUTE
+                and not data.get(f"{row.key}-substitute_name", "").strip()
+            ):
+                self.add_error(
+                    f"{row.key}-substitute_name",
+                    f"Enter the name of the substitute who attended for {name}",
+                )
+        return data
+
+    def entries(self) -> list[AttendanceEntry]:
+        """What to record: every listed row, and each added row with a person."""
+        data = self.cleaned_data
+        entries = []
+        for row in [*self.rows, *self.extra_rows]:
+            person = row.person or data.get(f"{row.key}-person")
+            if person is None:
+                continue
+            entries.append(
+                AttendanceEntry(
+                    person=person,
+                    status=data.get(f"{row.key}-status") or NOT_RECORDED,
+                    version=data.get(f"{row.key}-version") or 0,
+                    note=data.get(f"{row.key}-note", ""),
+                    substitute_name=data.get(f"{row.key}-substitute_name", ""),
+                    substitute_role=data.get(f"{row.key}-substitute_role", ""),
+                )
+            )
+        return entries
 
 
 class ActionForm(forms.ModelForm):
