@@ -68,7 +68,7 @@ def test_the_form_lists_every_member_on_the_meetings_date(
 
     for name in ("Ann Chair", "Ben Member", "Cat Member"):
         assert (
-            f'<legend class="govuk-fieldset__legend govuk-visually-hidden">Attendance of {name}'
+            f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Attendance of {name}'
             in page
         )
     assert "Dee Former</th>" not in page and "Eve Later</th>" not in page
