@@ -84,6 +84,7 @@ class AttendanceStatus(models.TextChoices):
     PRESENT = "present", "Present"
     APOLOGIES = "apologies", "Sent apologies"
     ABSENT = "absent", "Absent"
+    SUBSTITUTE = "substitute", "Sent a substitute"
 
 
 class ActionStatus(models.TextChoices):

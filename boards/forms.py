@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
 
 from boards.choices import (
@@ -17,9 +20,11 @@ from boards.choices import (
     RecommendationStatus,
 )
 from boards.models import Action, AgendaItem, Meeting, Paper, Recommendation
+from boards.services import AttendanceEntry, StaleAttendance, default_response_due
 from directions.models import Direction
 from interventions.evidence.services import accepted_extensions, size_text
 from interventions.kit.forms import GovukErrorsMixin, VersionedForm, field_of
+from interventions.kit.lists import person_name
 from interventions.kit.widgets import DateInput, GovukCheckboxes, GovukRadioSelect
 from interventions.models import Intervention, Milestone, Person, Programme
 
@@ -233,20 +238,171 @@ class PaperEditForm(forms.ModelForm):
         return paper
 
 
-class AttendanceForm(forms.Form):
-    person = PersonChoice(
-        label="Who", queryset=Person.objects.none(), empty_label="Choose a person"
-    )
-    status = forms.ChoiceField(
-        label="Attendance", choices=AttendanceStatus.choices, widget=GovukRadioSelect
-    )
-    note = forms.CharField(label="Note (optional)", required=False, max_length=200)
+NOT_RECORDED = ""
+ATTENDANCE_CHOICES = [*AttendanceStatus.choices, (NOT_RECORDED, "Not recorded")]
 
-    def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
+
+@dataclass
+class AttendanceRow:
+    """A line of the attendance form: the person, their role, and the names of its fields
+    (`<key>-status`, `-note`, `-substitute_name`, `-substitute_role`, `-version`)."""
+
+    key: str
+    person: Person | None
+    role: str
+    member: bool
+    form: forms.BaseForm
+
+    def __getitem__(self, name: str) -> forms.BoundField:
+        return self.form[f"{self.key}-{name}"]
+
+    @property
+    def status(self) -> forms.BoundField:
+        return self["status"]
+
+    @property
+    def person_field(self) -> forms.BoundField:
+        return self["person"]
+
+    @property
+    def text_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("substitute_name", "substitute_role", "note")]
+
+    @property
+    def who(self) -> str:
+        """Whom the row's fields are about, for the labels a screen reader hears."""
+        if self.person is not None:
+            return person_name(self.person)
+        return str(self.form.fields[f"{self.key}-status"].label)
+
+
+class AttendanceGridForm(GovukErrorsMixin, forms.Form):
+    """The attendance of a whole meeting in one form: a row for each member of the board on
+    the meeting's date and for each other person already recorded, with the version of
+    their attendance the form was opened at; and a few empty rows to add someone else who
+    attended (an officer, an adviser)."""
+
+    EXTRA = 3
+
+    def __init__(self, *args: Any, meeting: Meeting, lines: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "person", forms.ModelChoiceField).queryset = people_of(intervention)
-        self.fields["person"].error_messages["required"] = "Choose who attended"
-        self.fields["status"].error_messages["required"] = "Select their attendance"
+        self.meeting = meeting
+        self.rows: list[AttendanceRow] = []
+        for line in lines:
+            key = f"p{line.person.pk}"
+            recorded = line.attendance
+            name = person_name(line.person)
+            self.fields[f"{key}-status"] = forms.ChoiceField(
+                label=f"Attendance of {name}",
+                choices=ATTENDANCE_CHOICES,
+                required=False,
+                widget=GovukRadioSelect,
+                initial=recorded.status if recorded else NOT_RECORDED,
+            )
+            self._text_fields(key, recorded)
+            self.fields[f"{key}-version"] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                min_value=0,
+                required=False,  # missing: not recorded when the form was opened
+                initial=recorded.version if recorded else 0,
+            )
+            self.rows.append(AttendanceRow(key, line.person, line.role, line.member, self))
+        listed = [line.person.pk for line in lines]
+        others = people_of(meeting.board.intervention).exclude(pk__in=listed).order_by("name")
+        self.extra_rows: list[AttendanceRow] = []
+        for number in range(1, self.EXTRA + 1):
+            key = f"new{number}"
+            self.fields[f"{key}-person"] = PersonChoice(
+                label=f"Someone else who attended ({number})",
+                queryset=others,
+                required=False,
+                empty_label="Choose a person",
+            )
+            self.fields[f"{key}-status"] = forms.ChoiceField(
+                label=f"someone else who attended ({number})",
+                choices=AttendanceStatus.choices,
+                required=False,
+                widget=GovukRadioSelect,
+            )
+            self._text_fields(key, None)
+            self.extra_rows.append(AttendanceRow(key, None, "", False, self))
+
+    @property
+    def has_others(self) -> bool:
+        return any(not row.member for row in self.rows)
+
+    def carry_over(self, stale: StaleAttendance) -> None:
+        """After a stale save, keep what the user entered but at the versions recorded now,
+        so that saving again, after reading what changed, applies their answers on top."""
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        for person, row in stale.current.items():
+            data[f"p{person.pk}-version"] = str(row.version if row else 0)
+        self.data = data
+
+    def _text_fields(self, key: str, recorded: Any) -> None:
+        for field, label in (
+            ("substitute_name", "Substitute's name, if one attended"),
+            ("substitute_role", "Substitute's role (optional)"),
+            ("note", "Note (optional)"),
+        ):
+            self.fields[f"{key}-{field}"] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=200,
+                initial=getattr(recorded, field, "") if recorded else "",
+            )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        chosen: set[int] = set()
+        for row in [*self.rows, *self.extra_rows]:
+            status = data.get(f"{row.key}-status")
+            name = person_name(row.person) if row.person else "the person"
+            if row.person is None:
+                person = data.get(f"{row.key}-person")
+                if person is None and status:
+                    self.add_error(f"{row.key}-person", "Choose who attended")
+                elif person is not None and not status:
+                    self.add_error(
+                        f"{row.key}-status", f"Select the attendance of {person_name(person)}"
+                    )
+                elif person is not None and person.pk in chosen:
+                    self.add_error(
+                        f"{row.key}-person", f"{person_name(person)} is listed more than once"
+                    )
+                if person is not None:
+                    chosen.add(person.pk)
+                    name = person_name(person)
+            if (
+                status == AttendanceStatus.SUBSTITUTE
+                and not data.get(f"{row.key}-substitute_name", "").strip()
+            ):
+                self.add_error(
+                    f"{row.key}-substitute_name",
+                    f"Enter the name of the substitute who attended for {name}",
+                )
+        return data
+
+    def entries(self) -> list[AttendanceEntry]:
+        """What to record: every listed row, and each added row with a person."""
+        data = self.cleaned_data
+        entries = []
+        for row in [*self.rows, *self.extra_rows]:
+            person = row.person or data.get(f"{row.key}-person")
+            if person is None:
+                continue
+            entries.append(
+                AttendanceEntry(
+                    person=person,
+                    status=data.get(f"{row.key}-status") or NOT_RECORDED,
+                    version=data.get(f"{row.key}-version") or 0,
+                    note=data.get(f"{row.key}-note", ""),
+                    substitute_name=data.get(f"{row.key}-substitute_name", ""),
+                    substitute_role=data.get(f"{row.key}-substitute_role", ""),
+                )
+            )
+        return entries
 
 
 class ActionForm(forms.ModelForm):
@@ -305,9 +461,12 @@ class RecommendationForm(VersionedForm):
             "programmes": GovukCheckboxes,
             "milestones": GovukCheckboxes,
         }
-        labels = {"meeting": "Board meeting (for a Board recommendation)"}
+        labels = {"meeting": "Board meeting (for a Board recommendation)", "made_on": "Made on"}
         help_texts = {
-            "response_due": "Leave empty to use the intervention's rule.",
+            "made_on": "The day it was made. Leave empty for a recommendation made at a Board "
+            "meeting: it is the meeting's date.",
+            "response_due": "Leave empty to use the intervention's rule. A date the rule gave "
+            "moves with ‘Made on’; a date you type stays as you typed it.",
             "owner": "The officer who records the council's response.",
             "directions": "Select all that apply.",
             "programmes": "Select all that apply.",
@@ -333,6 +492,8 @@ class RecommendationForm(VersionedForm):
             programme__intervention=intervention
         )
         self.fields["milestones"].label = "Key activities"
+        # Empty is allowed here: `clean` takes the meeting's date, or asks for one.
+        self.fields["made_on"].required = False
 
     def clean_reference(self) -> str:
         reference = self.cleaned_data["reference"]
@@ -340,6 +501,57 @@ class RecommendationForm(VersionedForm):
         if clash.exclude(pk=self.instance.pk).exists():
             raise ValidationError("Another recommendation has that reference")
         return reference
+
+    def clean(self) -> dict[str, Any]:
+        """The day it was made comes from the form, else from its meeting, never from the
+        clock; the day a response is due follows the rule unless it was typed by hand."""
+        super().clean()
+        data = self.cleaned_data
+        if "made_on" not in data:
+            return data  # not a date: its own error says so
+        meeting: Meeting | None = data.get("meeting")
+        made_on = data.get("made_on") or (meeting.date if meeting is not None else None)
+        if made_on is None:
+            self.add_error(
+                "made_on",
+                "Enter the date the recommendation was made, or choose the Board meeting it "
+                "was made at",
+            )
+            return data
+        if made_on > timezone.localdate():
+            self.add_error("made_on", "The date it was made cannot be in the future")
+            return data
+        responded_on = self.instance.responded_on
+        if responded_on is not None and made_on > responded_on:
+            self.add_error(
+                "made_on",
+                f"The date it was made cannot be after the council's response of "
+                f"{responded_on.day} {responded_on:%B %Y}",
+            )
+            return data
+        data["made_on"] = made_on
+        if "response_due" in data:
+            data["response_due"] = self.response_due(made_on, meeting, data["response_due"])
+        return data
+
+    def response_due(
+        self, made_on: datetime.date, meeting: Meeting | None, typed: datetime.date | None
+    ) -> datetime.date:
+        """The due date to save. Empty: the rule's, from the day it was made. Unchanged while
+        its basis (the day it was made, the meeting) changed: the rule's again, if the old
+        date was the rule's for the old basis; a date that was typed by hand is kept."""
+        board = meeting.board if meeting is not None else None
+        if typed is None:
+            return default_response_due(self.intervention, made_on, board)
+        before = self.instance
+        if before.pk is None or typed != before.response_due:
+            return typed
+        if made_on == before.made_on and before.meeting_id == (meeting and meeting.pk):
+            return typed
+        old_board = before.meeting.board if before.meeting is not None else None
+        if typed == default_response_due(self.intervention, before.made_on, old_board):
+            return default_response_due(self.intervention, made_on, board)
+        return typed
 
 
 class NewRecommendationForm(RecommendationForm):
@@ -371,13 +583,42 @@ class ResponseForm(VersionedForm):
             choice for choice in RecommendationStatus.choices if choice[0] != "open"
         ]
 
+        made_on = self.instance.made_on
+        self.fields["responded_on"].help_text = (
+            f"The day the council responded: any day from {made_on.day} {made_on:%B %Y}, when "
+            "the recommendation was made, to today."
+        )
+        if not self.is_bound and self.instance.responded_on is None:
+            # A response being recorded was usually made by now; the hint says it may be
+            # any earlier day.
+            self.initial["responded_on"] = timezone.localdate()
+
     def clean_responded_on(self) -> Any:
         day = self.cleaned_data["responded_on"]
         if day and day < self.instance.made_on:
-            raise ValidationError("The response cannot be before the recommendation was made")
+            made_on = self.instance.made_on
+            raise ValidationError(
+                "The response cannot be before the recommendation was made "
+                f"({made_on.day} {made_on:%B %Y})"
+            )
+        if day and day > timezone.localdate():
+            raise ValidationError("The date of the response cannot be in the future")
         return day
 
 
 class PublishForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    published_on = forms.DateField(label="Published on", widget=DATE)
+    published_on = forms.DateField(
+        label="Published on",
+        widget=DATE,
+        error_messages={
+            "required": "Enter the date the response was published",
+            "invalid": "Enter the date the response was published as a real date",
+        },
+    )
+
+    def clean_published_on(self) -> Any:
+        day = self.cleaned_data["published_on"]
+        if day > timezone.localdate():
+            raise ValidationError("The date it was published cannot be in the future")
+        return day

@@ -21,7 +21,7 @@ from boards.forms import (
     ActionForm,
     ActionStatusForm,
     AgendaItemForm,
-    AttendanceForm,
+    AttendanceGridForm,
     MeetingCreateForm,
     MeetingForm,
     PaperEditForm,
@@ -76,7 +76,7 @@ def meeting_detail(request: HttpRequest, intervention: Intervention, pk: int) ->
         "board": meeting.board,
         "agenda": list(agenda),
         "papers": list(meeting.papers.select_related("agenda_item")),
-        "attendance": list(meeting.attendance.select_related("person")),
+        "attendance": meeting.attendance_sheet(),
         "actions": list(meeting.actions.select_related("owner", "meeting")),
         "carried": list(Action.objects.carried_to(meeting).select_related("owner", "meeting")),
         "recommendations": list(meeting.recommendations.select_related("owner")),
@@ -246,14 +246,41 @@ def agenda_item_edit(request: HttpRequest, intervention: Intervention, pk: int) 
 
 @intervention_page
 def attendance_record(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
+    """The attendance of the whole meeting on one page: each member of the board on the
+    meeting's date, anyone else already recorded, and rows to add others who attended.
+    Saved all at once, or not at all when someone else recorded attendance meanwhile."""
     meeting = _meeting(intervention, pk)
     _runners_only(request, meeting.board)
-    form = AttendanceForm(request.POST or None, intervention=intervention)
+    form = AttendanceGridForm(
+        request.POST or None, meeting=meeting, lines=meeting.attendance_sheet()
+    )
+    stale = None
     if request.method == "POST" and form.is_valid():
-        services.record_attendance(meeting, **form.cleaned_data)
-        messages.success(request, f"Attendance recorded for {form.cleaned_data['person']}.")
-        return redirect(f"{meeting.get_absolute_url()}#attendance")
-    return _meeting_form_page(request, intervention, meeting, form, "Record attendance")
+        try:
+            changed = services.record_attendance_of_all(meeting, form.entries())
+        except services.StaleAttendance as error:
+            stale = error
+            form.carry_over(error)
+        else:
+            messages.success(
+                request,
+                f"Attendance saved: {changed} {'change' if changed == 1 else 'changes'}."
+                if changed
+                else "Attendance saved: nothing had changed.",
+            )
+            return redirect(f"{meeting.get_absolute_url()}#attendance")
+    context = {
+        "intervention": intervention,
+        "section": "boards",
+        "crumbs": [
+            *_board_crumbs(intervention, meeting.board),
+            (f"{meeting.date:%-d %B %Y}", meeting.get_absolute_url()),
+        ],
+        "meeting": meeting,
+        "form": form,
+        "stale": stale,
+    }
+    return render(request, "boards/attendance_form.html", context)
 
 
 @intervention_page

@@ -285,10 +285,57 @@ class Meeting(TimestampedModel):
             record.status = MeetingStatus.SCHEDULED
         return record
 
+    def attendance_sheet(self) -> list[AttendanceLine]:
+        """Everyone who sat on the board on the meeting's date, chair first, each with their
+        recorded attendance or none; then anyone else recorded as attending (officers,
+        advisers). Two queries."""
+        words = self.board.intervention.words
+        recorded = {
+            row.person_id: row for row in self.attendance.select_related("person").order_by()
+        }
+        order = list(BoardRole.values)
+        memberships = sorted(
+            (
+                membership
+                for membership in self.board.memberships.select_related("person")
+                if membership.held_on(self.date)
+            ),
+            key=lambda m: (order.index(m.role), m.person.name),
+        )
+        lines: list[AttendanceLine] = []
+        seen: set[int] = set()
+        for membership in memberships:
+            if membership.person_id in seen:
+                continue
+            seen.add(membership.person_id)
+            role = membership.title or words.role_label(
+                membership.role, membership.get_role_display()
+            )
+            lines.append(
+                AttendanceLine(membership.person, role, recorded.get(membership.person_id), True)
+            )
+        others = sorted(
+            (row for person_id, row in recorded.items() if person_id not in seen),
+            key=lambda row: row.person.name,
+        )
+        lines += [AttendanceLine(row.person, row.person.post, row, False) for row in others]
+        return lines
+
     def previous(self) -> Meeting | None:
         """The board's meeting before this one (cancelled ones aside)."""
         earlier = Meeting.objects.filter(board_id=self.board_id, date__lt=self.date)
         return earlier.exclude(status=MeetingStatus.CANCELLED).order_by("-date").first()
+
+
+@dataclass
+class AttendanceLine:
+    """A line of a meeting's attendance: who, in what role, their recorded attendance (None:
+    not recorded), and whether they were a member of the board on the day."""
+
+    person: Any
+    role: str
+    attendance: Attendance | None
+    member: bool
 
 
 class AgendaItem(TimestampedModel):
@@ -366,23 +413,45 @@ class Paper(TimestampedModel):
 
 
 class Attendance(TimestampedModel):
-    """Whether a person attended a meeting or sent apologies."""
+    """Whether a person attended a meeting, sent apologies, was absent, or sent someone in
+    their place (a substitute, named as the minutes name them: they need not be a person of
+    the intervention)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     person = models.ForeignKey("interventions.Person", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=20, choices=AttendanceStatus.choices)
     note = models.CharField(max_length=200, blank=True, help_text="E.g. attending for item 3.")
+    substitute_name = models.CharField(
+        max_length=200, blank=True, help_text="Who attended in their place."
+    )
+    substitute_role = models.CharField(
+        max_length=200, blank=True, help_text="The substitute's role, e.g. Deputy Mayor."
+    )
+    version = models.PositiveIntegerField(default=1, editable=False, help_text=VERSION_HELP)
     history = History()
 
     class Meta:
         ordering = ["meeting", "status", "person__name"]
         verbose_name_plural = "attendance"
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once")
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once"),
+            models.CheckConstraint(
+                condition=~models.Q(status=AttendanceStatus.SUBSTITUTE)
+                | ~models.Q(substitute_name=""),
+                name="attendance_substitute_is_named",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person}: {self.get_status_display()}"
+        return f"{self.person}: {self.status_text}"
+
+    @property
+    def status_text(self) -> str:
+        """Their attendance in words: "Sent a substitute: Jo Bloggs (Deputy Mayor)"."""
+        if self.status != AttendanceStatus.SUBSTITUTE:
+            return self.get_status_display()
+        role = f" ({self.substitute_role})" if self.substitute_role else ""
+        return f"{self.get_status_display()}: {self.substitute_name}{role}"
 
 
 class ActionQuerySet(models.QuerySet["Action"]):
@@ -531,9 +600,10 @@ class Recommendation(TimestampedModel):
 
     def took_effect_on(self, previous: Any) -> datetime.date | None:
         """A recommendation is true from the day it was made, a response from the day it was
-        made, a publication from the day it was published, whenever each is recorded."""
+        made, a publication from the day it was published, whenever each is recorded. A
+        correction of the day it was made counts from the corrected day."""
         days = []
-        if previous is None:
+        if previous is None or previous.made_on != self.made_on:
             days.append(self.made_on)
         if self.responded_on and (previous is None or previous.responded_on != self.responded_on):
             days.append(self.responded_on)

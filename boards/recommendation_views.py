@@ -12,12 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from boards import services
 from boards.forms import NewRecommendationForm, PublishForm, RecommendationForm, ResponseForm
-from boards.models import Recommendation
+from boards.models import Meeting, Recommendation
 from boards.permissions import can_respond_to, is_secretariat_of
 from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.kit.saving import StaleEdit, keep_input_at, versioned_edit
@@ -66,19 +64,21 @@ def _page(
 def recommendation_add(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     if not is_secretariat_of(request.user, intervention):
         raise PermissionDenied("Only the Board's secretariat adds recommendations.")
-    meeting_pk = request.GET.get("meeting")
-    initial: dict[str, object] = {"made_on": timezone.localdate()}
-    if meeting_pk and meeting_pk.isdigit():
-        initial.update(meeting=int(meeting_pk), source="board")
+    # Added from a meeting's page: made at that meeting, on its date. Otherwise the date is
+    # asked for, never assumed to be today.
+    initial: dict[str, object] = {}
+    meeting_pk = request.GET.get("meeting", "")
+    meeting = (
+        Meeting.objects.filter(board__intervention=intervention, pk=meeting_pk).first()
+        if meeting_pk.isdigit()
+        else None
+    )
+    if meeting is not None:
+        initial.update(meeting=meeting.pk, source="board", made_on=meeting.date)
     form = NewRecommendationForm(request.POST or None, intervention=intervention, initial=initial)
     if request.method == "POST" and form.is_valid():
         recommendation = form.save(commit=False)
         recommendation.intervention = intervention
-        if recommendation.response_due is None:
-            board = recommendation.meeting.board if recommendation.meeting else None
-            recommendation.response_due = services.default_response_due(
-                intervention, recommendation.made_on, board
-            )
         set_change_reason(recommendation, form.cleaned_data["reason"] or "Recommendation added")
         data = form.cleaned_data
         create_with_links(
@@ -173,7 +173,8 @@ def recommendation_publish(
         raise PermissionDenied("Only the recommendation's owner or the secretariat publishes.")
     form = PublishForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Enter the date the response was published.")
+        problems = form.errors.get("published_on") or ["Enter the date the response was published"]
+        messages.error(request, f"{problems[0]}.")
         return redirect(recommendation.get_absolute_url())
     try:
         recommendation.publish_response(

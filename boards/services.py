@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from boards.choices import BoardKind, MeetingKind, MeetingStatus
+from django.db import transaction
+
+from boards.choices import AttendanceStatus, BoardKind, MeetingKind, MeetingStatus
 from boards.models import AgendaItem, Attendance, Board, Meeting, Paper
 from interventions.choices import ResponseDueRule
 from interventions.dates.working_days import add_working_days
 from interventions.evidence.services import check_upload, save_with_file
-from interventions.models.base import set_change_reason
+from interventions.models.base import set_change_reason, set_effective_date
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -115,12 +118,82 @@ def add_paper(
     return paper
 
 
+@dataclass(frozen=True)
+class AttendanceEntry:
+    """One row of a meeting's attendance as a form gives it: the person, what is to be
+    recorded of them (an empty status: not recorded, which takes away a row recorded in
+    error), and the version of their row the form was opened at (0: none recorded)."""
+
+    person: Person
+    status: str
+    version: int
+    note: str = ""
+    substitute_name: str = ""
+    substitute_role: str = ""
+
+
+class StaleAttendance(Exception):
+    """Someone else recorded the attendance of these people after the form was opened;
+    nothing was saved. `current` holds each one's row as it is now (None: since removed)."""
+
+    def __init__(self, current: dict[Person, Attendance | None]) -> None:
+        self.current = current
+        names = ", ".join(str(person) for person in current)
+        super().__init__(f"The attendance of {names} was changed by someone else meanwhile.")
+
+
+def record_attendance_of_all(meeting: Meeting, entries: list[AttendanceEntry]) -> int:
+    """Record the attendance of everyone in `entries` at once, all or nothing, and say how
+    many rows changed. A row recorded, changed or removed by someone else since the form was
+    opened refuses the whole save (`StaleAttendance`); a row that is as it was is not saved
+    again, so only real changes reach the history. A meeting's attendance is true from the
+    day it was held, however late it is recorded."""
+    changed = 0
+    with transaction.atomic():
+        rows = {
+            row.person_id: row
+            for row in Attendance.objects.select_for_update().filter(meeting=meeting)
+        }
+        stale: dict[Person, Attendance | None] = {}
+        for entry in entries:
+            row = rows.get(entry.person.pk)
+            if (row.version if row else 0) != entry.version:
+                stale[entry.person] = row
+        if stale:
+            raise StaleAttendance(stale)
+        for entry in entries:
+            row = rows.get(entry.person.pk)
+            if not entry.status:
+                if row is not None:
+                    set_effective_date(row, meeting.date)
+                    set_change_reason(row, "Attendance record removed")
+                    row.delete()
+                    changed += 1
+                continue
+            substitute = entry.status == AttendanceStatus.SUBSTITUTE
+            values = {
+                "status": entry.status,
+                "note": entry.note.strip(),
+                "substitute_name": entry.substitute_name.strip() if substitute else "",
+                "substitute_role": entry.substitute_role.strip() if substitute else "",
+            }
+            if row is None:
+                row = Attendance(meeting=meeting, person=entry.person, **values)
+            elif all(getattr(row, name) == value for name, value in values.items()):
+                continue
+            else:
+                for name, value in values.items():
+                    setattr(row, name, value)
+                row.version += 1
+            set_effective_date(row, meeting.date)
+            set_change_reason(row, "Attendance recorded")
+            row.save()
+            changed += 1
+    return changed
+
+
 def record_attendance(meeting: Meeting, *, person: Person, status: str, note: str = "") -> None:
-    """Record (or correct) whether someone attended or sent apologies."""
-    attendance = Attendance.objects.filter(meeting=meeting, person=person).first()
-    if attendance is None:
-        attendance = Attendance(meeting=meeting, person=person)
-    attendance.status = status
-    attendance.note = note
-    set_change_reason(attendance, "Attendance recorded")
-    attendance.save()
+    """Record (or correct) whether one person attended or sent apologies."""
+    row = Attendance.objects.filter(meeting=meeting, person=person).first()
+    entry = AttendanceEntry(person, status, row.version if row else 0, note=note)
+    record_attendance_of_all(meeting, [entry])

@@ -93,7 +93,7 @@ def test_a_meeting_from_scheduling_to_the_public_pages(intervention, improvement
     # Attendance.
     response = secretariat.post(
         reverse("boards:attendance_record", kwargs={"slug": slug, "pk": meeting.pk}),
-        {"person": chair.pk, "status": "present"},
+        {"new1-person": chair.pk, "new1-status": "present"},
     )
     assert response.status_code == 302
     assert meeting.attendance.get().person == chair

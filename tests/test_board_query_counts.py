@@ -88,6 +88,7 @@ def pages(setting) -> dict[str, str]:
         "register": reverse("boards:recommendation_list", kwargs={"slug": slug}),
         "board": board.get_absolute_url(),
         "meeting": meeting.get_absolute_url(),
+        "attendance": reverse("boards:attendance_record", kwargs={"slug": slug, "pk": meeting.pk}),
         "public home": reverse("boards:public_home", kwargs={"slug": slug}),
         "public meeting": reverse("boards:public_meeting", kwargs={"slug": slug, "pk": meeting.pk}),
         "public recommendations": reverse(
@@ -98,7 +99,15 @@ def pages(setting) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     "page",
-    ["register", "board", "meeting", "public home", "public meeting", "public recommendations"],
+    [
+        "register",
+        "board",
+        "meeting",
+        "attendance",
+        "public home",
+        "public meeting",
+        "public recommendations",
+    ],
 )
 def test_the_page_makes_the_same_queries_at_ten_times_the_rows(
     client, setting, improvement_team, page

@@ -130,6 +130,7 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     "interventions:search": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
     "interventions:programme_detail": ("programme", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
     "interventions:programme_edit": ("programme", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
+    "interventions:milestones_bulk_edit": ("programme", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
     "interventions:programme_updates": ("programme", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
     "interventions:programme_update_edit": ("period", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
     "interventions:programme_delegations": ("programme", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),

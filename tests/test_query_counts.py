@@ -113,3 +113,23 @@ def test_the_milestone_list_makes_few_queries(client, intervention, officer):
     count_queries(client, url)
 
     assert count_queries(client, url) == 9
+
+
+def test_the_bulk_milestone_update_makes_the_same_queries_at_ten_times_the_milestones(
+    client, intervention, improvement_team
+):
+    client.force_login(improvement_team)
+    grow(intervention, improvement_team, 1)
+    programme = intervention.programmes.order_by("number").first()
+    url = reverse(
+        "interventions:milestones_bulk_edit",
+        kwargs={"slug": intervention.slug, "number": programme.number},
+    )
+    count_queries(client, url)
+
+    once = count_queries(client, url)
+    grow(intervention, improvement_team, 9)
+    ten_times = count_queries(client, url)
+
+    assert programme.milestones.count() == 11
+    assert ten_times == once

@@ -1012,8 +1012,20 @@ class PaperIn(StoredFile):
 
 class AttendanceIn(Versioned):
     person: Key = Field(description="Key of a person in `people`.")
-    status: Choice[AttendanceStatus] = Field(description="Present, apologies or absent.")
+    status: Choice[AttendanceStatus] = Field(
+        description="Present, apologies, absent, or sent a substitute."
+    )
     note: Text = Field("", description="E.g. `attending for item 3`.")
+    substitute_name: Text = Field(
+        "", description="Who attended in their place; needed when `status` is `substitute`."
+    )
+    substitute_role: Text = Field("", description="The substitute's role, e.g. `Deputy Mayor`.")
+
+    @model_validator(mode="after")
+    def substitute_is_named(self) -> AttendanceIn:
+        if self.status == AttendanceStatus.SUBSTITUTE and not self.substitute_name:
+            raise ValueError("a substitute needs their `substitute_name`")
+        return self
 
 
 class ActionIn(Versioned):

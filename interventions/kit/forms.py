@@ -57,7 +57,7 @@ class EffectiveDateForm(VersionedForm):
         day: datetime.date = self.cleaned_data["effective_on"] or timezone.localdate()
         if day > timezone.localdate():
             raise forms.ValidationError("The date it happened cannot be in the future.")
-        first = self.first_on_record()
+        first = first_on_record(self.instance)
         if first is not None and day < first:
             raise forms.ValidationError(
                 f"The date it happened cannot be before {first.day} {first:%B %Y}, the day "
@@ -65,17 +65,52 @@ class EffectiveDateForm(VersionedForm):
             )
         return day
 
-    def first_on_record(self) -> datetime.date | None:
-        """The day the row's first history record took effect: no change to it can have
-        happened before it existed."""
-        if self.instance.pk is None:
-            return None
-        records = type(self.instance).history.filter(id=self.instance.pk)
-        return min((effective_day(record) for record in records), default=None)
-
     def save(self, commit: bool = True) -> Any:
         set_effective_date(self.instance, self.cleaned_data["effective_on"])
         return super().save(commit=commit)
+
+
+def first_on_record(instance: Any) -> datetime.date | None:
+    """The day a row's first history record took effect: no change to it can have happened
+    before it existed."""
+    if instance.pk is None:
+        return None
+    records = type(instance).history.filter(id=instance.pk)
+    return min((effective_day(record) for record in records), default=None)
+
+
+class BatchEffectiveDateForm(forms.Form):
+    """When a batch of changes happened, asked once for all of them (the rows of a bulk
+    update): the same question and rules as `EffectiveDateForm`, checked against every row
+    that changes (`check_rows`)."""
+
+    effective_on = EffectiveDateForm.base_fields["effective_on"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["effective_on"].initial = timezone.localdate()
+
+    def clean_effective_on(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["effective_on"] or timezone.localdate()
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date it happened cannot be in the future.")
+        return day
+
+    def check_rows(self, rows: list[Any]) -> bool:
+        """Refuse a day before any of `rows` was first on record; False if refused."""
+        day = self.cleaned_data.get("effective_on")
+        if day is None:
+            return False
+        firsts = [first for first in map(first_on_record, rows) if first is not None]
+        latest = max(firsts, default=None)
+        if latest is not None and day < latest:
+            self.add_error(
+                "effective_on",
+                f"The date it happened cannot be before {latest.day} {latest:%B %Y}, the day "
+                "the newest of the changed rows was first on record.",
+            )
+            return False
+        return True
 
 
 # The mixin below goes before a form class; to a type checker it is one.

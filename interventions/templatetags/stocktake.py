@@ -123,6 +123,12 @@ def sponsors(programme: Any) -> str:
 
 
 @register.filter
+def any_errors(forms: list[Any]) -> bool:
+    """Whether any of the forms a page shows together has an error."""
+    return any(form.errors for form in forms)
+
+
+@register.filter
 def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
     """mapping[key] in a template, or None (e.g. a RAG choice's definition)."""
     return mapping.get(key) if mapping else None

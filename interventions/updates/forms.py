@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from interventions.choices import RAG, RAG_DEFINITIONS, ChangeKind, WorkStatus
-from interventions.kit.forms import EffectiveDateForm, field_of
+from interventions.kit.forms import EffectiveDateForm, VersionedForm, field_of
 from interventions.kit.widgets import DateInput
 from interventions.models import Delegation, Milestone, Person, Programme
 from interventions.updates.change_control import slips_past_baseline
@@ -115,6 +115,84 @@ class MilestoneUpdateForm(EffectiveDateForm):
         """Whether the submitted forecast end is past the milestone's baseline end."""
         forecast = self.cleaned_data.get("forecast_end") if hasattr(self, "cleaned_data") else None
         return slips_past_baseline(self.instance, forecast)
+
+
+class MilestoneRowForm(VersionedForm):
+    """One milestone's row in a programme's bulk update: the fields an officer changes each
+    period, with the same rules as the single edit (`MilestoneUpdateForm`). When the batch
+    happened is asked once for all rows (`kit.forms.BatchEffectiveDateForm`)."""
+
+    reason = forms.CharField(
+        label="Reason for a change of forecast end",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the forecast end moves past the baseline end: that goes to the "
+        "improvement team to approve.",
+    )
+
+    class Meta:
+        model = Milestone
+        fields = ["status", "rag", "percent_complete", "forecast_end", "commentary"]
+        widgets = {
+            "forecast_end": DateInput(),
+            "commentary": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "rag": "RAG",
+            "percent_complete": "Percent complete",
+            "commentary": "Commentary for this period",
+        }
+        help_texts = {"percent_complete": "A whole number from 0 to 100."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field_of(self, "rag", forms.ChoiceField).choices = RAG.choices
+        field_of(self, "status", forms.ChoiceField).choices = [
+            choice for choice in WorkStatus.choices if choice[0] != WorkStatus.CANCELLED
+        ]
+        self.status_before = self.instance.status
+        self.baseline_end = self.instance.baseline_end
+
+    @property
+    def changed(self) -> list[str]:
+        """The fields this row changes (the version aside)."""
+        return [name for name in self.changed_data if name not in ("version", "reason")]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        start, end = self.instance.forecast_start, data.get("forecast_end")
+        if start and end and end < start:
+            self.add_error(
+                "forecast_end",
+                f"The forecast end must be on or after the forecast start ({start:%-d %b %Y}).",
+            )
+        if data.get("status") == WorkStatus.COMPLETE and data.get("percent_complete") != 100:
+            self.add_error("percent_complete", "A complete milestone is 100% complete.")
+        if self.slips and not data.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                "Say why the forecast end moves past the baseline end "
+                f"({self.baseline_end:%-d %b %Y}).",
+            )
+        return data
+
+    @property
+    def slips(self) -> bool:
+        """Whether the row moves the forecast end past the baseline end."""
+        if "forecast_end" not in self.changed_data:
+            return False
+        forecast = self.cleaned_data.get("forecast_end") if hasattr(self, "cleaned_data") else None
+        return slips_past_baseline(self.instance, forecast)
+
+    def date_completion(self, day: Any) -> None:
+        """A milestone marked complete is completed on the day the batch happened."""
+        status = self.cleaned_data.get("status")
+        if status == WorkStatus.COMPLETE and self.status_before != WorkStatus.COMPLETE:
+            self.instance.actual_end = day
+        elif status != WorkStatus.COMPLETE and self.status_before == WorkStatus.COMPLETE:
+            self.instance.actual_end = None
 
 
 class ChangeRequestForm(forms.Form):

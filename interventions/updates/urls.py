@@ -15,6 +15,11 @@ urlpatterns = [
             name="programme_edit",
         ),
         path(
+            "programmes/<int:number>/milestones/update/",
+            update_views.milestones_bulk_edit,
+            name="milestones_bulk_edit",
+        ),
+        path(
             "milestones/<int:pk>/edit/",
             update_views.milestone_edit,
             name="milestone_edit",

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils import timezone
 from interventions.access import permissions
 from interventions.choices import ChangeKind, ChangeStatus
 from interventions.dates.periods import ReportingPeriod
+from interventions.kit.forms import BatchEffectiveDateForm
 from interventions.kit.lists import ObjectListView
 from interventions.kit.pages import (
     crumbs_for,
@@ -24,11 +25,12 @@ from interventions.kit.pages import (
 )
 from interventions.kit.saving import versioned_edit
 from interventions.models import ChangeRequest, Intervention, Milestone, Programme
-from interventions.updates import change_control
+from interventions.updates import bulk, change_control
 from interventions.updates.filters import ChangeRequestFilterSet
 from interventions.updates.forms import (
     ChangeRequestForm,
     DecisionForm,
+    MilestoneRowForm,
     MilestoneUpdateForm,
     ProgrammeStatusForm,
 )
@@ -128,6 +130,87 @@ def milestone_edit(request: HttpRequest, intervention: Intervention, pk: int) ->
             },
         ),
     )
+
+
+@intervention_page
+def milestones_bulk_edit(
+    request: HttpRequest, intervention: Intervention, number: int
+) -> HttpResponse:
+    """Every milestone of a programme the user may update, on one page: status, RAG, percent
+    complete, forecast end and commentary, with one "When did this happen?" for the batch.
+    Saved all or nothing; each row keeps the single edit's version check and rules."""
+    programme = _programme(intervention, number)
+    milestones = list(
+        permissions.milestones_editable_by(request.user)
+        .filter(programme=programme)
+        .select_related("programme__intervention")
+        .order_by("position")
+    )
+    if not milestones:
+        raise PermissionDenied("You cannot update this programme's milestones.")
+    data = request.POST or None
+    rows = [
+        MilestoneRowForm(data, instance=milestone, prefix=f"m{milestone.pk}")
+        for milestone in milestones
+    ]
+    when = BatchEffectiveDateForm(data)
+    stale: dict[int, Any] = {}
+    if request.method == "POST" and all([when.is_valid(), *[row.is_valid() for row in rows]]):
+        changed = [row for row in rows if row.changed]
+        if not changed:
+            messages.info(request, "Nothing was changed, so nothing was saved.")
+            return redirect(programme.get_absolute_url())
+        if when.check_rows([row.instance for row in changed]):
+            try:
+                saved = bulk.update_milestones(changed, day=when.cleaned_data["effective_on"])
+            except bulk.StaleRows as error:
+                stale = error.rows
+                _keep_rows_at(rows, stale)
+            else:
+                assert request.user.is_authenticated  # every page needs login
+                for row in changed:
+                    if row.slips:
+                        change_control.request_change(
+                            row.instance,
+                            kind=ChangeKind.END_DATE,
+                            reason=row.cleaned_data["reason"].strip(),
+                            by=request.user,
+                            proposed_end=row.cleaned_data["forecast_end"],
+                        )
+                slipped = sum(1 for row in changed if row.slips)
+                noun = "milestone" if len(saved) == 1 else "milestones"
+                message = f"{len(saved)} {noun} updated."
+                if slipped:
+                    message += (
+                        f" {slipped} forecast end{'s' if slipped > 1 else ''} past the "
+                        "baseline now wait for the improvement team's approval."
+                    )
+                messages.success(request, message)
+                return redirect(programme.get_absolute_url())
+    return render(
+        request,
+        "updates/milestones_bulk_edit.html",
+        {
+            "intervention": intervention,
+            "section": "programmes",
+            "crumbs": crumbs_for(intervention, (str(programme), programme.get_absolute_url())),
+            "programme": programme,
+            "rows": [(row, stale.get(row.instance.pk)) for row in rows],
+            "forms": [when, *rows],
+            "when": when,
+            "stale": stale,
+        },
+    )
+
+
+def _keep_rows_at(rows: list[MilestoneRowForm], stale: dict[int, Any]) -> None:
+    """After a stale save, keep every answer but move the stale rows to their current
+    version, so that saving again, after reading what changed, applies them on top."""
+    for row in rows:
+        if row.instance.pk in stale:
+            data = row.data.copy() if isinstance(row.data, QueryDict) else dict(row.data)
+            data[row.add_prefix("version")] = str(stale[row.instance.pk][0])
+            row.data = data
 
 
 @intervention_page

@@ -124,17 +124,22 @@ def test_the_secretariat_runs_a_board_meeting_and_the_owner_publishes_the_respon
     assert "Exempt Schedule 12A, paragraph 3." in exempt_row.inner_text()
 
     page.get_by_role("link", name="Record attendance").click()
-    page.get_by_label("Who").select_option(label="Envoy")
-    page.get_by_label("Present").check()
-    page.get_by_role("button", name="Save").click()
-    page.get_by_role("link", name="Record attendance").click()
-    page.get_by_label("Who").select_option(label="Board Member")
-    page.get_by_label("Sent apologies").check()
-    page.get_by_label("Note (optional)").fill("On leave")
-    page.get_by_role("button", name="Save").click()
-    attendance = page.locator("#attendance ~ ul").first
-    attendance.get_by_text("Board Member: Sent apologies (On leave)").wait_for()
-    assert "Envoy: Present" in attendance.inner_text()
+    page.get_by_label("Someone else who attended (1)", exact=True).select_option(label="Envoy")
+    page.get_by_role("group", name="someone else who attended (1)").get_by_label("Present").check()
+    page.get_by_label("Someone else who attended (2)", exact=True).select_option(
+        label="Board Member"
+    )
+    page.get_by_role("group", name="someone else who attended (2)").get_by_label(
+        "Sent apologies"
+    ).check()
+    page.get_by_label("Note (optional) for someone else who attended (2)").fill("On leave")
+    page.get_by_role("button", name="Save attendance").click()
+    attendance = page.get_by_role("table", name="Attendance: the board's members on the day")
+    attendance.get_by_role("row").filter(has_text="Board Member").get_by_text(
+        "Sent apologies (On leave)"
+    ).wait_for()
+    envoy_row = attendance.get_by_role("row").filter(has_text=re.compile(r"^\s*Envoy"))
+    assert "Present" in envoy_row.inner_text()
 
     page.get_by_role("link", name="Edit meeting and minutes").click()
     page.get_by_label("Minutes", exact=True).fill("The Board noted the quarterly report.")
