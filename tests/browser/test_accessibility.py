@@ -28,6 +28,13 @@ EDITORS = ("officer", "improvement_team", "administrator")
 PUBLIC = "public"
 
 
+def audit(page, axe_script) -> list[str]:
+    """axe-core on the page as it is now (for journeys that check a page they reach):
+    each serious or critical violation, described."""
+    page.evaluate(axe_script.read_text(encoding="utf-8"))
+    return violations(page)
+
+
 @pytest.fixture(scope="session")
 def audits() -> Audits:
     """The page contents already audited by axe-core in this run, whichever role saw them."""
