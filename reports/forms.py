@@ -195,7 +195,7 @@ class ReportNarrativeForm(VersionedForm):
             return [n for n in names if n.startswith(prefixes)]
 
         groups = [
-            ("The report", ["title", "as_of", "full_council_on"]),
+            ("The report", ["title", "as_of", "full_council_on", "slips_against"]),
             (
                 "Covering letter",
                 ["addressed_to", "addressee_address", "salutation", "letter_body", "sign_off"]

@@ -19,6 +19,7 @@ from tests.factories import (
     DelegationFactory,
     DirectionFactory,
     EvidenceFactory,
+    MeasureReadingFactory,
     MeetingFactory,
     MilestoneFactory,
     PaperFactory,
@@ -66,6 +67,7 @@ def one_of_everything(db):
     EvidenceFactory(programme=programme, milestone=milestone)
     ChangeRequestFactory(milestone=milestone)
     CommentFactory(programme=programme, milestone=milestone)
+    MeasureReadingFactory(measure__intervention=intervention)
     direction = DirectionFactory(
         direction_set__intervention=intervention, deadline_kind="recurring"
     )

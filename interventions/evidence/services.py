@@ -269,7 +269,7 @@ def reply_to_challenge(*, challenge: Comment, text: str, by: User) -> Comment:
     A resolved challenge takes no more replies: raise a new one."""
     with transaction.atomic():
         challenge = (
-            Comment.objects.select_for_update()
+            Comment.objects.select_for_update(of=("self",))
             .select_related("programme__intervention", "milestone")
             .get(pk=challenge.pk)
         )
@@ -311,7 +311,7 @@ def resolve_challenge(*, challenge: Comment, by: User, note: str = "") -> Commen
     Resolving twice is refused, naming who resolved it first."""
     with transaction.atomic():
         challenge = (
-            Comment.objects.select_for_update()
+            Comment.objects.select_for_update(of=("self",))
             .select_related("programme__intervention", "milestone", "resolved_by")
             .get(pk=challenge.pk)
         )
