@@ -408,3 +408,21 @@ def test_a_person_with_nothing_waiting_and_no_deadlines_gets_no_digest(
     send_reminders(today(), "https://stocktake.example.org")
 
     assert mailoutbox == []
+
+
+def test_the_page_names_no_one_where_a_programme_has_no_sro_or_a_recommendation_no_owner(
+    client, intervention, improvement_team, programme
+):
+    # A plan where a programme's SRO is not yet named (as in the Commissioners fixture),
+    # and a recommendation nobody owns: the inbox says so instead of failing.
+    programme.sro = None
+    programme.save()
+    RecommendationFactory(intervention=intervention, owner=None, title="Name an owner")
+    client.force_login(improvement_team)
+
+    response = client.get(MY_WORK)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Name an owner" in page
+    assert "No owner yet" in page

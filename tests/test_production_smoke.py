@@ -57,6 +57,8 @@ def server(tmp_path_factory):
     )
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    # Migrated before it serves, as in production: the sign-in page lists the public pages.
+    subprocess.run([*manage, "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     SERVER_STATIC_ROOT[:] = [str(tmp / "static")]
     port = free_port()
     log = (tmp / "gunicorn.log").open("w")
