@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from interventions.models.base import set_change_reason
+from reports import provenance
 from reports.choices import BuildState, ReportStatus
 from reports.context import report_context
 from reports.models import BUILD_STALLS_AFTER, Report, ReportIssued, report_storage
@@ -54,6 +55,14 @@ def lease() -> datetime.timedelta:
 
 def build_pdf(report: Report, progress: Progress | None = None) -> bytes:
     """The report's PDF as things stood on its as-of date."""
+    return build_with_sources(report, progress)[0]
+
+
+def build_with_sources(
+    report: Report, progress: Progress | None = None
+) -> tuple[bytes, list[dict[str, Any]]]:
+    """The report's PDF as things stood on its as-of date, and the sources it printed (the
+    records behind each section, as `reports.provenance.as_data` stores them)."""
     progress = progress or (lambda percent, message: None)
     progress(10, "Reading the record as it stood on the as-of date")
     context = report_context(report)
@@ -62,10 +71,16 @@ def build_pdf(report: Report, progress: Progress | None = None) -> bytes:
     progress(60, "Printing the PDF")
     data = render_pdf(html)
     progress(95, "Storing the PDF")
-    return data
+    return data, provenance.as_data(context["sources"])
 
 
-def _store(report: Report, data: bytes, built_at: datetime.datetime, reason: str) -> str | None:
+def _store(
+    report: Report,
+    data: bytes,
+    built_at: datetime.datetime,
+    reason: str,
+    sources: list[dict[str, Any]] | None = None,
+) -> str | None:
     """Save `data` as the report's PDF under a new name, with its SHA-256 and when it was
     built, and save the report with `reason` in its history. Returns the name of the file it
     replaces, if it had one, for the caller to delete once the save has been committed: until
@@ -77,6 +92,9 @@ def _store(report: Report, data: bytes, built_at: datetime.datetime, reason: str
     try:
         report.sha256 = hashlib.sha256(data).hexdigest()
         report.pdf_built_at = built_at
+        if sources is not None:
+            report.sources = sources
+            report.sources_sha256 = provenance.checksum(sources)
         set_change_reason(report, reason)
         report.save()
     except BaseException:
@@ -224,8 +242,8 @@ def run_build(report_id: int, token: str) -> str:
 
     try:
         with Heartbeat(report_id, token):
-            data = build_pdf(report, progress)
-            old = _commit(report_id, token, data, built_at, issuing)
+            data, sources = build_with_sources(report, progress)
+            old = _commit(report_id, token, data, built_at, issuing, sources)
     except BuildSuperseded:
         log.warning("Report %s: a build that lost its claim stopped", report_id)
         return ""
@@ -238,7 +256,12 @@ def run_build(report_id: int, token: str) -> str:
 
 
 def _commit(
-    report_id: int, token: str, data: bytes, built_at: datetime.datetime, issuing: bool
+    report_id: int,
+    token: str,
+    data: bytes,
+    built_at: datetime.datetime,
+    issuing: bool,
+    sources: list[dict[str, Any]],
 ) -> str | None:
     with transaction.atomic():
         locked = (
@@ -259,7 +282,7 @@ def _commit(
         locked.build_message = "Issued" if issuing else "Built"
         locked.build_lease_until = None
         locked.issue_requested_by = None
-        return _store(locked, data, built_at, "Issued" if issuing else "PDF built")
+        return _store(locked, data, built_at, "Issued" if issuing else "PDF built", sources)
 
 
 def build_and_store(report: Report) -> None:

@@ -34,6 +34,7 @@ from interventions.kit.lists import DATE_FORMAT
 from interventions.models.intervention import as_precise
 from interventions.plan.charts import milestones_by_schedule_chart, programmes_by_rag_chart
 from interventions.vocabulary import STOCKTAKE_SOURCE
+from reports import provenance
 from reports import snapshot as snapshots
 from reports.choices import SECTIONS, THEME_RATING_TAG_COLOURS, ThemeRating
 from reports.measures import measures_section
@@ -65,7 +66,10 @@ def report_context(report: Report) -> dict[str, Any]:
     and then its data table (reports/pdf/_figures.html); the report to the Secretary of State
     adds `directions_chart` to its section on the Directions."""
     intervention = report.intervention
-    snap = snapshots.take(intervention, report.as_of)
+    # An issued report is read as the record stood when it was issued, so that its preview
+    # and its sources show what its PDF printed even after later corrections.
+    issued_at = report.finalised_at if report.is_final and not report.issued_elsewhere else None
+    snap = snapshots.take(intervention, report.as_of, known_on=issued_at)
     previous = report.previous
     # The movement is measured from what the previous report said: the record as it stood
     # when it was issued. A report issued outside Stocktake was never built from this record,
@@ -145,6 +149,7 @@ def report_context(report: Report) -> dict[str, Any]:
         context.update(_sos_context(report, snap, since))
     else:
         context.update(_stocktake_context(report, snap, numberings, since))
+    context["sources"] = provenance.sections(context)
     return context
 
 
@@ -296,7 +301,7 @@ def _risks_of(
     name. (A risk log, when there is one, adds its risks here.)"""
     latest = _latest_updates(snap)
     return [
-        {"programme": p, "text": latest[p.id].risks}
+        {"programme": p, "update": latest[p.id], "text": latest[p.id].risks}
         for p in programmes
         if p.id in latest and latest[p.id].risks.strip()
     ]
@@ -323,7 +328,7 @@ def _outlook(snap: snapshots.Snapshot, upcoming: list[Any]) -> list[dict[str, An
             {
                 "name": name,
                 "next_steps": [
-                    {"programme": p, "text": latest[p.id].next_steps}
+                    {"programme": p, "update": latest[p.id], "text": latest[p.id].next_steps}
                     for p in programmes
                     if p.id in latest and latest[p.id].next_steps.strip()
                 ],

@@ -61,6 +61,8 @@ def measures_section(
         groups.setdefault(m.theme_id, []).append(
             {
                 "measure": m,
+                # The readings behind the trend and the standing (the report's sources).
+                "readings": points,
                 "owner": (owner.name or owner.post) if owner else "",
                 "baseline": format_figure(m.baseline_value, m.unit),
                 "target": format_figure(m.target_value, m.unit),

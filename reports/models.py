@@ -209,6 +209,11 @@ class Report(TimestampedModel):
     pdf = models.FileField(storage=report_storage, upload_to=report_path, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     pdf_built_at = models.DateTimeField(null=True, blank=True)
+    # The records behind each section of the stored PDF, each at the version it printed
+    # (reports/provenance.py), and the SHA-256 of that list: kept with the PDF so that any
+    # figure of an issued report can be traced and checked later.
+    sources = models.JSONField(default=list, blank=True, editable=False)
+    sources_sha256 = models.CharField("SHA-256 of the sources", max_length=64, blank=True)
     build_state = models.CharField(
         max_length=10, choices=BuildState.choices, default=BuildState.NONE
     )

@@ -500,6 +500,7 @@ def movement(
             if old_programme is not None and old_programme.rag != programme.rag:
                 result.rag_changes.append(
                     {
+                        "record": programme,
                         "label": f"Programme {programme.number}",
                         "title": programme.title,
                         "old": old_programme.rag,
@@ -511,6 +512,7 @@ def movement(
             if old_milestone is not None and old_milestone.rag != milestone.rag:
                 result.rag_changes.append(
                     {
+                        "record": milestone,
                         "label": f"Milestone {milestone.number or milestone.position}",
                         "title": milestone.title,
                         "old": old_milestone.rag,

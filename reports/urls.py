@@ -27,5 +27,11 @@ urlpatterns = [
         path("reports/<int:pk>/pdf/", views.report_download, name="report_download"),
         path("reports/<int:pk>/issue/", views.report_finalise, name="report_finalise"),
         path("reports/<int:pk>/share/", views.report_share, name="report_share"),
+        path("reports/<int:pk>/sources/", views.report_sources, name="report_sources"),
+        path(
+            "reports/<int:pk>/sources/<slug:kind>/<int:record_id>/<int:version>/",
+            views.source_version,
+            name="source_version",
+        ),
     ),
 ]

@@ -8,6 +8,7 @@ outside the intervention gets 404, as does a reader asking for a report they may
 
 from __future__ import annotations
 
+import datetime
 import logging
 from typing import Any
 
@@ -15,17 +16,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from directions.choices import ReportKind
 from interventions.kit.changes import changes
 from interventions.kit.downloads import stored_file_response
+from interventions.kit.exports import export_response, refuse_unknown_format, requested_format
 from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.kit.saving import versioned_edit
 from interventions.models import Intervention, Theme
 from interventions.models.base import set_change_reason
-from reports import build, drafting, pdf
+from reports import build, drafting, pdf, provenance
 from reports import permissions as can
 from reports.choices import (
     BUILD_STATE_TAG_COLOURS,
@@ -199,7 +201,139 @@ def report_preview(request: HttpRequest, intervention: Intervention, pk: int) ->
         raise Http404("A report issued outside Stocktake has no preview.")
     context = report_context(report)
     context["preview_back_url"] = report.get_absolute_url()
+    context["sources_url"] = _sources_url(report)
     return HttpResponse(pdf.render_html(report, context))
+
+
+def _sources_url(report: Report) -> str:
+    """The start of the address of a source's version page: kind/id/version/ follow."""
+    return reverse(
+        "reports:report_sources", kwargs={"slug": report.intervention.slug, "pk": report.pk}
+    )
+
+
+def _report_sources(report: Report) -> list[dict[str, Any]]:
+    """The sources of the report: as stored with its PDF once issued; for a draft, as it
+    would be built now (the preview's)."""
+    if report.is_final:
+        return list(report.sources or [])
+    return provenance.as_data(report_context(report)["sources"])
+
+
+@intervention_page
+def report_sources(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
+    """The records behind the report, part by part, as a page; `?_export=csv` downloads
+    them. For an issued report, the list kept with it and the check of its SHA-256."""
+    report = _report(request, intervention, pk)
+    if report.issued_elsewhere:
+        raise Http404("A report issued outside Stocktake was not built from the record.")
+    parts = _report_sources(report)
+    refused = refuse_unknown_format(request)
+    if refused is not None:
+        return refused
+    export_format = requested_format(request)
+    if export_format is not None:
+        rows = [
+            [
+                part["number"],
+                part["title"],
+                source["label"],
+                source["id"],
+                source["version"],
+                datetime.datetime.fromisoformat(source["recorded_at"]),
+                source["by"],
+                source["title"],
+            ]
+            for part in parts
+            for source in part["sources"]
+        ]
+        header = ["Part", "Title", "Record", "Number", "Version", "Recorded", "By", "Words"]
+        return export_response(
+            header, rows, export_format, f"report-{report.pk}-sources", title="Sources"
+        )
+    stored_ok = (
+        provenance.checksum(parts) == report.sources_sha256 if report.sources_sha256 else None
+    )
+    shown = [
+        {
+            **part,
+            "sources": [
+                {**source, "recorded": datetime.datetime.fromisoformat(source["recorded_at"])}
+                for source in part["sources"]
+            ],
+        }
+        for part in parts
+    ]
+    context = {
+        "intervention": intervention,
+        "section": "reports",
+        "crumbs": _register_crumbs(intervention, (str(report), report.get_absolute_url())),
+        "report": report,
+        "parts": shown,
+        "total": sum(len(part["sources"]) for part in parts),
+        "stored_ok": stored_ok,
+        "sources_url": _sources_url(report),
+    }
+    return render(request, "reports/report_sources.html", context)
+
+
+@intervention_page
+def source_version(
+    request: HttpRequest,
+    intervention: Intervention,
+    pk: int,
+    kind: str,
+    record_id: int,
+    version: int,
+) -> HttpResponse:
+    """One version of one record behind the report, as it was recorded: each of its fields,
+    when and by whom, and whether the record has changed since. Only the versions the report
+    read are shown (404 for any other), to those who may read the report."""
+    report = _report(request, intervention, pk)
+    if report.issued_elsewhere:
+        raise Http404("A report issued outside Stocktake was not built from the record.")
+    model = provenance.model_of(kind)
+    if model is None or not provenance.listed(_report_sources(report), kind, record_id, version):
+        raise Http404("This report did not read that record.")
+    history: Any = model.history  # type: ignore[attr-defined]  # added by simple-history
+    record = get_object_or_404(
+        history.select_related("history_user"), history_id=version, id=record_id
+    )
+    if provenance.intervention_of(model, record) != intervention.pk:
+        raise Http404("That record is not of this intervention.")
+    later = history.filter(id=record_id, history_date__gt=record.history_date).order_by(
+        "history_date"
+    )
+    current = model._default_manager.filter(pk=record_id).first()
+    user = record.history_user
+    context = {
+        "intervention": intervention,
+        "section": "reports",
+        "crumbs": _register_crumbs(
+            intervention,
+            (str(report), report.get_absolute_url()),
+            ("Sources", _sources_url(report)),
+        ),
+        "report": report,
+        "record": record,
+        "label": str(model._meta.verbose_name).capitalize(),
+        "title": provenance._title(record),
+        "fields": provenance.version_fields(model, record),
+        "by": (user.get_full_name() or user.get_username()) if user else "",
+        "reason": getattr(record, "history_change_reason", "") or "",
+        "later": later.count(),
+        "latest": later.last(),
+        "current_url": _url_of(current),
+        "deleted": current is None,
+    }
+    return render(request, "reports/source_version.html", context)
+
+
+def _url_of(obj: Any) -> str:
+    try:
+        return str(obj.get_absolute_url()) if obj is not None else ""
+    except (AttributeError, NoReverseMatch):
+        return ""
 
 
 @require_POST
