@@ -291,7 +291,10 @@ def version_fields(model: type[models.Model], record: Any) -> list[tuple[str, st
     record held it (choices by their labels, links to other records by their ids)."""
     rows = []
     for f in model._meta.concrete_fields:
-        if f.name in ("id", "created", "modified") or f.name.startswith("search"):
+        # The row's id is in the heading; its timestamps and edit counter are bookkeeping.
+        if f.name in ("id", "created", "modified", "updated", "version") or f.name.startswith(
+            "search"
+        ):
             continue
         if isinstance(f, models.ForeignKey) and f.related_model is get_user_model():
             continue  # an account, not part of the record the report read
@@ -299,9 +302,8 @@ def version_fields(model: type[models.Model], record: Any) -> list[tuple[str, st
         if f.choices and value not in (None, ""):
             text = str(dict(f.flatchoices).get(value, value))
         elif isinstance(f, models.ForeignKey):
-            text = (
-                f"{str(f.related_model._meta.verbose_name).capitalize()} {value}" if value else ""
-            )  # type: ignore[union-attr]
+            name = str(f.related_model._meta.verbose_name).capitalize()
+            text = f"{name} {value}" if value else ""
         elif isinstance(value, datetime.datetime):
             text = timezone.localtime(value).strftime("%-d %B %Y, %H:%M")
         elif isinstance(value, datetime.date):

@@ -67,7 +67,10 @@ def record(intervention):
 @pytest.fixture
 def draft(intervention, improvement_team):
     return Report.objects.create(
-        intervention=intervention, kind="sos", title="Six-monthly report", as_of=timezone.localdate()
+        intervention=intervention,
+        kind="sos",
+        title="Six-monthly report",
+        as_of=timezone.localdate(),
     )
 
 

@@ -136,9 +136,13 @@ def test_the_sos_report_names_every_direction_with_its_status_and_rebuilds_ident
     assert f"Page {number} of {len(pages)}" in pages[number - 1].extract_text()
     # The appendix's table of evidence runs over several pages, its header row repeated.
     appendix = int(re.search(r"Appendix: evidence \.+ (\d+)", contents).group(1))
-    assert len(pages) - appendix >= 1
-    for page in pages[appendix:]:
+    sources = int(re.search(r"Appendix: sources \.+ (\d+)", contents).group(1))
+    assert sources > appendix
+    for page in pages[appendix:sources]:
         assert "Direction Evidence Recorded in" in page.extract_text()
+    # Then the sources of each part, to the last page.
+    assert "Appendix: sources" in pages[sources - 1].extract_text()
+    assert "Record Number Version Recorded By" in pages[-1].extract_text()
     # No page is left near-empty by a section that overflowed: after the letter, every page
     # but the last is filled to its lower part.
     for index, page in enumerate(pages[1:-1], start=2):
