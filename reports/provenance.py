@@ -127,11 +127,11 @@ def _lookup(context: dict[str, Any], key: str) -> object:
 
 
 def _title(record: Any) -> str:
-    for name in ("short_title", "title", "name", "text", "summary", "reference"):
+    for name in ("short_title", "title", "name", "post", "text", "summary", "reference"):
         text = getattr(record, name, "")
         if isinstance(text, str) and text.strip():
             words = " ".join(text.split())
-            return words if len(words) <= 90 else words[:89] + "…"
+            return words if len(words) <= 70 else words[:69] + "…"
     number = getattr(record, "number", "") or getattr(record, "ref", "")
     return str(number)
 
