@@ -47,6 +47,7 @@ from interventions.evidence import services as evidence_service
 from interventions.models import FeedToken, Programme, ReminderSent
 from interventions.work.items import period_slug
 from reports import build as report_build
+from reports.context import report_context
 from reports.models import Report
 from tests.deadline_factories import IntervalVariationFactory, ReportingDutyFactory
 from tests.factories import (
@@ -199,6 +200,10 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     "reports:report_download": ("issued_report", (LOGIN, 404, 404, 200, 200, 200, 200, 404)),
     "reports:report_finalise": ("draft_report", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
     "reports:report_share": ("issued_report", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
+    # A report's sources are read by whoever reads the report: the issued report's list by its
+    # readers, a draft's record versions by the improvement team.
+    "reports:report_sources": ("issued_report", (LOGIN, 404, 404, 200, 200, 200, 200, 404)),
+    "reports:source_version": ("report_source", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
     # A report issued outside Stocktake: the improvement team records it and corrects the
     # record; whoever may read it and is not of the improvement team is refused.
     "reports:report_record_issued": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
@@ -354,6 +359,11 @@ def build_world() -> World:
         intervention=intervention, kind="sos", title="First report", as_of=JAN_2025
     )
     report_build.finalise(issued_report, users["improvement_team"])
+    # A draft of today, whose sources are today's records: its version pages.
+    sourced_draft = Report.objects.create(
+        intervention=intervention, kind="sos", title="Today's draft", as_of=timezone.localdate()
+    )
+    source = next(s for part in report_context(sourced_draft)["sources"] for s in part["sources"])
     elsewhere_report = Report.objects.create(
         intervention=intervention,
         kind="stocktake",
@@ -415,6 +425,13 @@ def build_world() -> World:
             "draft_report": {"slug": slug, "pk": draft_report.pk},
             "issued_report": {"slug": slug, "pk": issued_report.pk},
             "elsewhere_report": {"slug": slug, "pk": elsewhere_report.pk},
+            "report_source": {
+                "slug": slug,
+                "pk": sourced_draft.pk,
+                "kind": source.kind,
+                "record_id": source.id,
+                "version": source.version,
+            },
             "deadline_days": {"slug": slug, "days": 30},
             "calendar_month": {"slug": slug, "year": 2025, "month": 7},
             "feed_token": {"slug": slug, "pk": feed_token.pk},
