@@ -11,20 +11,9 @@ from boards.models import Meeting, Recommendation
 from interventions.kit.saving import save_versioned
 from interventions.models import Milestone
 from tests.browser.conftest import sign_in_with_form
-from tests.browser.test_accessibility import audit
+from tests.browser.test_accessibility import check_page
 
 pytestmark = pytest.mark.browser
-
-
-def check_page(page, axe_script) -> None:
-    """No serious accessibility problem at 1280 px, none at 375 px, and no sideways scroll."""
-    assert audit(page, axe_script) == []
-    page.set_viewport_size({"width": 375, "height": 800})
-    try:
-        assert audit(page, axe_script) == []
-        assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    finally:
-        page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_the_secretariat_records_the_attendance_of_a_whole_board_in_one_go(page, world, axe_script):

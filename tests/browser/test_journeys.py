@@ -20,6 +20,7 @@ from boards import services
 from boards.models import Meeting, Recommendation
 from interventions.models import ChangeRequest, Milestone
 from tests.browser.conftest import sign_in_with_form
+from tests.browser.test_accessibility import audit, check_page
 
 pytestmark = pytest.mark.browser
 
@@ -336,7 +337,7 @@ def test_the_rag_set_in_the_quarters_update_is_the_one_the_dashboard_shows(page,
     assert "The update for Q" in rag.inner_text()
 
 
-def test_an_approved_slip_still_counts_against_the_original_baseline(page, world):
+def test_an_approved_slip_still_counts_against_the_original_baseline(page, world, axe_script):
     milestone = world.milestone
     original = milestone.baseline_end
     new_end = timezone.localdate() + datetime.timedelta(days=120)
@@ -363,6 +364,7 @@ def test_an_approved_slip_still_counts_against_the_original_baseline(page, world
     assert original.strftime("%-d %b %Y") in baselines.inner_text()
     assert "Re-baseline 1" in baselines.inner_text()
     assert new_end.strftime("%-d %b %Y") in baselines.inner_text()
+    check_page(page, axe_script)
 
     # The dashboard still counts it as slipped, unless asked to measure the approved baseline.
     page.goto(f"/i/{world.intervention.slug}/dashboard/")
@@ -379,7 +381,6 @@ def test_an_approved_slip_still_counts_against_the_original_baseline(page, world
 
 def test_a_board_member_searches_from_the_header_and_opens_a_milestone(page, world, axe_script):
     from reports.models import Report
-    from tests.browser.test_accessibility import audit
 
     # A draft report is the improvement team's alone: search never shows it to anyone else.
     Report.objects.create(
@@ -420,7 +421,6 @@ def test_the_officers_inbox_holds_a_recommendation_to_respond_to_and_a_challenge
     page, world, axe_script
 ):
     from interventions.models import Comment, Person
-    from tests.browser.test_accessibility import audit
     from tests.factories import RecommendationFactory
 
     milestone = world.milestone
