@@ -14,11 +14,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from boards import services
 from boards.models import Meeting, Recommendation
 from interventions.models import ChangeRequest, Milestone
 from tests.browser.conftest import sign_in_with_form
+from tests.browser.test_accessibility import audit, check_page
 
 pytestmark = pytest.mark.browser
 
@@ -335,7 +337,7 @@ def test_the_rag_set_in_the_quarters_update_is_the_one_the_dashboard_shows(page,
     assert "The update for Q" in rag.inner_text()
 
 
-def test_an_approved_slip_still_counts_against_the_original_baseline(page, world):
+def test_an_approved_slip_still_counts_against_the_original_baseline(page, world, axe_script):
     milestone = world.milestone
     original = milestone.baseline_end
     new_end = timezone.localdate() + datetime.timedelta(days=120)
@@ -362,6 +364,7 @@ def test_an_approved_slip_still_counts_against_the_original_baseline(page, world
     assert original.strftime("%-d %b %Y") in baselines.inner_text()
     assert "Re-baseline 1" in baselines.inner_text()
     assert new_end.strftime("%-d %b %Y") in baselines.inner_text()
+    check_page(page, axe_script)
 
     # The dashboard still counts it as slipped, unless asked to measure the approved baseline.
     page.goto(f"/i/{world.intervention.slug}/dashboard/")
@@ -376,46 +379,59 @@ def test_an_approved_slip_still_counts_against_the_original_baseline(page, world
     assert milestone.title[:30] in page.content()
 
 
-def test_a_board_member_searches_from_the_header_and_opens_a_programme(page, world):
+def test_a_board_member_searches_from_the_header_and_opens_a_milestone(page, world, axe_script):
     from reports.models import Report
 
     # A draft report is the improvement team's alone: search never shows it to anyone else.
     Report.objects.create(
         intervention=world.intervention,
         kind="board",
-        title="Governance draft for the Board",
+        title="Vision statement draft for the Board",
         as_of=datetime.date(2025, 6, 30),
     )
     sign_in_with_form(page, "board_member")
     page.goto(world.intervention.get_absolute_url())
 
     search = page.get_by_role("search", name="Search this intervention")
-    search.get_by_label("Search this intervention").fill("governance")
+    search.get_by_label("Search this intervention").fill("vision statement")
     search.get_by_role("button", name="Search").click()
 
     page.get_by_role("heading", name=re.compile("^Search ")).wait_for()
     status = page.get_by_role("status").inner_text()
-    assert re.match(r"\d+ results? for “governance”", status), status
-    assert "Governance draft for the Board" not in page.content()
+    assert re.match(r"\d+ results? for “vision statement”", status), status
+    assert "Vision statement draft for the Board" not in page.content()
+    assert audit(page, axe_script) == []
     kinds = page.get_by_role("navigation", name="Results by kind")
-    kinds.get_by_role("link", name=re.compile("^Programmes")).click()
-    page.get_by_role("heading", name=re.compile("^Programmes")).wait_for()
-    first = page.locator(".app-search-result a").first
-    title = first.inner_text()
-    first.click()
-    page.wait_for_url("**/programmes/*/")
-    assert page.get_by_role("heading", level=1).inner_text() in title or title.endswith(
-        page.get_by_role("heading", level=1).inner_text()
-    )
+    kinds.get_by_role("link", name=re.compile("^Milestones")).click()
+    page.get_by_role("heading", name=re.compile("^Milestones")).wait_for()
+    found = page.locator(".app-search-result a").filter(has_text="2035 Strategic Vision statement")
+    found.first.click()
+    page.wait_for_url("**/milestones/*/")
+    assert "2035 Strategic Vision statement" in page.get_by_role("heading", level=1).inner_text()
 
 
-def test_an_envoy_challenges_a_milestone_the_officer_answers_and_the_envoy_resolves(
+def waiting_in_header(page) -> int:
+    """The count beside My work in the header."""
+    link = page.get_by_role("banner").get_by_role("link", name=re.compile(r"^My work"))
+    found = re.search(r"(\d+) waiting for you", link.text_content())
+    return int(found.group(1)) if found else 0
+
+
+def test_the_officers_inbox_holds_a_recommendation_to_respond_to_and_a_challenge_to_answer(
     page, world, axe_script
 ):
-    from interventions.models import Comment
-    from tests.browser.test_accessibility import audit
+    from interventions.models import Comment, Person
+    from tests.factories import RecommendationFactory
 
     milestone = world.milestone
+    recommendation = RecommendationFactory(
+        intervention=world.intervention,
+        reference="TAB-INBOX-1",
+        title="Publish the forward plan monthly",
+        owner=Person.objects.get(intervention=world.intervention, user=world.users["officer"]),
+        made_on=datetime.date(2025, 6, 10),
+        response_due=datetime.date(2025, 7, 8),
+    )
     sign_in_with_form(page, "envoy")
     page.goto(milestone.get_absolute_url())
     page.get_by_label("Challenge", exact=True).check()
@@ -424,12 +440,26 @@ def test_an_envoy_challenges_a_milestone_the_officer_answers_and_the_envoy_resol
     page.get_by_text("Challenge added").wait_for()
     sign_out(page)
 
-    # The officer (SRO of the programme) finds it in My work, counted in the header.
+    # The officer (SRO of the programme, owner of the recommendation) finds both in My work,
+    # counted in the header.
     sign_in_with_form(page, "officer")
-    header_link = page.get_by_role("link", name=re.compile(r"^My work \d+ waiting for you$"))
-    header_link.click()
+    waiting = waiting_in_header(page)
+    page.get_by_role("link", name=re.compile(rf"^My work {waiting} waiting for you$")).click()
     page.get_by_role("heading", name="Challenges to answer (1)").wait_for()
     assert audit(page, axe_script) == []
+    page.get_by_role("heading", name="Recommendations to respond to (1)").wait_for()
+    page.get_by_role("link", name="TAB-INBOX-1: Publish the forward plan monthly").click()
+    page.get_by_role("link", name="Record the council's response").click()
+    page.get_by_label("The council's response").fill("Accepted: the plan is published monthly.")
+    page.get_by_label("Accepted", exact=True).check()
+    page.get_by_label("Responded on").fill("2025-07-01")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Response recorded.").wait_for()
+    assert waiting_in_header(page) == waiting - 1
+    page.get_by_role("banner").get_by_role("link", name=re.compile("^My work")).click()
+    expect(
+        page.get_by_role("heading", name=re.compile("^Recommendations to respond to"))
+    ).to_have_count(0)
     page.get_by_role("link", name=re.compile(r"^Answer the challenge on milestone")).click()
     assert audit(page, axe_script) == []
     page.get_by_label("Your reply").fill("The post was re-advertised; interviews on 3 June.")
@@ -448,6 +478,8 @@ def test_an_envoy_challenges_a_milestone_the_officer_answers_and_the_envoy_resol
     page.get_by_text("Challenge resolved").wait_for()
     assert "Resolved" in page.locator(".app-challenge-state").first.inner_text()
 
+    recommendation.refresh_from_db()
+    assert recommendation.responded_on == datetime.date(2025, 7, 1)
     challenge = Comment.objects.get(text="Why has the recruitment slipped?")
     assert challenge.answered_by == world.users["officer"]
     assert challenge.resolved_by == world.users["envoy"]
