@@ -1,7 +1,7 @@
 """One row per intervention: where each stood on a day, by the same rules as its dashboard.
 
 The figures of every row are read together, a few queries for all the interventions (the sets
-of Directions and Directions as they stood, the programmes, the measures and their readings,
+of Directions and the Directions in force, the programmes, the measures and their readings,
 the issued reports); only the deadline engine runs once per intervention
 (`interventions.dashboard.figures.deadlines_part`), in the fixed number of queries it takes
 whatever the intervention's size. So the page's queries grow by a small constant for each
@@ -14,20 +14,17 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.urls import reverse
 
 from directions.choices import Compliance
-from directions.in_force import direction_holds, set_holds
 from directions.models import Direction, DirectionSet
 from interventions.choices import RAG, MeasureStanding
 from interventions.dashboard.figures import DueReport, deadlines_part
 from interventions.kit.as_of import AS_OF
 from interventions.models import Intervention, Measure, Programme
-from interventions.models.intervention import as_precise
 from interventions.models.valid_time import records_as_of
 from reports.models import Report
 
@@ -163,36 +160,27 @@ class PortfolioRow:
 
 
 def _directions(rows: dict[int, PortfolioRow], on: datetime.date) -> None:
-    """The sets and Directions in force on `on` and their compliance then, as now known:
-    two queries of history for every intervention."""
-    sets = {
-        record.id: record
-        for record in records_as_of(DirectionSet, on, intervention_id__in=list(rows))
-        if record.intervention_id in rows
-    }
-    directions = records_as_of(Direction, on, direction_set_id__in=list(sets))
-    for record in sorted(sets.values(), key=lambda r: (r.made_on, r.id)):
-        if set_holds(record, on):
-            rows[record.intervention_id].sets_in_force.append(
-                SetInForce(record.title, record.made_on, _set_made_on_text(record))
-            )
-    top = [
-        record
-        for record in directions
-        if record.parent_id is None
-        and record.direction_set_id in sets
-        and direction_holds(record, None, sets[record.direction_set_id], on)
-    ]
-    for record in sorted(top, key=lambda r: (r.direction_set_id, r.position, r.ref)):
-        row = rows[sets[record.direction_set_id].intervention_id]
-        several = len(row.sets_in_force) > 1
-        reference = f"{sets[record.direction_set_id].title} {record.ref}" if several else record.ref
-        row.directions.append(DirectionCompliance(reference, record.compliance))
-
-
-def _set_made_on_text(record: Any) -> str:
-    """The set's date as precisely as it is known, as `DirectionSet.made_on_text` says it."""
-    return as_precise(record.made_on, record.made_on_precision)
+    """The sets of Directions and the Directions in force on `on` (`directions.in_force`), each
+    with its compliance, as the dashboard and the Directions list count them: two queries for
+    every intervention."""
+    sets = DirectionSet.objects.filter(intervention_id__in=list(rows)).in_force_on(on)
+    for direction_set in sets.order_by("made_on", "pk"):
+        rows[direction_set.intervention_id].sets_in_force.append(
+            SetInForce(direction_set.title, direction_set.made_on, direction_set.made_on_text)
+        )
+    directions = (
+        Direction.objects.filter(direction_set__intervention_id__in=list(rows))
+        .in_force_on(on)
+        .top_level()
+        .select_related("direction_set")
+        .order_by("direction_set__made_on", "direction_set_id", "position", "pk")
+    )
+    for direction in directions:
+        row = rows[direction.direction_set.intervention_id]
+        reference = direction.ref
+        if len(row.sets_in_force) > 1:
+            reference = f"{direction.direction_set.title} {direction.ref}"
+        row.directions.append(DirectionCompliance(reference, direction.compliance))
 
 
 def _programmes(rows: dict[int, PortfolioRow], on: datetime.date, today: datetime.date) -> None:
