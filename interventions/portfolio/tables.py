@@ -48,6 +48,8 @@ class PortfolioTable(BaseTable):
         verbose_name="Directions in force",
         accessor="sets_text",
         order_by="directions_made_on",
+        # Wide enough that a set's statutory title reads in a few lines.
+        attrs={"td": {"class": "app-table__cell--title"}},
     )
     compliance = tables.Column(
         verbose_name="Compliance by Direction", accessor="compliance_text", order_by="not_met"
@@ -86,11 +88,11 @@ class PortfolioTable(BaseTable):
 
     def render_directions(self, record: PortfolioRow) -> SafeString:
         return format_html(
-            '<ul class="govuk-list">{}</ul>',
+            '<ul class="govuk-list govuk-!-font-size-16">{}</ul>',
             format_html_join(
                 "",
-                "<li>{} (made {})</li>",
-                ((s.title, s.made_on_text) for s in record.sets_in_force),
+                "<li><strong>Made {}</strong>: {}</li>",
+                ((s.made_on_text, s.title) for s in record.sets_in_force),
             ),
         )
 
@@ -99,11 +101,12 @@ class PortfolioTable(BaseTable):
             "", "<li>{}: {}</li>", ((d.reference, d.label) for d in record.directions)
         )
         return format_html(
-            '<ul class="govuk-list">{}</ul>'
-            '<details class="govuk-details">'
+            '<ul class="govuk-list govuk-!-font-size-16">{}</ul>'
+            '<details class="govuk-details govuk-!-font-size-16 govuk-!-margin-bottom-0">'
             '<summary class="govuk-details__summary">'
             '<span class="govuk-details__summary-text">By Direction</span></summary>'
-            '<div class="govuk-details__text"><ul class="govuk-list">{}</ul></div></details>',
+            '<div class="govuk-details__text"><ul class="govuk-list govuk-!-font-size-16">{}</ul>'
+            "</div></details>",
             _tags(record.compliance_counts, COMPLIANCE_TAG_COLOURS),
             by_direction,
         )
@@ -163,5 +166,6 @@ class PortfolioTable(BaseTable):
 
     def render_rag(self, record: PortfolioRow) -> SafeString:
         return format_html(
-            '<ul class="govuk-list">{}</ul>', _tags(record.rag_counts, RAG_TAG_COLOURS)
+            '<ul class="govuk-list govuk-!-font-size-16">{}</ul>',
+            _tags(record.rag_counts, RAG_TAG_COLOURS),
         )
