@@ -39,7 +39,8 @@ class PortfolioView(ObjectListView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
-        return super().get_queryset().visible_to(self.request.user)
+        visible = Intervention.objects.visible_to(self.request.user)
+        return super().get_queryset().filter(pk__in=visible.values("pk"))
 
     def get_table_data(self) -> list[PortfolioRow]:
         filterset: PortfolioFilterSet = self.filterset
