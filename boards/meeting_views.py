@@ -28,7 +28,7 @@ from boards.forms import (
     PaperForm,
 )
 from boards.models import Action, AgendaItem, Board, Meeting, Paper
-from boards.permissions import can_run
+from boards.permissions import can_run, readable_papers
 from directions.models import Direction
 from interventions.kit.downloads import stored_file_response
 from interventions.kit.pages import crumbs_for, intervention_page
@@ -75,7 +75,7 @@ def meeting_detail(request: HttpRequest, intervention: Intervention, pk: int) ->
         "meeting": meeting,
         "board": meeting.board,
         "agenda": list(agenda),
-        "papers": list(meeting.papers.select_related("agenda_item")),
+        "papers": list(readable_papers(request.user, meeting.papers.select_related("agenda_item"))),
         "attendance": meeting.attendance_sheet(),
         "actions": list(meeting.actions.select_related("owner", "meeting")),
         "carried": list(Action.objects.carried_to(meeting).select_related("owner", "meeting")),
@@ -328,8 +328,13 @@ def action_edit(request: HttpRequest, intervention: Intervention, pk: int) -> Ht
 
 @intervention_page
 def paper_download(request: HttpRequest, intervention: Intervention, uuid: str) -> FileResponse:
-    """A paper, public or exempt, for someone who can see the intervention."""
-    paper = get_object_or_404(Paper, meeting__board__intervention=intervention, uuid=uuid)
+    """A paper, public or exempt, for someone who can see the intervention (the Department
+    only a public one: `boards.permissions.readable_papers`)."""
+    paper = get_object_or_404(
+        readable_papers(request.user, Paper.objects.all()),
+        meeting__board__intervention=intervention,
+        uuid=uuid,
+    )
     return serve_paper(paper)
 
 

@@ -10,7 +10,11 @@
 - A council officer records and publishes the council's response to the recommendations they
   own.
 - The oversight, Board members and everyone else who can see the intervention read.
-- Exempt papers are read only by those who can see the intervention, never by the public.
+- Exempt papers are read only by those who can see the intervention, never by the public,
+  and not by the Department, which reads only what is public (`readable_papers`).
+- A response to a recommendation is read by everyone who can see the intervention once it is
+  recorded, except the Department, which reads it once it is published
+  (`can_read_response`, `recommendations_searchable`).
 """
 
 from __future__ import annotations
@@ -18,15 +22,20 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from boards.choices import BoardRole
 from interventions.access import roles
-from interventions.access.permissions import has_role, is_improvement_team_of, is_oversight_of
+from interventions.access.permissions import (
+    has_role,
+    is_improvement_team_of,
+    is_oversight_of,
+    reads_only_published,
+)
 
 if TYPE_CHECKING:
-    from boards.models import Board, Recommendation
+    from boards.models import Board, Paper, Recommendation
     from interventions.access.permissions import User
     from interventions.models import Intervention
 
@@ -72,3 +81,28 @@ def can_respond_to(user: User, recommendation: Recommendation) -> bool:
         and owner.user_id == user.pk
         and has_role(user, roles.COUNCIL_OFFICER)
     )
+
+
+def readable_papers(user: User, papers: QuerySet[Paper]) -> QuerySet[Paper]:
+    """The papers of `papers` the user may read (the caller has checked they can see the
+    intervention): all of them, or the public ones for the Department."""
+    if reads_only_published(user):
+        return papers.filter(exempt=False)
+    return papers
+
+
+def can_read_response(user: User, recommendation: Recommendation) -> bool:
+    """May read the council's response as recorded: once published for the Department,
+    as soon as it is recorded for everyone else who can see the intervention."""
+    return recommendation.response_published or not reads_only_published(user)
+
+
+def recommendations_searchable(
+    user: User, recommendations: QuerySet[Recommendation]
+) -> QuerySet[Recommendation]:
+    """The recommendations whose text (the response included) the user's search may match:
+    for the Department, those whose response, if any, is published, so that a search never
+    finds a recommendation by words of a response it may not read yet."""
+    if reads_only_published(user):
+        return recommendations.filter(Q(published_on__isnull=False) | Q(response=""))
+    return recommendations

@@ -13,7 +13,7 @@ from django_tables2 import RequestConfig
 
 from boards.filters import BoardFilterSet, RecommendationFilterSet
 from boards.models import Board, Recommendation
-from boards.permissions import can_respond_to, can_run, is_secretariat_of
+from boards.permissions import can_read_response, can_respond_to, can_run, is_secretariat_of
 from boards.tables import BoardTable, MeetingTable, MembershipTable, RecommendationTable
 from directions.models import Direction
 from interventions.kit.lists import ObjectListView
@@ -134,5 +134,6 @@ def recommendation_detail(
         "today": today,
         "can_edit": is_secretariat_of(request.user, intervention),
         "can_respond": can_respond_to(request.user, recommendation),
+        "can_read_response": can_read_response(request.user, recommendation),
     }
     return render(request, "boards/recommendation_detail.html", context)

@@ -15,4 +15,6 @@ urlpatterns = [
     path("", include("interventions.history.urls")),
     path("", include("interventions.deadlines.urls")),
     path("", include("interventions.search.urls")),
+    # The Department's portfolio: the one page across interventions.
+    path("", include("interventions.portfolio.urls")),
 ]

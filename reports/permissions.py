@@ -8,7 +8,8 @@
   report its model has, and reads drafts. The oversight (Envoys, Commissioners …) may do the
   same for the kinds the model says they write (the Envoys' stocktake; the Commissioners'
   report to the Secretary of State), and is refused the others.
-- Issued reports are read by the improvement team, the oversight and Board members. Council officers
+- Issued reports are read by the improvement team, the oversight, Board members and the
+  Department (never a draft: `permissions.reads_only_published`). Council officers
   read an issued report when the improvement team has shared it with officers (one switch on
   the report's page, which may be set after issue: it changes who reads it, not what it says).
 - Nobody changes an issued report (the model refuses; see `Report.save`).
@@ -26,7 +27,12 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 from interventions.access import roles
-from interventions.access.permissions import has_role, is_improvement_team_of, is_oversight_of
+from interventions.access.permissions import (
+    has_role,
+    is_improvement_team_of,
+    is_oversight_of,
+    reads_only_published,
+)
 from interventions.querysets import sees_everything
 from reports.choices import ReportStatus
 from reports.models import Report, ReportQuerySet
@@ -70,6 +76,9 @@ def readable(user: User, intervention: Intervention) -> ReportQuerySet:
     reports = Report.objects.filter(intervention=intervention).select_related("intervention")
     if sees_everything(user) or is_improvement_team_of(user, intervention):
         return reports
+    if reads_only_published(user):
+        # The Department reads issued reports only, never a draft, of whatever kind.
+        return reports.filter(status=ReportStatus.FINAL)
     allowed = Q(pk__in=[])
     if has_role(user, roles.OVERSIGHT) or has_role(user, roles.BOARD_MEMBER):
         allowed |= Q(status=ReportStatus.FINAL)

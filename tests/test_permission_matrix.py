@@ -5,7 +5,7 @@ The test walks the URL resolver, so a page added without a line in MATRIX fails 
 decide who may see it and add the line. Each line is
 
     "namespace:url_name": (OBJECT, (anonymous, officer, other_officer, improvement_team,
-                                    envoy, board_member, administrator, stranger)),
+                                    envoy, board_member, administrator, stranger, department)),
 
 where OBJECT names the world object whose URL arguments the page takes (see `World.kwargs`;
 None for a page without arguments) and each answer is a status code for a GET, or LOGIN for a
@@ -16,7 +16,10 @@ redirect to the sign-in page. The roles:
 - other_officer: a council officer of the same intervention, SRO of another programme;
 - improvement_team, envoy, board_member: named in the intervention in that role;
 - administrator: in the Administrator group and staff (as `create_demo_users` makes them);
-- stranger: a council officer of another intervention.
+- stranger: a council officer of another intervention;
+- department: the Department, granted the intervention (named in it): it reads, as a Board
+  member does, but no exempt paper (nor draft or unpublished response), comments on nothing,
+  and alone (with the administrator) opens the portfolio.
 
 The Django admin (`admin:` names) is one gate for all its pages: ADMIN_SITE below checks that
 every admin page sends everyone but the administrator to the admin's sign-in, and opens for the
@@ -87,156 +90,159 @@ ROLES = (
     "board_member",
     "administrator",
     "stranger",
+    "department",
 )
 LOGIN = "login"  # 302 to the sign-in page, with ?next=
 ADMIN_LOGIN = "admin login"  # 302 to the admin's sign-in page
 
 # fmt: off
 MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
-    # name: (object, (anonymous, officer, other_officer, improvement_team, envoy, board_member, administrator, stranger))
-    "login": (None, (200, 200, 200, 200, 200, 200, 200, 200)),
-    "logout": (None, (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
-    "accessibility": (None, (200, 200, 200, 200, 200, 200, 200, 200)),
-    "healthz": (None, (200, 200, 200, 200, 200, 200, 200, 200)),
-    "oidc_authentication_init": (None, (404, 404, 404, 404, 404, 404, 404, 404)),  # SSO off
-    "oidc_authentication_callback": (None, (404, 404, 404, 404, 404, 404, 404, 404)),  # SSO off
-    "interventions:intervention_list": (None, (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
-    "interventions:my_work": (None, (LOGIN, 200, 200, 200, 200, 200, 200, 200)),
-    "interventions:intervention_detail": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:dashboard": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:programme_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:milestone_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    # name: (object, (anonymous, officer, other_officer, improvement_team, envoy, board_member, administrator, stranger, department))
+    "login": (None, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "logout": (None, (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)),
+    "accessibility": (None, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "healthz": (None, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "oidc_authentication_init": (None, (404, 404, 404, 404, 404, 404, 404, 404, 404)),  # SSO off
+    "oidc_authentication_callback": (None, (404, 404, 404, 404, 404, 404, 404, 404, 404)),  # SSO off
+    "interventions:intervention_list": (None, (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "interventions:my_work": (None, (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # The portfolio, the one page across interventions: the Department's and the administrator's.
+    "interventions:portfolio": (None, (LOGIN, 403, 403, 403, 403, 403, 200, 403, 200)),
+    "interventions:intervention_detail": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:dashboard": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:programme_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:milestone_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
     # Success measures: everyone in the intervention reads them; the improvement team manages
     # them and records the Board's agreement; the owner (the officer) enters readings; only
     # the oversight agrees a measure for itself (not even an administrator).
-    "interventions:measure_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:measure_create": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "interventions:measure_detail": ("measure", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:measure_edit": ("measure", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "interventions:reading_add": ("measure", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
-    "interventions:reading_edit": ("reading", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
-    "interventions:measure_agree": ("measure", (LOGIN, 403, 403, 403, 200, 403, 403, 404)),
-    "interventions:measure_board_agreement": ("measure", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "interventions:change_request_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:plan_changes": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "interventions:plan_add_aim": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "interventions:plan_add_programme": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "interventions:plan_renumber": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "interventions:plan_move_programme": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "interventions:plan_merge": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "interventions:plan_close_programme": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "interventions:plan_close_aim": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "interventions:whats_changed": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:measure_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:measure_create": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:measure_detail": ("measure", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:measure_edit": ("measure", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:reading_add": ("measure", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:reading_edit": ("reading", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:measure_agree": ("measure", (LOGIN, 403, 403, 403, 200, 403, 403, 404, 403)),
+    "interventions:measure_board_agreement": ("measure", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:change_request_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:plan_changes": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:plan_add_aim": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:plan_add_programme": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:plan_renumber": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:plan_move_programme": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:plan_merge": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:plan_close_programme": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:plan_close_aim": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:whats_changed": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
     # Everyone in the intervention searches it; each result is one their own pages show them.
-    "interventions:search": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:programme_detail": ("programme", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:programme_edit": ("programme", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
-    "interventions:milestones_bulk_edit": ("programme", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
-    "interventions:programme_updates": ("programme", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:programme_update_edit": ("period", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
-    "interventions:programme_delegations": ("programme", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:end_delegation": ("delegation", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
-    "interventions:programme_evidence_add": ("programme", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
-    "interventions:programme_comment_add": ("programme", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
-    "interventions:milestone_detail": ("milestone", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:milestone_edit": ("milestone", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
-    "interventions:change_request_new": ("milestone", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
-    "interventions:milestone_evidence_add": ("milestone", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
-    "interventions:milestone_comment_add": ("milestone", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
-    "interventions:change_request_detail": ("change_request", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:search": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:programme_detail": ("programme", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:programme_edit": ("programme", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:milestones_bulk_edit": ("programme", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:programme_updates": ("programme", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:programme_update_edit": ("period", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:programme_delegations": ("programme", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:end_delegation": ("delegation", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:programme_evidence_add": ("programme", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:programme_comment_add": ("programme", (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)),
+    "interventions:milestone_detail": ("milestone", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:milestone_edit": ("milestone", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:change_request_new": ("milestone", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:milestone_evidence_add": ("milestone", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:milestone_comment_add": ("milestone", (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)),
+    "interventions:change_request_detail": ("change_request", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
     # A challenge (the envoy's, on the officer's programme): who may update the programme
     # answers it, the challenger and the improvement team resolve it; only they take part.
-    "interventions:challenge_reply": ("challenge", (LOGIN, 200, 403, 200, 200, 403, 200, 404)),
-    "interventions:challenge_resolve": ("challenge", (LOGIN, 403, 403, 200, 200, 403, 200, 404)),
-    "interventions:evidence_download": ("evidence", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:object_history": ("history", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "directions:direction_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "directions:direction_detail": ("direction", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "directions:direction_edit": ("direction", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "boards:board_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "boards:board_detail": ("board", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "boards:recommendation_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "boards:recommendation_detail": ("recommendation", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "interventions:challenge_reply": ("challenge", (LOGIN, 200, 403, 200, 200, 403, 200, 404, 403)),
+    "interventions:challenge_resolve": ("challenge", (LOGIN, 403, 403, 200, 200, 403, 200, 404, 403)),
+    "interventions:evidence_download": ("evidence", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:object_history": ("history", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "directions:direction_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "directions:direction_detail": ("direction", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "directions:direction_edit": ("direction", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "boards:board_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "boards:board_detail": ("board", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "boards:recommendation_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "boards:recommendation_detail": ("recommendation", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
     # The improvement team runs the Board (its secretariat); everyone in the intervention reads.
-    "boards:meeting_detail": ("meeting", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "boards:meeting_create": ("board", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "boards:meeting_edit": ("meeting", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "boards:agenda_item_add": ("meeting", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "boards:agenda_item_edit": ("agenda_item", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "boards:paper_add": ("meeting", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "boards:paper_edit": ("paper", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "boards:paper_download": ("exempt_paper", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "boards:attendance_record": ("meeting", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "boards:action_add": ("meeting", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "boards:action_edit": ("action", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "boards:recommendation_add": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "boards:recommendation_edit": ("recommendation", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "boards:meeting_detail": ("meeting", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "boards:meeting_create": ("board", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "boards:meeting_edit": ("meeting", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "boards:agenda_item_add": ("meeting", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "boards:agenda_item_edit": ("agenda_item", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "boards:paper_add": ("meeting", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "boards:paper_edit": ("paper", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "boards:paper_download": ("exempt_paper", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 404)),
+    "boards:attendance_record": ("meeting", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "boards:action_add": ("meeting", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "boards:action_edit": ("action", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "boards:recommendation_add": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "boards:recommendation_edit": ("recommendation", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
     # The council answers: the officer who owns the recommendation, or the secretariat.
-    "boards:recommendation_respond": ("recommendation", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
+    "boards:recommendation_respond": ("recommendation", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
     # Deadlines: everyone in the intervention reads them; the improvement team varies a duty's
     # interval. A feed needs no sign-in: its secret address is the key, whoever holds it.
-    "interventions:deadline_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:deadline_overdue": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:deadline_next": ("deadline_days", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:deadline_calendar": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:deadline_calendar_month": ("calendar_month", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:deadline_people": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:deadline_themes": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:deadline_feeds": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:deadline_feed_revoke": ("feed_token", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
-    "interventions:deadline_feed": ("feed", (200, 200, 200, 200, 200, 200, 200, 200)),
-    "interventions:deadline_schedules": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "interventions:variation_add": ("duty", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
-    "interventions:variation_edit": ("variation", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
+    "interventions:deadline_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:deadline_overdue": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:deadline_next": ("deadline_days", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:deadline_calendar": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:deadline_calendar_month": ("calendar_month", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:deadline_people": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:deadline_themes": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:deadline_feeds": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:deadline_feed_revoke": ("feed_token", (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)),
+    "interventions:deadline_feed": ("feed", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "interventions:deadline_schedules": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:variation_add": ("duty", (LOGIN, 404, 404, 200, 404, 404, 200, 404, 404)),
+    "interventions:variation_edit": ("variation", (LOGIN, 404, 404, 200, 404, 404, 200, 404, 404)),
     # Reports: the improvement team writes and issues them (Envoys write their stocktakes);
     # a draft is theirs alone; Envoys and Board members read issued reports, and officers
     # once the improvement team shares them.
-    "reports:report_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
-    "reports:report_create": ("intervention", (LOGIN, 403, 403, 200, 200, 403, 200, 404)),
-    "reports:report_detail": ("draft_report", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
-    "reports:report_edit": ("draft_report", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
-    "reports:report_preview": ("draft_report", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
-    "reports:report_build": ("draft_report", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
-    "reports:report_download": ("issued_report", (LOGIN, 404, 404, 200, 200, 200, 200, 404)),
-    "reports:report_finalise": ("draft_report", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
-    "reports:report_share": ("issued_report", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
+    "reports:report_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "reports:report_create": ("intervention", (LOGIN, 403, 403, 200, 200, 403, 200, 404, 403)),
+    "reports:report_detail": ("draft_report", (LOGIN, 404, 404, 200, 404, 404, 200, 404, 404)),
+    "reports:report_edit": ("draft_report", (LOGIN, 404, 404, 200, 404, 404, 200, 404, 404)),
+    "reports:report_preview": ("draft_report", (LOGIN, 404, 404, 200, 404, 404, 200, 404, 404)),
+    "reports:report_build": ("draft_report", (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)),
+    "reports:report_download": ("issued_report", (LOGIN, 404, 404, 200, 200, 200, 200, 404, 200)),
+    "reports:report_finalise": ("draft_report", (LOGIN, 404, 404, 200, 404, 404, 200, 404, 404)),
+    "reports:report_share": ("issued_report", (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)),
     # A report's sources are read by whoever reads the report: the issued report's list by its
     # readers, a draft's record versions by the improvement team.
-    "reports:report_sources": ("issued_report", (LOGIN, 404, 404, 200, 200, 200, 200, 404)),
-    "reports:source_version": ("report_source", (LOGIN, 404, 404, 200, 404, 404, 200, 404)),
+    "reports:report_sources": ("issued_report", (LOGIN, 404, 404, 200, 200, 200, 200, 404, 200)),
+    "reports:source_version": ("report_source", (LOGIN, 404, 404, 200, 404, 404, 200, 404, 404)),
     # A report issued outside Stocktake: the improvement team records it and corrects the
     # record; whoever may read it and is not of the improvement team is refused.
-    "reports:report_record_issued": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "reports:report_unstyled": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
-    "reports:report_reissue": ("issued_report", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
-    "reports:report_correct": ("elsewhere_report", (LOGIN, 404, 404, 200, 403, 403, 200, 404)),
-    "boards:recommendation_publish": ("recommendation", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
+    "reports:report_record_issued": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "reports:report_unstyled": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "reports:report_reissue": ("issued_report", (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)),
+    "reports:report_correct": ("elsewhere_report", (LOGIN, 404, 404, 200, 403, 403, 200, 404, 403)),
+    "boards:recommendation_publish": ("recommendation", (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)),
     # Public pages need no sign-in while switched on; an exempt paper is never public.
-    "boards:public_home": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200)),
-    "boards:public_meeting": ("meeting", (200, 200, 200, 200, 200, 200, 200, 200)),
-    "boards:public_recommendation_list": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200)),
-    "boards:public_paper": ("paper", (200, 200, 200, 200, 200, 200, 200, 200)),
+    "boards:public_home": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "boards:public_meeting": ("meeting", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "boards:public_recommendation_list": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "boards:public_paper": ("paper", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
 }
 
 # Pages that only take a POST (a GET is 405 above): the answer to posting an empty form, which
 # changes nothing. Signed-in users who may comment get the form back with its errors (200).
 POST_ONLY: dict[str, tuple[int | str, ...]] = {
-    "logout": (LOGIN, 302, 302, 302, 302, 302, 302, 302),
-    "interventions:programme_comment_add": (LOGIN, 200, 200, 200, 200, 200, 200, 404),
-    "interventions:milestone_comment_add": (LOGIN, 200, 200, 200, 200, 200, 200, 404),
+    "logout": (LOGIN, 302, 302, 302, 302, 302, 302, 302, 302),
+    "interventions:programme_comment_add": (LOGIN, 200, 200, 200, 200, 200, 200, 404, 404),
+    "interventions:milestone_comment_add": (LOGIN, 200, 200, 200, 200, 200, 200, 404, 404),
     # Only the feed's owner may revoke it; anyone else is told it does not exist.
-    "interventions:deadline_feed_revoke": (LOGIN, 302, 404, 404, 404, 404, 404, 404),
-    "reports:report_build": (LOGIN, 404, 404, 302, 404, 404, 302, 404),
+    "interventions:deadline_feed_revoke": (LOGIN, 302, 404, 404, 404, 404, 404, 404, 404),
+    "reports:report_build": (LOGIN, 404, 404, 302, 404, 404, 302, 404, 404),
     # Envoys and Board members read an issued report but may not share it.
-    "reports:report_share": (LOGIN, 404, 404, 302, 403, 403, 302, 404),
-    "reports:report_reissue": (LOGIN, 404, 404, 302, 403, 403, 302, 404),
-    "boards:recommendation_publish": (LOGIN, 302, 403, 302, 403, 403, 302, 404),
+    "reports:report_share": (LOGIN, 404, 404, 302, 403, 403, 302, 404, 403),
+    "reports:report_reissue": (LOGIN, 404, 404, 302, 403, 403, 302, 404, 403),
+    "boards:recommendation_publish": (LOGIN, 302, 403, 302, 403, 403, 302, 404, 403),
 }
 
 # The Django admin is one gate: anonymous visitors go to the sign-in page, signed-in users who
 # are not staff to the admin's own sign-in, the (staff) administrator gets the page. These
 # admin pages answer otherwise, by design:
-ADMIN_SITE = (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, ADMIN_LOGIN)
+ADMIN_SITE = (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, ADMIN_LOGIN, ADMIN_LOGIN)
 # The admin site's own pages send anonymous visitors to the admin's sign-in, not the service's.
 ADMIN_SITE_PAGE = (ADMIN_LOGIN, *ADMIN_SITE[1:])
 ADMIN_EXCEPTIONS: dict[str, tuple[int | str, ...]] = {
@@ -245,21 +251,21 @@ ADMIN_EXCEPTIONS: dict[str, tuple[int | str, ...]] = {
     "admin:jsi18n": ADMIN_SITE_PAGE,
     "admin:password_change": ADMIN_SITE_PAGE,
     "admin:password_change_done": ADMIN_SITE_PAGE,
-    "admin:view_on_site": (*ADMIN_SITE_PAGE[:6], 302, ADMIN_LOGIN),  # on to the object's page
-    "admin:login": (200, 200, 200, 200, 200, 200, 302, 200),  # staff go on to the index
-    "admin:logout": (ADMIN_LOGIN, 302, 302, 302, 302, 302, 405, 302),  # POST only
-    "admin:autocomplete": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, ADMIN_LOGIN),  # needs its query
+    "admin:view_on_site": (*ADMIN_SITE_PAGE[:6], 302, ADMIN_LOGIN, ADMIN_LOGIN),  # on to the object's page
+    "admin:login": (200, 200, 200, 200, 200, 200, 302, 200, 200),  # staff go on to the index
+    "admin:logout": (ADMIN_LOGIN, 302, 302, 302, 302, 302, 405, 302, 302),  # POST only
+    "admin:autocomplete": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, ADMIN_LOGIN, ADMIN_LOGIN),  # needs its query
     # Nobody adds or deletes comments or change requests, nor adds sign-in records.
-    "admin:interventions_comment_add": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
-    "admin:interventions_comment_delete": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
-    "admin:interventions_changerequest_add": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
-    "admin:interventions_changerequest_delete": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
-    "admin:axes_accessattempt_add": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
-    "admin:axes_accesslog_add": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
-    "admin:axes_accessfailurelog_add": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
+    "admin:interventions_comment_add": (*ADMIN_SITE[:6], 403, *ADMIN_SITE[7:]),
+    "admin:interventions_comment_delete": (*ADMIN_SITE[:6], 403, *ADMIN_SITE[7:]),
+    "admin:interventions_changerequest_add": (*ADMIN_SITE[:6], 403, *ADMIN_SITE[7:]),
+    "admin:interventions_changerequest_delete": (*ADMIN_SITE[:6], 403, *ADMIN_SITE[7:]),
+    "admin:axes_accessattempt_add": (*ADMIN_SITE[:6], 403, *ADMIN_SITE[7:]),
+    "admin:axes_accesslog_add": (*ADMIN_SITE[:6], 403, *ADMIN_SITE[7:]),
+    "admin:axes_accessfailurelog_add": (*ADMIN_SITE[:6], 403, *ADMIN_SITE[7:]),
     # The change log is kept from history: nobody adds or deletes its rows.
-    "admin:interventions_changelog_add": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
-    "admin:interventions_changelog_delete": (*ADMIN_SITE[:6], 403, ADMIN_SITE[7]),
+    "admin:interventions_changelog_add": (*ADMIN_SITE[:6], 403, *ADMIN_SITE[7:]),
+    "admin:interventions_changelog_delete": (*ADMIN_SITE[:6], 403, *ADMIN_SITE[7:]),
 }
 # fmt: on
 
@@ -322,6 +328,7 @@ def build_world() -> World:
         "board_member": member(roles.BOARD_MEMBER)[0],
         "administrator": UserFactory(role=roles.ADMINISTRATOR, is_staff=True),
         "stranger": member(roles.COUNCIL_OFFICER, where=elsewhere)[0],
+        "department": member(roles.DEPARTMENT)[0],
     }
     programme = ProgrammeFactory(aim__intervention=intervention, sro=officer_person)
     ProgrammeFactory(aim__intervention=intervention, sro=other_person)

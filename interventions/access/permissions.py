@@ -13,6 +13,9 @@
 - A challenge is answered by whoever may update what it challenges (its sponsor or SRO, their
   delegates, the improvement team), and resolved by the person who raised it or the
   improvement team; only these take part in its thread (`can_answer`, `can_resolve`).
+- The Department reads the interventions it is granted and changes nothing: it may not
+  comment or challenge (`can_comment`), and is refused drafts, exempt papers and unpublished
+  responses (`reads_only_published`, asked by `reports.permissions` and `boards.permissions`).
 - Nobody edits or deletes history, comments or decided change requests.
 
 Seeing an intervention at all is `Intervention.objects.visible_to(user)`.
@@ -92,6 +95,19 @@ def role_name_in(user: User, intervention: Intervention, on: datetime.date | Non
         named = [name for role, name in words.roles.items() if role in held]
         return named[0] if named else words.oversight
     return next((name for name in roles.ROLE_NAMES if has_role(user, name)), "")
+
+
+def reads_only_published(user: User) -> bool:
+    """The user reads only what is finished or public: issued reports, public papers and
+    published responses. The Department's rule, outside any one intervention; an
+    administrator reads everything whatever their groups."""
+    return has_role(user, roles.DEPARTMENT) and not sees_everything(user)
+
+
+def sees_portfolio(user: User) -> bool:
+    """The portfolio, every granted intervention side by side, is the Department's page (and
+    an administrator's)."""
+    return has_role(user, roles.DEPARTMENT) or sees_everything(user)
 
 
 def is_improvement_team_of(user: User, intervention: Intervention) -> bool:
@@ -175,7 +191,10 @@ def can_change_plan(user: User, intervention: Intervention) -> bool:
 
 
 def can_comment(user: User, intervention: Intervention) -> bool:
-    """Anyone who can see an intervention may comment on or challenge its plan."""
+    """Anyone who can see an intervention may comment on or challenge its plan, except the
+    Department, which only reads."""
+    if reads_only_published(user):
+        return False
     return Intervention.objects.visible_to(user).filter(pk=intervention.pk).exists()
 
 

@@ -1,4 +1,4 @@
-"""The five roles, as groups with model permissions.
+"""The six roles, as groups with model permissions.
 
 The oversight role (`OVERSIGHT`) is the Envoys of a Ministerial Envoys intervention, the
 Commissioners of a Commissioners one, and so on.
@@ -6,6 +6,14 @@ Commissioners of a Commissioners one, and so on.
 Model permissions say what kind of thing a role may change; which intervention's rows it may
 see is decided by `Intervention.objects.visible_to(user)` (a user sees the interventions in
 which they are a named person; administrators see all).
+
+The Department (`DEPARTMENT`) is the Ministry's team that oversees many interventions at once:
+it is granted an intervention as everyone is, by being named in it (a `Person`), reads it and
+nothing more, and sees the interventions it is granted side by side on the portfolio
+(`interventions.portfolio`). It never reads what is not yet the council's or the oversight's
+to show: draft reports (`reports.permissions.readable`), exempt papers and responses not yet
+published (`boards.permissions`); nor does it comment or challenge
+(`permissions.can_comment`).
 """
 
 from django.apps import apps
@@ -22,6 +30,7 @@ ENVOY = "Envoy"
 OVERSIGHT = ENVOY
 BOARD_MEMBER = "Board member"
 ADMINISTRATOR = "Administrator"
+DEPARTMENT = "Department"
 
 READ_APPS = ("interventions", "directions", "boards")
 
@@ -46,9 +55,10 @@ CHANGES: dict[str, list[tuple[str, str]]] = {
     ],
     ENVOY: [],
     BOARD_MEMBER: [],
+    DEPARTMENT: [],
 }
 
-ROLE_NAMES = [COUNCIL_OFFICER, IMPROVEMENT_TEAM, ENVOY, BOARD_MEMBER, ADMINISTRATOR]
+ROLE_NAMES = [COUNCIL_OFFICER, IMPROVEMENT_TEAM, ENVOY, BOARD_MEMBER, DEPARTMENT, ADMINISTRATOR]
 
 
 def sync_groups() -> None:

@@ -149,6 +149,8 @@ class Entry:
     # import, a change entered late): `interventions.models.valid_time`.
     took_effect: datetime.date | None = None
     key: tuple = field(default=(), repr=False)
+    # The model and id of the row the record is of.
+    source: tuple[type[models.Model], int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def local_when(self) -> datetime.datetime:
@@ -395,6 +397,7 @@ class Reader:
             quote=quote,
             took_effect=record.valid_from,
             key=(record.history_date, SOURCES.index(model), record.history_id),
+            source=(model, record.id),
         )
 
     def heading(self, record: Any, found: list[Change]) -> str:
@@ -623,15 +626,52 @@ def _before(model: type[models.Model]) -> Subquery:
     return Subquery(earlier.order_by("-history_date", "-history_id").values("history_id")[:1])
 
 
+# A change to a recommendation's response, for a reader who reads published responses only
+# (the Department) while the response is not published: the change is named, never quoted.
+RESPONSE_LABEL = "Response"
+RESPONSE_WITHHELD = "Response changed (not published yet)"
+
+
+def withhold_responses(entries: list[Entry]) -> list[Entry]:
+    """The entries with the words of each unpublished response left out, for a reader who
+    reads published responses only (`boards.permissions.can_read_response`). One query."""
+    ids = {e.source[1] for e in entries if e.source and e.source[0] is Recommendation}
+    if not ids:
+        return entries
+    unpublished = set(
+        Recommendation.objects.filter(pk__in=ids, published_on__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    for entry in entries:
+        if entry.source is None or entry.source[0] is not Recommendation:
+            continue
+        if entry.source[1] not in unpublished:
+            continue
+        entry.changes = [
+            Change(sentence=RESPONSE_WITHHELD, full=RESPONSE_WITHHELD, kind=c.kind, label=c.label)
+            if c.label == RESPONSE_LABEL
+            else c
+            for c in entry.changes
+        ]
+        if any(c.label == RESPONSE_LABEL for c in entry.changes):
+            entry.quote = ""
+            if entry.title.startswith(RESPONSE_LABEL):
+                entry.title = RESPONSE_WITHHELD
+    return entries
+
+
 class Changes(Sequence[Entry]):
     """The changes `changes_in` found: counted, filtered and paged in SQL from the change log
     (`interventions.models.ChangeLog`), worded only for the slice that is read. Its length is
     one query; a slice is one query of the log, one of records per model, and the Reader's
     queries for that slice's names and links."""
 
-    def __init__(self, rows: models.QuerySet, slug: str) -> None:
+    def __init__(self, rows: models.QuerySet, slug: str, withhold: bool = False) -> None:
         self.rows = rows
         self.slug = slug
+        # Leave out the words of unpublished responses (`withhold_responses`).
+        self.withhold = withhold
         self._length: int | None = None
         self._all: list[Entry] | None = None
 
@@ -701,7 +741,8 @@ class Changes(Sequence[Entry]):
         extra: dict[type[models.Model], set[Any]] = {
             Programme: {getattr(r, "programme_id", None) for r, _ in pairs}
         }
-        return Reader(pairs, self.slug, extra).entries()
+        entries = Reader(pairs, self.slug, extra).entries()
+        return withhold_responses(entries) if self.withhold else entries
 
 
 def changes_in(
@@ -714,13 +755,15 @@ def changes_in(
     theme: Any = None,
     kind: str = "",
     newest: int | None = None,
+    withhold: bool = False,
 ) -> Changes:
     """Every change in the intervention from `start` to `end` (London days, inclusive), newest
     first, narrowed to a person who made it, a programme (and what belongs to it), a Best Value
     theme (programmes and Directions linked to it, and what belongs to them) and a kind.
 
     Counted, filtered and paged in SQL (the change log); only what is read is worded. `newest`
-    reads only the latest records, for pages that show the most recent few."""
+    reads only the latest records, for pages that show the most recent few. `withhold`
+    leaves out the words of unpublished responses, for a reader of published ones only."""
     since = datetime.datetime.combine(start, datetime.time.min, tzinfo=LONDON)
     until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, LONDON)
     rows = ChangeLog.objects.filter(
@@ -755,16 +798,20 @@ def changes_in(
         # The latest records, shown or not, worded at once: those with nothing to show drop
         # out as they did when every record of the range was worded.
         rows = rows[:newest]
-        changes = Changes(rows, intervention.slug)
+        changes = Changes(rows, intervention.slug, withhold)
         changes.all()
         return changes
-    return Changes(rows, intervention.slug)
+    return Changes(rows, intervention.slug, withhold)
 
 
-def recent_history(obj: models.Model, slug: str, count: int = 5) -> dict[str, Any]:
+def recent_history(
+    obj: models.Model, slug: str, count: int = 5, withhold: bool = False
+) -> dict[str, Any]:
     """Context for the History section of a detail page: the latest entries and a link to
-    the whole history."""
+    the whole history (`withhold`: see `withhold_responses`)."""
     entries = timeline_for(obj, slug)
+    if withhold:
+        entries = withhold_responses(entries)
     kind = type(obj).__name__.lower()
     return {
         "timeline": entries[:count],

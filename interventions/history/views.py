@@ -20,9 +20,16 @@ from django_tables2 import RequestConfig
 
 from boards.models import Recommendation
 from directions.models import Direction
+from interventions.access.permissions import reads_only_published
 from interventions.history.forms import WhatChangedForm
 from interventions.history.tables import ChangeTable, PagedEntries
-from interventions.history.timeline import Changes, Entry, changes_in, timeline_for
+from interventions.history.timeline import (
+    Changes,
+    Entry,
+    changes_in,
+    timeline_for,
+    withhold_responses,
+)
 from interventions.kit.exports import (
     export_response,
     refuse_unknown_format,
@@ -97,7 +104,11 @@ def object_history(
         "crumbs": crumbs,
         "object": obj,
         "kind": kind,
-        "timeline": timeline_for(obj, intervention.slug),
+        "timeline": (
+            withhold_responses(timeline_for(obj, intervention.slug))
+            if reads_only_published(request.user)
+            else timeline_for(obj, intervention.slug)
+        ),
     }
     return render(request, "audit/object_history.html", context)
 
@@ -137,6 +148,7 @@ def whats_changed(request: HttpRequest, intervention: Intervention) -> HttpRespo
             programme=chosen["programme"],
             theme=chosen["theme"],
             kind=chosen["kind"],
+            withhold=reads_only_published(request.user),
         )
         if export_format := requested_format(request):
             name = f"{intervention.slug}-changes-{chosen['from_date']}-to-{chosen['to_date']}"

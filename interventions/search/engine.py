@@ -32,6 +32,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from boards.models import Action, Meeting, Paper, Recommendation
+from boards.permissions import readable_papers, recommendations_searchable
 from directions.models import Direction
 from interventions.models import Evidence, Intervention, Milestone, Person, Programme, StrategicAim
 from reports.permissions import readable
@@ -168,8 +169,11 @@ KINDS: tuple[Kind, ...] = (
         plural="papers",
         titles=("title",),
         texts=("original_name",),
-        rows=lambda i, u: Paper.objects.filter(meeting__board__intervention=i).select_related(
-            "meeting__board__intervention"
+        rows=lambda i, u: readable_papers(
+            u,
+            Paper.objects.filter(meeting__board__intervention=i).select_related(
+                "meeting__board__intervention"
+            ),
         ),
         title=str,
         url=lambda p: _meeting_url(p.meeting, "papers"),
@@ -194,8 +198,8 @@ KINDS: tuple[Kind, ...] = (
         plural="recommendations",
         titles=("reference", "title"),
         texts=("text", "response"),
-        rows=lambda i, u: Recommendation.objects.filter(intervention=i).select_related(
-            "intervention"
+        rows=lambda i, u: recommendations_searchable(
+            u, Recommendation.objects.filter(intervention=i).select_related("intervention")
         ),
         title=lambda r: f"Recommendation {r}",
         url=lambda r: r.get_absolute_url(),

@@ -14,6 +14,7 @@ from typing import Any
 from django import template
 from django.db import models
 
+from interventions.access.permissions import reads_only_published
 from interventions.history.timeline import Entry, changes_in, recent_history
 from interventions.models import Intervention
 
@@ -23,21 +24,37 @@ register = template.Library()
 SHOWN = 20
 
 
-@register.inclusion_tag("includes/history_section.html")
-def history_section(obj: models.Model, intervention: Intervention) -> dict[str, Any]:
+def _withholds(context: template.Context) -> bool:
+    request = context.get("request")
+    return request is not None and reads_only_published(request.user)
+
+
+@register.inclusion_tag("includes/history_section.html", takes_context=True)
+def history_section(
+    context: template.Context, obj: models.Model, intervention: Intervention
+) -> dict[str, Any]:
     """The History section of a programme, milestone, Direction or recommendation page."""
-    return recent_history(obj, intervention.slug)
+    return recent_history(obj, intervention.slug, withhold=_withholds(context))
 
 
-@register.inclusion_tag("boards/changes_since.html")
+@register.inclusion_tag("boards/changes_since.html", takes_context=True)
 def changes_since(
-    intervention: Intervention, since: datetime.date | None, until: datetime.date
+    context: template.Context,
+    intervention: Intervention,
+    since: datetime.date | None,
+    until: datetime.date,
 ) -> dict[str, Any]:
     """The latest changes in the intervention from the day after `since` to `until` (the
     board's pages show these; the "What changed" page lists them all)."""
     changes: Sequence[Entry] = []
     if since and until > since:
-        changes = changes_in(intervention, since + datetime.timedelta(days=1), until, newest=SHOWN)
+        changes = changes_in(
+            intervention,
+            since + datetime.timedelta(days=1),
+            until,
+            newest=SHOWN,
+            withhold=_withholds(context),
+        )
     return {
         "intervention": intervention,
         "changes": changes,

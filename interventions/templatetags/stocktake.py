@@ -14,6 +14,7 @@ from boards.choices import (
 )
 from boards.tables import cadence_text
 from directions.choices import COMPLIANCE_TAG_COLOURS, DIRECTION_STATUS_TAG_COLOURS
+from interventions.access import permissions
 from interventions.choices import (
     CHANGE_STATUS_TAG_COLOURS,
     RAG_TAG_COLOURS,
@@ -97,6 +98,12 @@ def govuk_widget(field: BoundField) -> SafeString:
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def sees_portfolio(user: Any) -> bool:
+    """The Department's portfolio is theirs (and an administrator's) to open."""
+    return permissions.sees_portfolio(user)
 
 
 @register.filter

@@ -1,5 +1,9 @@
 """manage.py create_demo_users SLUG — one sign-in per role, for trying Stocktake out.
 
+The demo Department user is granted the intervention named and every other intervention
+shipped in `data/` that has been imported (the 2014 and 2025 Tower Hamlets interventions), so
+that its portfolio has more than one row.
+
 So that the demo officer has something of their own to update (rather than "There is nothing
 for you to update"), the first programme of the plan is delegated to them: a delegation marked
 as a demo, which changes nobody's real role in the data (the programme keeps its sponsor and
@@ -20,6 +24,10 @@ from interventions.access import roles
 from interventions.models import Delegation, Intervention, Person, Programme
 from interventions.models.base import set_change_reason
 
+# The interventions shipped in `data/` (each file's intervention slug): the demo Department
+# user is granted those that have been imported.
+SHIPPED_SLUGS = ("tower-hamlets-2025", "tower-hamlets-2014")
+
 DEMO_DELEGATION_NOTE = "Demo only: lets the demo council officer try updating a programme."
 
 DEMO_USERS = [
@@ -28,6 +36,7 @@ DEMO_USERS = [
     # The oversight is named as the intervention's model names it ("Demo Commissioner").
     ("envoy", roles.OVERSIGHT, "Demo {oversight}"),
     ("board", roles.BOARD_MEMBER, "Demo Board member"),
+    ("department", roles.DEPARTMENT, "Demo Department official"),
     ("admin", roles.ADMINISTRATOR, "Demo administrator"),
 ]
 
@@ -72,6 +81,8 @@ class Command(BaseCommand):
                 set_change_reason(person, "Demo account set up")
                 person.save()
             people[username] = person
+            if role == roles.DEPARTMENT:
+                self._grant_shipped(intervention, user, label)
             self.stdout.write(f"  {role:<18} username: {username:<12} password: {password}")
         programme = self._delegate_to_demo_officer(intervention, people)
         if programme is not None:
@@ -79,6 +90,20 @@ class Command(BaseCommand):
                 f"The demo council officer may update programme {programme} (a demo-only "
                 "delegation); the other programmes belong to their real sponsors and SROs."
             )
+
+    def _grant_shipped(self, intervention: Intervention, user: Any, label: str) -> None:
+        """Name the Department user in the other shipped interventions too (once each)."""
+        others = Intervention.objects.filter(slug__in=SHIPPED_SLUGS).exclude(pk=intervention.pk)
+        for other in others:
+            person, _ = Person.objects.get_or_create(
+                intervention=other,
+                key="demo-department",
+                defaults={"name": label, "post": "Demo account", "organisation": "Stocktake demo"},
+            )
+            if person.user_id != user.pk:
+                person.user = user
+                set_change_reason(person, "Demo account set up")
+                person.save()
 
     def _delegate_to_demo_officer(
         self, intervention: Intervention, people: dict[str, Person]
