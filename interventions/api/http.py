@@ -28,6 +28,7 @@ from pydantic import Field
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+MAX_OFFSET = 1_000_000_000
 # Seconds a cache may keep an answer before asking again (with the ETag).
 MAX_AGE = 60
 DEFAULT_RATES = {"anonymous": "60/min", "signed_in": "600/min"}
@@ -35,7 +36,8 @@ DEFAULT_RATES = {"anonymous": "60/min", "signed_in": "600/min"}
 
 class PageParams(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows on a page.")
-    offset: int = Field(0, ge=0, description="Rows skipped before the page.")
+    # Bounded, so that no offset overflows a database's integers.
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rows skipped before the page.")
 
 
 def page_of[Row](
