@@ -9,6 +9,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
+from django.views.decorators.http import require_safe
+from django.views.generic import RedirectView
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
@@ -54,9 +56,9 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _open(pattern: URLPattern | URLResolver) -> URLPattern | URLResolver:
-    """The pattern's view open without sign-in, with the caching rules."""
+    """The pattern's view open without sign-in, for GET and HEAD only, with the caching rules."""
     if isinstance(pattern, URLPattern):
-        pattern.callback = login_not_required(cached(pattern.callback))
+        pattern.callback = login_not_required(require_safe(cached(pattern.callback)))
     return pattern
 
 
@@ -64,6 +66,8 @@ ninja_patterns: list[Any] = api.urls[0]
 
 app_name = "api"
 urlpatterns = [
-    *(_open(pattern) for pattern in ninja_patterns),
-    path("docs/", login_not_required(cached(docs.docs_page(api))), name="docs"),
+    # The root (whose address ninja reads the operations' paths from) leads people to the docs.
+    path("", login_not_required(RedirectView.as_view(pattern_name="api:docs")), name="api-root"),
+    *(_open(pattern) for pattern in ninja_patterns if pattern.name != "api-root"),
+    path("docs/", login_not_required(require_safe(cached(docs.docs_page(api)))), name="docs"),
 ]
