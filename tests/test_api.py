@@ -451,6 +451,9 @@ def test_the_docs_page_lists_every_operation_and_runs_no_script(anonymous):
     page = response.content.decode()
     assert "/api/v1/openapi.json" in page
     assert "/api/v1/interventions/{slug}/directions.csv" in page
+    assert "/api/v1/api/v1/" not in page
+    # Each list says what its rows hold.
+    assert "<code>compliance_label</code>" in page
     assert "<script" not in page.split("</main>")[0].split("<main")[1]
     assert "script-src 'self'" in response["Content-Security-Policy"]
 

@@ -47,7 +47,8 @@ def test_the_openapi_description_is_valid(client):
     assert description["info"]["version"] == "1"
     paths = description["paths"]
     assert "/api/v1/interventions/{slug}/directions/" in paths
-    assert "/api/v1/interventions/{slug}/directions.csv" in paths
+    download = paths["/api/v1/interventions/{slug}/directions.csv"]["get"]["responses"]["200"]
+    assert list(download["content"]) == ["text/csv"]
 
 
 @pytest.fixture

@@ -41,7 +41,9 @@ def operations(description: dict[str, Any]) -> list[dict[str, Any]]:
     found = []
     for address, methods in description["paths"].items():
         for method, operation in methods.items():
-            ok = operation.get("responses", {}).get("200", {}).get("content", {})
+            responses = operation.get("responses", {})
+            # Status codes are numbers in the description ninja builds, text once in JSON.
+            ok = (responses.get(200) or responses.get("200") or {}).get("content", {})
             json_schema = ok.get("application/json", {}).get("schema")
             found.append(
                 {

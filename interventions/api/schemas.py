@@ -48,7 +48,9 @@ class DirectionOut(Schema):
     deadline_kind: str
     deadline_as_written: str
     first_due: datetime.date | None
-    compliance: str = Field(description="Compliance as recorded now (`compliance_label` says it).")
+    compliance: str = Field(
+        description="Compliance as recorded now (compliance_label says it in words)."
+    )
     compliance_label: str
     met_on: datetime.date | None
     compliance_source: str

@@ -28,7 +28,7 @@ api = NinjaAPI(
         "public pages publish (Directions and their compliance, published responses to "
         "recommendations, meetings with their approved minutes, public papers). Signed in "
         "(the session cookie of the web pages): what your pages show you. Lists come a page "
-        "at a time (`limit`, `offset`, with `count`, `next` and `previous`); each has a CSV "
+        "at a time (limit and offset, with count, next and previous); each has a CSV "
         "download of every row. Answers carry an ETag (send it in If-None-Match for 304); "
         "too many requests in a minute are refused with 429 and Retry-After."
     ),

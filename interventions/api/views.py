@@ -46,13 +46,13 @@ ERRORS: dict[int, type[Schema]] = {404: Message, 422: Message, 429: Message}
 _MESSAGE = {"application/json": {"schema": {"$ref": "#/components/schemas/Message"}}}
 CSV_RESPONSE = {
     "responses": {
-        "200": {
+        200: {
             "description": "Every row of the list, as CSV (UTF-8 with a byte-order mark).",
             "content": {"text/csv": {"schema": {"type": "string"}}},
         },
-        "404": {"description": "Not found, or not open to you.", "content": _MESSAGE},
-        "422": {"description": "A parameter is not valid.", "content": _MESSAGE},
-        "429": {"description": "Too many requests: see Retry-After.", "content": _MESSAGE},
+        404: {"description": "Not found, or not open to you.", "content": _MESSAGE},
+        422: {"description": "A parameter is not valid.", "content": _MESSAGE},
+        429: {"description": "Too many requests: see Retry-After.", "content": _MESSAGE},
     }
 }
 INTERVENTION_TAG = ["Interventions"]
