@@ -8,7 +8,9 @@ import datetime
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase, settings
 from openapi_spec_validator import validate
@@ -82,7 +84,13 @@ def readers(db, settings):
     MilestoneFactory(programme=ProgrammeFactory(aim=StrategicAimFactory(intervention=intervention)))
     client = Client()
     client.force_login(user)
-    return {"slug": intervention.slug, "cookie": f"sessionid={client.cookies['sessionid'].value}"}
+    # Called through WSGI, each request would close the database connection at its end (as
+    # Django's test client avoids too), and with it the test's transaction on PostgreSQL.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield {"slug": intervention.slug, "cookie": f"sessionid={client.cookies['sessionid'].value}"}
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
