@@ -20,4 +20,6 @@ urlpatterns = [
     path("oidc/authenticate/", service_views.oidc_authenticate, name="oidc_authentication_init"),
     path("oidc/callback/", service_views.oidc_callback, name="oidc_authentication_callback"),
     path("", include("reports.urls")),
+    # The read-only API with its OpenAPI description (interventions/api).
+    path("api/v1/", include("interventions.api.urls")),
 ]

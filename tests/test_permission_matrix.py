@@ -222,6 +222,26 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     "boards:public_meeting": ("meeting", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "boards:public_recommendation_list": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "boards:public_paper": ("paper", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # The API (/api/v1/): open without sign-in; the public get what the public pages publish
+    # (the world's intervention has them on), an intervention's own users what their pages
+    # show; its plan only to its own users (the stranger is of another intervention).
+    "api:api-root": (None, (302, 302, 302, 302, 302, 302, 302, 302, 302)),
+    "api:docs": (None, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api:openapi-json": (None, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api:intervention_list": (None, (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api:intervention_detail": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api:direction_list": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api:direction_csv": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api:recommendation_list": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api:recommendation_csv": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api:meeting_list": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api:meeting_csv": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api:paper_list": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api:paper_csv": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    "api:programme_list": ("intervention", (404, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "api:programme_csv": ("intervention", (404, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "api:milestone_list": ("intervention", (404, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "api:milestone_csv": ("intervention", (404, 200, 200, 200, 200, 200, 200, 404, 200)),
 }
 
 # Pages that only take a POST (a GET is 405 above): the answer to posting an empty form, which
@@ -551,6 +571,10 @@ def test_a_refused_role_is_refused_the_same_way_when_it_posts(world):
         url = reverse(name, kwargs=world.kwargs[obj] if obj else {})
         if name in POST_ONLY:
             problems += check(by_role, name, url, POST_ONLY[name], method="post")
+            continue
+        if name.startswith("api:") and name != "api:api-root":
+            # The API is read-only: a POST is refused as a method, for everyone.
+            problems += check(by_role, name, url, (405,) * len(ROLES), method="post")
             continue
         for role, want in zip(ROLES, expected, strict=True):
             if want in (403, 404, LOGIN):
