@@ -681,7 +681,8 @@ def _set_up(document: Document, report: Report, context: dict[str, Any]) -> None
                         fonts.set(qn(attribute), FONT)
     snap = context["snap"]
     properties = document.core_properties
-    properties.title = report.title
+    # Word keeps at most 255 characters in a property.
+    properties.title = report.title[:255]
     properties.author = snap.authority_name
     properties.last_modified_by = snap.authority_name
     properties.subject = (
@@ -689,7 +690,11 @@ def _set_up(document: Document, report: Report, context: dict[str, Any]) -> None
     )
     properties.language = LANGUAGE
     properties.keywords = "working copy"
-    properties.comments = working_copy_notice(report)
+    properties.comments = (
+        f"Working copy. The record is the issued PDF, SHA-256 {report.sha256}."
+        if report.is_final and report.sha256
+        else "Working copy of a draft. Once issued, the report's PDF is the record."
+    )
     properties.category = report.get_kind_display()
     header = document.sections[0].header.paragraphs[0]
     header.text = f"Working copy of {report.title}. The PDF is the record."
