@@ -247,7 +247,7 @@ def test_user_text_stays_literal(record):
     assert headings(document, "Title") == ["Q2 <b>delivery</b> & risks"]
     assert document.core_properties.title == "Q2 <b>delivery</b> & risks"
     texts = [p.text for p in document.paragraphs]
-    assert "1.1\tThe council's \"plan\" <script>alert(1)</script> & more" in texts
+    assert '1.1\tThe council\'s "plan" <script>alert(1)</script> & more' in texts
     # Nothing was read as markup: no bold run holds only "delivery".
     title = next(p for p in document.paragraphs if p.style.name == "Title")
     assert [r.text for r in title.runs] == ["Q2 <b>delivery</b> & risks"]

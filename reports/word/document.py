@@ -500,7 +500,11 @@ def _tables_of(title: str, data: Any) -> Iterator[tuple[str, list[str], list[lis
     if isinstance(data, list | tuple):
         if all(isinstance(row, dict) for row in data):
             keys = list(dict.fromkeys(k for row in data for k in row))
-            yield title, [_heading(k) for k in keys], [[_display(r.get(k)) for k in keys] for r in data]
+            yield (
+                title,
+                [_heading(k) for k in keys],
+                [[_display(r.get(k)) for k in keys] for r in data],
+            )
         else:
             yield title, [title], [[_display(row)] for row in data]
         return
@@ -583,9 +587,7 @@ def _data_uri(src: str) -> tuple[str, bytes] | None:
         return None
     try:
         raw = (
-            base64.b64decode(match.group(3))
-            if match.group(2)
-            else unquote_to_bytes(match.group(3))
+            base64.b64decode(match.group(3)) if match.group(2) else unquote_to_bytes(match.group(3))
         )
     except (binascii.Error, ValueError):
         return None

@@ -10,6 +10,7 @@ is the one the PDF shows. An element it does not know is left out, never guessed
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 from functools import cache
@@ -89,7 +90,9 @@ class _Painter:
             self.line([start, end], get("stroke"), get("stroke-width"), get("stroke-dasharray"))
         elif tag == "polyline":
             values = [float(v) for v in re.findall(r"-?[\d.]+", get("points", ""))]
-            points = [self.point(x, y, origin) for x, y in zip(values[::2], values[1::2])]
+            points = [
+                self.point(x, y, origin) for x, y in zip(values[::2], values[1::2], strict=False)
+            ]
             self.line(points, get("stroke"), get("stroke-width"), None)
         elif tag == "circle":
             cx, cy = self.point(_number(get("cx")), _number(get("cy")), origin)
@@ -113,7 +116,7 @@ class _Painter:
         if not pattern or not any(pattern):
             self.draw.line(points, fill=colour, width=pixels, joint="curve")
             return
-        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        for (x0, y0), (x1, y1) in itertools.pairwise(points):
             length = math.hypot(x1 - x0, y1 - y0)
             done, index = 0.0, 0
             while done < length:
