@@ -62,8 +62,8 @@ TEXT_WIDTH_CM = 17.0  # A4 less 2 cm margins each side
 PX_PER_CM = 37.8  # CSS pixels (96 to the inch)
 NUMBER_INDENT = Cm(1.2)
 TABLE_TEXT = "Table text"  # 10 point, no space after: the style of paragraphs in tables
-CHAR_CM = 0.2  # the width of a character of table text, near enough, in centimetres
-CELL_PAD = 0.3  # a cell's margins
+CHAR_CM = 0.22  # the width of a character of table text, near enough, in centimetres
+CELL_PAD = 0.45  # a cell's margins
 
 HEADING_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}
 BLOCK_TAGS = {
@@ -556,22 +556,36 @@ def _column_widths(
 ) -> list[float]:
     """Each column at least as wide as its longest word (so no word is broken), and the rest
     of the width shared out by how much text each column holds (long text capped, so one
-    long commentary does not squeeze the other columns)."""
+    long commentary does not squeeze the other columns); a table whose text fits on one
+    line a cell is only as wide as that."""
     least = [0.0] * columns
     wish = [0.0] * columns
+    spanned: list[tuple[int, int, int]] = []
     for tr, _ in rows:
         column = 0
         for cell in tr:
             if _tag(cell) not in ("td", "th"):
                 continue
             span = _span(cell)
+            words = _text_of(cell)
             if span == 1 and column < columns:
-                words = _text_of(cell)
                 longest_word = max((len(word) for word in words.split()), default=0)
                 least[column] = max(least[column], min(longest_word * CHAR_CM, 4.0) + CELL_PAD)
                 wish[column] = max(wish[column], min(len(words), 70) * CHAR_CM + CELL_PAD)
+            elif span > 1:
+                spanned.append((column, min(column + span, columns), len(words)))
             column += span
     least = [max(width, 1.0) for width in least]
+    wish = [max(w, n) for w, n in zip(wish, least, strict=True)]
+    # A cell across several columns ("No actions were recorded.") widens them in proportion.
+    for first, last, length in spanned:
+        needed = min(length, 70) * CHAR_CM + CELL_PAD
+        have = sum(wish[first:last])
+        if needed > have:
+            for index in range(first, last):
+                wish[index] *= needed / have
+    if sum(wish) <= width_cm:
+        return [round(width, 2) for width in wish]  # a small table: no wider than it needs
     if sum(least) >= width_cm:
         return [round(width * width_cm / sum(least), 2) for width in least]
     spare = width_cm - sum(least)
