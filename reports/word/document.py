@@ -675,9 +675,10 @@ def _set_up(document: Document, report: Report, context: dict[str, Any]) -> None
     caption = document.styles["Caption"]
     caption.font.size = Pt(10)
     caption.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
-    for level in (1, 2, 3):
-        document.styles[f"Heading {level}"].font.name = FONT
-    document.styles["Title"].font.name = FONT
+    for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "TOC Heading"):
+        style = document.styles[name]
+        style.font.name = FONT
+        _without_theme_fonts(style.element.rPr.rFonts)
     defaults = document.styles.element.find(qn("w:docDefaults"))
     if defaults is not None:
         run_defaults = defaults.find(qn("w:rPrDefault"))
@@ -693,6 +694,7 @@ def _set_up(document: Document, report: Report, context: dict[str, Any]) -> None
                 rpr.append(lang)
                 fonts = rpr.find(qn("w:rFonts"))
                 if fonts is not None:
+                    _without_theme_fonts(fonts)
                     for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
                         fonts.set(qn(attribute), FONT)
     snap = context["snap"]
@@ -717,6 +719,14 @@ def _set_up(document: Document, report: Report, context: dict[str, Any]) -> None
     for run in header.runs:
         run.font.size = Pt(8)
         run.font.color.rgb = MUTED
+
+
+def _without_theme_fonts(fonts: Any) -> None:
+    """Drop the template's theme fonts, which Word prefers to the font named."""
+    if fonts is None:
+        return
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)
 
 
 def working_copy_notice(report: Report) -> str:
