@@ -99,7 +99,9 @@ def test_every_section_heading_of_the_kind_is_a_word_heading(record, kind):
         *(f"{n}. {title}" for n, (_, title) in enumerate(SECTIONS[kind], start=2)),
         "Appendix: evidence",
     ]
-    assert level_one == expected
+    # Then the appendices after the evidence (the sources, where the PDF has them).
+    assert level_one[: len(expected)] == expected
+    assert all(h.startswith("Appendix: ") for h in level_one[len(expected) :])
     assert headings(document, "Title") == ["Report"]
     # The sub-headings (a Direction, a theme, a chart) are Heading 2, as h3 in the PDF.
     html = lxml.html.document_fromstring(pdf.render_html(report))
@@ -439,3 +441,16 @@ def test_the_commissioners_own_report_is_theirs_to_download(
     assert client.get(url("report_docx", report)).status_code == 200
     client.force_login(commissioner_personas["officer"])
     assert client.get(url("report_docx", report)).status_code == 404
+
+
+def test_words_for_screen_readers_beside_a_link_are_left_out(record):
+    """Word has no visually hidden text: the words beside a link for screen readers would
+    print, so they are left out."""
+    report = make(record, "board")
+    document = docx.Document()
+    writer = word.Writer(document, report_context(report))
+    html = lxml.html.fragment_fromstring(
+        '<p>Version <a href="#">3<span class="visually-hidden"> (programme 12)</span></a>.</p>'
+    )
+    writer.block(word.Place(document), html, word.Look())
+    assert document.paragraphs[-1].text == "Version 3."

@@ -278,6 +278,8 @@ class Writer:
         if tag == "br":
             pending.append(Break())
             return
+        if classes & {"visually-hidden", "govuk-visually-hidden"}:
+            return  # words for screen readers beside a link, which Word does not keep
         if tag in ("strong", "b") or "tag" in classes:
             look = replace(look, bold=True)
         if tag in ("em", "i"):
