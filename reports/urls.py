@@ -25,6 +25,7 @@ urlpatterns = [
         path("reports/<int:pk>/preview/", views.report_preview, name="report_preview"),
         path("reports/<int:pk>/build/", views.report_build, name="report_build"),
         path("reports/<int:pk>/pdf/", views.report_download, name="report_download"),
+        path("reports/<int:pk>/docx/", views.report_docx, name="report_docx"),
         path("reports/<int:pk>/issue/", views.report_finalise, name="report_finalise"),
         path("reports/<int:pk>/share/", views.report_share, name="report_share"),
         path("reports/<int:pk>/sources/", views.report_sources, name="report_sources"),

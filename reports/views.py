@@ -27,7 +27,7 @@ from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.kit.saving import versioned_edit
 from interventions.models import Intervention, Theme
 from interventions.models.base import set_change_reason
-from reports import build, drafting, pdf, provenance
+from reports import build, drafting, pdf, provenance, word
 from reports import permissions as can
 from reports.choices import (
     BUILD_STATE_TAG_COLOURS,
@@ -378,6 +378,23 @@ def report_download(request: HttpRequest, intervention: Intervention, pk: int) -
     response = stored_file_response(report.pdf, report.pdf_filename, "application/pdf")
     if report.sha256:
         response["X-Checksum-SHA256"] = report.sha256
+    return response
+
+
+@intervention_page
+def report_docx(request: HttpRequest, intervention: Intervention, pk: int) -> HttpResponse:
+    """The report as a Word working copy, to those who may read the report: made now from
+    the same context as its PDF (an issued report's from the record as it was issued), and
+    saying on its first page that the PDF is the record."""
+    report = _report(request, intervention, pk)
+    if report.issued_elsewhere:
+        # Stocktake did not make it: a document built from the record would not be that report.
+        raise Http404("A report issued outside Stocktake has no Word copy.")
+    response = HttpResponse(word.render_docx(report), content_type=word.DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{word.docx_filename(report)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

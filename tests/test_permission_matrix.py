@@ -204,6 +204,7 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     "reports:report_preview": ("draft_report", (LOGIN, 404, 404, 200, 404, 404, 200, 404, 404)),
     "reports:report_build": ("draft_report", (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)),
     "reports:report_download": ("issued_report", (LOGIN, 404, 404, 200, 200, 200, 200, 404, 200)),
+    "reports:report_docx": ("issued_report", (LOGIN, 404, 404, 200, 200, 200, 200, 404, 200)),
     "reports:report_finalise": ("draft_report", (LOGIN, 404, 404, 200, 404, 404, 200, 404, 404)),
     "reports:report_share": ("issued_report", (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)),
     # A report's sources are read by whoever reads the report: the issued report's list by its
