@@ -325,7 +325,7 @@ def test_the_heat_map_is_a_table_with_counts_and_bands_in_words(client, interven
     assert 'govuk-table__header--numeric">Likelihood 5 Almost certain</th>' in text
     assert '<th scope="row" class="govuk-table__header">Impact 4 Major</th>' in text
     assert "Red 20" in text
-    assert "3 open risks: 2 red, 0 amber, 1 green." in text
+    assert "3 open in all: 2 red, 0 amber, 1 green." in text
     assert "likelihood=5&amp;impact=4" in text
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from interventions.models import Intervention
-from interventions.risks.heatmap import heat_map, top_risks
+from interventions.risks.heatmap import caption, heat_map, top_risks
 from interventions.risks.services import risks_as_of
 from interventions.risks.views import list_url
 
@@ -27,7 +27,7 @@ def risks_panel(intervention: Intervention, on: datetime.date) -> dict[str, Any]
     return {
         "map": heat_map(
             risks,
-            f"Open risks by residual likelihood and impact on {on:%-d %b %Y}",
+            caption(on),
             url=(
                 (
                     lambda likelihood, impact: list_url(

@@ -10,6 +10,7 @@ trail as of their date), read only for their scores, kind and reference.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,14 @@ from interventions.models.risks import (
 
 # How many risks "the top risks" lists.
 TOP = 5
+
+
+def caption(day: datetime.date, which: str = "residual", month: str = "%b") -> str:
+    """The heat map's caption: what it counts, and on which day."""
+    return (
+        f"Open risks, issues and dependencies by {which} likelihood and impact"
+        f" on {day.day} {day.strftime(month)} {day.year}"
+    )
 
 
 @dataclass(frozen=True)

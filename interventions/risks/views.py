@@ -34,7 +34,7 @@ from interventions.models.risks import (
 from interventions.risks import services
 from interventions.risks.filters import RiskFilterSet
 from interventions.risks.forms import CloseForm, MitigationForm, ReviewForm, RiskForm
-from interventions.risks.heatmap import heat_map, top_risks
+from interventions.risks.heatmap import caption, heat_map, top_risks
 from interventions.risks.tables import RiskTable
 
 SECTION = "risks"
@@ -105,11 +105,13 @@ def risk_heatmap(request: HttpRequest, intervention: Intervention) -> HttpRespon
 
     residual = heat_map(
         risks,
-        f"Open risks by residual likelihood and impact on {on:%-d %b %Y}",
+        caption(on),
         url=cell_url if on == today else None,
     )
     inherent = heat_map(
-        risks, f"Open risks by inherent likelihood and impact on {on:%-d %b %Y}", which="inherent"
+        risks,
+        caption(on, "inherent"),
+        which="inherent",
     )
     top = top_risks(risks)
     owners = {p.pk: p for p in intervention.people.all()} if top else {}
