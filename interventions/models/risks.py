@@ -289,7 +289,11 @@ class Risk(TimestampedModel):
 
     @classmethod
     def as_it_stood(cls, record: Any, day: datetime.date) -> Any:
-        """A history record as it stood on `day`: open until the day it was closed."""
+        """A history record as it stood on `day`: open until the day it was closed, scored
+        by its own likelihood and impact (a record written from a file's versions carries
+        the row's later score)."""
+        record.score = record.residual_likelihood * record.residual_impact
+        record.band = band_for(record.score)
         if record.closed_on and record.closed_on > day:
             record.status = RiskStatus.OPEN
             record.closed_on = None
