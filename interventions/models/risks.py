@@ -56,13 +56,13 @@ class RiskBand(models.TextChoices):
     GREEN = "green", "Green (low, 1 to 4)"
 
 
-RISK_BAND_TAG_COLOURS = {
+RISK_BAND_TAG_COLOURS: dict[str, str] = {
     RiskBand.RED: "red",
     RiskBand.AMBER: "orange",
     RiskBand.GREEN: "green",
 }
 
-RISK_STATUS_TAG_COLOURS = {RiskStatus.OPEN: "blue", RiskStatus.CLOSED: "grey"}
+RISK_STATUS_TAG_COLOURS: dict[str, str] = {RiskStatus.OPEN: "blue", RiskStatus.CLOSED: "grey"}
 
 LIKELIHOOD_LABELS = {
     1: "1 Rare",

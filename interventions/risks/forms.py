@@ -11,9 +11,13 @@ from django.utils import timezone
 from interventions.kit.forms import VersionedForm, field_of
 from interventions.kit.widgets import DateInput, GovukRadioSelect
 from interventions.models import Intervention, Mitigation, Person, Programme, Risk
-from interventions.models.risks import RiskKind, RiskStatus
+from interventions.models.risks import IMPACT_CHOICES, LIKELIHOOD_CHOICES, RiskKind, RiskStatus
 
 SCORES = ("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact")
+# Each score's choices, without the blank one a model field's select would offer.
+SCALE_CHOICES = {
+    name: LIKELIHOOD_CHOICES if name.endswith("likelihood") else IMPACT_CHOICES for name in SCORES
+}
 
 
 def _not_future(day: datetime.date | None, what: str) -> None:
@@ -73,8 +77,7 @@ class RiskForm(VersionedForm):
         owner.empty_label = "None"
         field_of(self, "kind", forms.ChoiceField).choices = RiskKind.choices
         for name in SCORES:
-            field = field_of(self, name, forms.TypedChoiceField)
-            field.choices = [c for c in field.choices if c[0] != ""]
+            field_of(self, name, forms.TypedChoiceField).choices = SCALE_CHOICES[name]
         if not self.is_bound and self.instance.pk is None:
             self.fields["raised_on"].initial = timezone.localdate()
 
@@ -140,8 +143,7 @@ class ReviewForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["review_on"].required = True
         for name in ("residual_likelihood", "residual_impact"):
-            field = field_of(self, name, forms.TypedChoiceField)
-            field.choices = [c for c in field.choices if c[0] != ""]
+            field_of(self, name, forms.TypedChoiceField).choices = SCALE_CHOICES[name]
         if not self.is_bound:
             self.fields["reviewed_on"].initial = timezone.localdate()
 
