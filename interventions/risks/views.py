@@ -19,7 +19,7 @@ from django_tables2 import Table
 
 from interventions.access.risks import can_manage_risks, can_update_risk
 from interventions.kit.as_of import AS_OF
-from interventions.kit.lists import ObjectListView
+from interventions.kit.lists import ObjectListView, tag_html
 from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.kit.saving import versioned_edit
 from interventions.kit.widgets import DateInput
@@ -30,6 +30,7 @@ from interventions.models.risks import (
     RISK_BAND_TAG_COLOURS,
     RISK_STATUS_TAG_COLOURS,
     RiskStatus,
+    band_label,
 )
 from interventions.risks import services
 from interventions.risks.filters import RiskFilterSet
@@ -163,6 +164,14 @@ def risk_detail(request: HttpRequest, intervention: Intervention, pk: int) -> Ht
             "risk": risk,
             "today": today,
             "review_overdue": risk.review_overdue(today),
+            "band_tag": tag_html(
+                risk.band, RISK_BAND_TAG_COLOURS, label=band_label(risk.band).split(" ")[0]
+            ),
+            "inherent_band_tag": tag_html(
+                risk.inherent_band,
+                RISK_BAND_TAG_COLOURS,
+                label=band_label(risk.inherent_band).split(" ")[0],
+            ),
             "mitigations": [{"mitigation": m, "overdue": m.overdue(today)} for m in mitigations],
             "can_update": can_update,
             "history": services.risk_history(risk),
