@@ -394,3 +394,18 @@ def test_the_detail_makes_the_same_queries_at_ten_times_the_mitigations(client, 
     for _ in range(9):
         MitigationFactory(risk=owned)
     assert count_queries(client, owned.get_absolute_url()) == once
+
+
+def test_the_add_form_starts_at_today_and_asks_for_every_score(
+    client, intervention, improvement_team
+):
+    from django.utils import timezone
+
+    client.force_login(improvement_team)
+    text = client.get(list_url(intervention, "interventions:risk_create")).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in text
+    response = client.post(
+        list_url(intervention, "interventions:risk_create"), risk_data(inherent_impact="")
+    )
+    assert "inherent_impact" in response.context["form"].errors
+    assert not Risk.objects.exists()

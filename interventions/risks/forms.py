@@ -14,9 +14,11 @@ from interventions.models import Intervention, Mitigation, Person, Programme, Ri
 from interventions.models.risks import IMPACT_CHOICES, LIKELIHOOD_CHOICES, RiskKind, RiskStatus
 
 SCORES = ("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact")
-# Each score's choices, without the blank one a model field's select would offer.
-SCALE_CHOICES = {
-    name: LIKELIHOOD_CHOICES if name.endswith("likelihood") else IMPACT_CHOICES for name in SCORES
+# Each score's choices, starting with a blank one, so that a score left unchosen is refused
+# rather than taken as 1.
+SCALE_CHOICES: dict[str, list[tuple[int | str, str]]] = {
+    name: [("", "Choose"), *(LIKELIHOOD_CHOICES if name.endswith("likelihood") else IMPACT_CHOICES)]
+    for name in SCORES
 }
 
 
@@ -79,7 +81,8 @@ class RiskForm(VersionedForm):
         for name in SCORES:
             field_of(self, name, forms.TypedChoiceField).choices = SCALE_CHOICES[name]
         if not self.is_bound and self.instance.pk is None:
-            self.fields["raised_on"].initial = timezone.localdate()
+            # The instance's empty date would win over the field's initial value.
+            self.initial["raised_on"] = timezone.localdate()
 
     def clean_raised_on(self) -> datetime.date:
         day: datetime.date = self.cleaned_data["raised_on"]
@@ -145,7 +148,7 @@ class ReviewForm(VersionedForm):
         for name in ("residual_likelihood", "residual_impact"):
             field_of(self, name, forms.TypedChoiceField).choices = SCALE_CHOICES[name]
         if not self.is_bound:
-            self.fields["reviewed_on"].initial = timezone.localdate()
+            self.initial["reviewed_on"] = timezone.localdate()
 
     def clean_reviewed_on(self) -> datetime.date:
         day: datetime.date = self.cleaned_data["reviewed_on"]
@@ -185,7 +188,7 @@ class CloseForm(VersionedForm):
         self.fields["closed_on"].required = True
         self.fields["closure_note"].required = True
         if not self.is_bound:
-            self.fields["closed_on"].initial = timezone.localdate()
+            self.initial["closed_on"] = timezone.localdate()
 
     def clean_closed_on(self) -> datetime.date:
         day: datetime.date = self.cleaned_data["closed_on"]
