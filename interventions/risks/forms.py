@@ -149,6 +149,9 @@ class ReviewForm(VersionedForm):
             field_of(self, name, forms.TypedChoiceField).choices = SCALE_CHOICES[name]
         if not self.is_bound:
             self.initial["reviewed_on"] = timezone.localdate()
+            # The review sets the next date: the one it is held for has passed, or soon will.
+            self.initial["review_on"] = None
+        self.order_fields(["reviewed_on", "residual_likelihood", "residual_impact", "review_on"])
 
     def clean_reviewed_on(self) -> datetime.date:
         day: datetime.date = self.cleaned_data["reviewed_on"]
