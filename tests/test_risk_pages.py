@@ -409,3 +409,16 @@ def test_the_add_form_starts_at_today_and_asks_for_every_score(
     )
     assert "inherent_impact" in response.context["form"].errors
     assert not Risk.objects.exists()
+
+
+def test_the_review_form_asks_for_the_day_first_and_a_new_next_review(client, officer, owned):
+    client.force_login(officer)
+    form = client.get(url("interventions:risk_review", owned)).context["form"]
+    assert list(form.fields)[:4] == [
+        "reviewed_on",
+        "residual_likelihood",
+        "residual_impact",
+        "review_on",
+    ]
+    assert form.initial["review_on"] is None
+    assert form.initial["residual_likelihood"] == owned.residual_likelihood
