@@ -16,10 +16,12 @@ from interventions.models import (
     Measure,
     MeasureReading,
     Milestone,
+    Mitigation,
     Person,
     Plan,
     Programme,
     ProgrammeUpdate,
+    Risk,
     StrategicAim,
     Theme,
 )
@@ -134,6 +136,27 @@ class MeasureReadingAdmin(SimpleHistoryAdmin):
     list_display = ["measure", "taken_on", "value"]
     list_filter = ["measure__intervention"]
     list_select_related = ["measure"]
+
+
+class MitigationInline(admin.TabularInline):
+    model = Mitigation
+    extra = 0
+
+
+@admin.register(Risk)
+class RiskAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title", "intervention", "kind", "programme", "score", "status"]
+    list_filter = ["intervention", "kind", "band", "status"]
+    search_fields = ["reference", "title", "description"]
+    list_select_related = ["intervention", "programme"]
+    inlines = [MitigationInline]
+
+
+@admin.register(Mitigation)
+class MitigationAdmin(SimpleHistoryAdmin):
+    list_display = ["risk", "due_on", "done_on"]
+    list_filter = ["risk__intervention"]
+    list_select_related = ["risk"]
 
 
 @admin.register(ProgrammeUpdate)

@@ -6,6 +6,7 @@ app_name = "interventions"
 urlpatterns = [
     path("", include("interventions.plan.urls")),
     path("", include("interventions.measures.urls")),
+    path("", include("interventions.risks.urls")),
     path("", include("interventions.dashboard.urls")),
     # Officers keep the plan up to date; everyone reads what changed.
     path("", include("interventions.updates.urls")),

@@ -39,6 +39,7 @@ from reports import snapshot as snapshots
 from reports.choices import SECTIONS, THEME_RATING_TAG_COLOURS, ThemeRating
 from reports.measures import measures_section
 from reports.models import Report
+from reports.risks import risks_section
 
 # How each kind looks ahead: the Board meets quarterly, the Secretary of State hears every six
 # months, stocktakes are at agreed intervals (taken here as six months). Keyed by the
@@ -138,8 +139,9 @@ def report_context(report: Report) -> dict[str, Any]:
         "evidence": _evidence(snap),
         "progress": _programme_progress(snap, report),
         "measures": measures_section(intervention, report.as_of, snap.known_on),
+        "risks": risks_section(intervention, report.as_of, snap.known_on),
     }
-    context["outlook"] = _outlook(snap, context["upcoming"])
+    context["outlook"] = _outlook(snap, context["upcoming"], context["risks"]["by_programme"])
     if "directions" in numberings:
         context["direction_progress"] = _direction_progress(report, snap, numberings["directions"])
         _cross_reference(context["evidence"], context["direction_progress"])
@@ -297,8 +299,8 @@ def _programme_progress(snap: snapshots.Snapshot, report: Report) -> list[dict[s
 def _risks_of(
     snap: snapshots.Snapshot, programmes: list[snapshots.ProgrammeRow]
 ) -> list[dict[str, Any]]:
-    """The risks reported for these programmes: today, those their latest quarterly updates
-    name. (A risk log, when there is one, adds its risks here.)"""
+    """The risks reported for these programmes in their own words: those their latest
+    quarterly updates name. (The risk log's entries for them are `logged`, in `_outlook`.)"""
     latest = _latest_updates(snap)
     return [
         {"programme": p, "update": latest[p.id], "text": latest[p.id].risks}
@@ -307,10 +309,16 @@ def _risks_of(
     ]
 
 
-def _outlook(snap: snapshots.Snapshot, upcoming: list[Any]) -> list[dict[str, Any]]:
+def _outlook(
+    snap: snapshots.Snapshot,
+    upcoming: list[Any],
+    logged: dict[int | None, list[dict[str, Any]]] | None = None,
+) -> list[dict[str, Any]]:
     """Risks and next steps for each Best Value theme: the programmes mapped to it, with the
-    next steps and risks of their latest updates and their milestones due in the period
-    ahead; programmes mapped to no theme come last."""
+    next steps and risks of their latest updates, the open entries of the risk log for them
+    (`logged`, by programme id: `reports.risks`, which scores them in its own section) and
+    their milestones due in the period ahead; programmes mapped to no theme come last."""
+    logged = logged or {}
     latest = _latest_updates(snap)
     groups: list[tuple[str, list[snapshots.ProgrammeRow]]] = []
     mapped: set[int] = set()
@@ -333,6 +341,9 @@ def _outlook(snap: snapshots.Snapshot, upcoming: list[Any]) -> list[dict[str, An
                     if p.id in latest and latest[p.id].next_steps.strip()
                 ],
                 "risks": _risks_of(snap, programmes),
+                "logged": [
+                    {"programme": p, **entry} for p in programmes for entry in logged.get(p.id, [])
+                ],
                 "milestones": [m for m in upcoming if m.programme_id in ids],
                 "programmes": programmes,
             }

@@ -338,3 +338,37 @@ class MeasureReadingFactory(factory.django.DjangoModelFactory):
     taken_on = factory.Sequence(lambda n: datetime.date(2025, 4, 1) + datetime.timedelta(days=n))
     value = 60.0
     commentary = factory.Faker("sentence", nb_words=8)
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    """A plan-wide risk, amber with its mitigations (3 × 3 = 9), raised in spring 2025."""
+
+    class Meta:
+        model = "interventions.Risk"
+
+    intervention = factory.SubFactory(InterventionFactory)
+    kind = "risk"
+    title = factory.Sequence(lambda n: f"Capacity to deliver the plan ({n})")
+    description = factory.Faker("sentence", nb_words=12)
+    cause = "Vacancies in key posts"
+    effect = "Milestones slip"
+    owner = factory.SubFactory(PersonFactory, intervention=factory.SelfAttribute("..intervention"))
+    inherent_likelihood = 4
+    inherent_impact = 4
+    residual_likelihood = 3
+    residual_impact = 3
+    raised_on = datetime.date(2025, 4, 1)
+    review_on = datetime.date(2099, 1, 1)
+    source = "Risk register, April 2025"
+
+
+class MitigationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interventions.Mitigation"
+
+    risk = factory.SubFactory(RiskFactory)
+    action = factory.Faker("sentence", nb_words=8)
+    owner = factory.SubFactory(
+        PersonFactory, intervention=factory.SelfAttribute("..risk.intervention")
+    )
+    due_on = datetime.date(2025, 9, 30)

@@ -22,6 +22,7 @@ from tests.factories import (
     MeasureReadingFactory,
     MeetingFactory,
     MilestoneFactory,
+    MitigationFactory,
     PaperFactory,
     PersonFactory,
     PlanFactory,
@@ -68,6 +69,7 @@ def one_of_everything(db):
     ChangeRequestFactory(milestone=milestone)
     CommentFactory(programme=programme, milestone=milestone)
     MeasureReadingFactory(measure__intervention=intervention)
+    MitigationFactory(risk__intervention=intervention)
     direction = DirectionFactory(
         direction_set__intervention=intervention, deadline_kind="recurring"
     )

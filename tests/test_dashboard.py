@@ -354,8 +354,10 @@ def test_the_dashboard_makes_the_same_queries_at_ten_times_the_rows(
     # recommendations no response date.) On a past day the engine reads the milestones as they
     # stood then, from their history (1). The success measures (1: there are none here, so
     # neither their readings nor the themes are read; see test_measure_pages). The header's
-    # count of what waits in My work and the role names it needs (2).
-    assert once == 4 + 10 + 10 + 1 + (1 if params else 0) + 2
+    # count of what waits in My work and the role names it needs (2). The risks as of the day
+    # (1: there are none here, so neither their owners nor programmes are read; see
+    # test_risks_dashboard_and_reports).
+    assert once == 4 + 10 + 10 + 1 + (1 if params else 0) + 2 + 1
 
 
 def test_the_milestone_list_filters_by_schedule_on_a_day(client, envoy, plan):

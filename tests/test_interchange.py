@@ -440,6 +440,9 @@ NOT_IN_THE_FILE = {
     # The Tower Hamlets seeds state no success measures (docs/data-format.md).
     "Measure",
     "MeasureReading",
+    # Nor risk tables: the 2025 plan puts its risks in an appendix the seeds do not hold.
+    "Risk",
+    "Mitigation",
     "ProgrammeUpdate",
     "Evidence",
     "ChangeRequest",

@@ -67,6 +67,7 @@ def wipe(intervention: Intervention) -> None:
         Report.objects.filter(intervention=intervention).delete()
         # Rows that protect the ones they name go first.
         intervention.recommendations.all().delete()
+        intervention.risks.all().delete()
         intervention.programmes.all().delete()
         intervention.boards.filter(parent__isnull=False).delete()
         intervention.delete()

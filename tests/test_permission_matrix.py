@@ -70,12 +70,14 @@ from tests.factories import (
     MeasureReadingFactory,
     MeetingFactory,
     MilestoneFactory,
+    MitigationFactory,
     PaperFactory,
     PersonFactory,
     PlanFactory,
     ProgrammeFactory,
     ProgrammeUpdateFactory,
     RecommendationFactory,
+    RiskFactory,
     UserFactory,
 )
 
@@ -133,6 +135,17 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     "interventions:plan_close_programme": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
     "interventions:plan_close_aim": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
     "interventions:whats_changed": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    # The RAID log: everyone in the intervention reads it; the improvement team adds to it; a
+    # risk's owner (the officer) and the improvement team update it.
+    "interventions:risk_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:risk_heatmap": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:risk_create": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:risk_detail": ("risk", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "interventions:risk_edit": ("risk", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:risk_review": ("risk", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:risk_close": ("risk", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:mitigation_add": ("risk", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
+    "interventions:mitigation_edit": ("mitigation", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
     # Everyone in the intervention searches it; each result is one their own pages show them.
     "interventions:search": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
     "interventions:programme_detail": ("programme", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
@@ -405,6 +418,8 @@ def build_world() -> World:
     )
     measure = MeasureFactory(intervention=intervention, owner=officer_person)
     reading = MeasureReadingFactory(measure=measure)
+    risk = RiskFactory(intervention=intervention, owner=officer_person)
+    mitigation = MitigationFactory(risk=risk)
     feed_token = FeedToken.objects.create(user=officer, intervention=intervention)
     ReminderSent.objects.create(
         person=officer_person, sent_on=timezone.localdate(), email="officer@example.org", items=1
@@ -436,6 +451,8 @@ def build_world() -> World:
             "milestone": {"slug": slug, "pk": milestone.pk},
             "measure": {"slug": slug, "pk": measure.pk},
             "reading": {"slug": slug, "pk": measure.pk, "reading": reading.pk},
+            "risk": {"slug": slug, "pk": risk.pk},
+            "mitigation": {"slug": slug, "pk": risk.pk, "mitigation": mitigation.pk},
             "change_request": {"slug": slug, "pk": change_request.pk},
             "challenge": {"slug": slug, "pk": challenge.pk},
             "delegation": {"slug": slug, "number": programme.number, "pk": delegation.pk},

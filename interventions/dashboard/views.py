@@ -18,6 +18,7 @@ from interventions.choices import RAG, Phase, SlipBaseline, WorkStatus
 from interventions.dashboard.figures import dashboard_context
 from interventions.dashboard.forms import AsOfForm
 from interventions.dashboard.measures import measures_panel
+from interventions.dashboard.risks import risks_panel
 from interventions.deadlines.engine import STATE_TAG_COLOURS
 from interventions.kit.as_of import AS_OF, legacy_as_of_redirect
 from interventions.kit.pages import crumbs_for, intervention_page
@@ -121,5 +122,6 @@ def dashboard(request: HttpRequest, intervention: Intervention) -> HttpResponse:
         "against": against,
         **dashboard_context(intervention, on, against),
         "measures": measures_panel(intervention, on),
+        "risks": risks_panel(intervention, on),
     }
     return render(request, "interventions/dashboard.html", context)

@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from boards.models import Recommendation
 from interventions.access import permissions, roles
+from interventions.access.risks import risks_updatable_by
 from interventions.choices import ChangeStatus, CommentKind
 from interventions.dates.periods import ReportingPeriod
 from interventions.models import (
@@ -33,6 +34,7 @@ from interventions.models import (
     Milestone,
     Programme,
     ProgrammeUpdate,
+    Risk,
 )
 from interventions.querysets import sees_everything
 from interventions.schedule import CLOSED_STATUSES
@@ -188,6 +190,16 @@ def milestones_due_soon(user: User, today: datetime.date) -> QuerySet[Any]:
     return _open_milestones(user, today).filter(due__gte=today, due__lte=soon)
 
 
+def risk_reviews_overdue(user: User, today: datetime.date) -> QuerySet[Risk]:
+    """Open risks whose review date has passed: the user's own, and every one of the
+    interventions whose improvement team they are in (`interventions.access.risks`)."""
+    if not user.is_authenticated:
+        return Risk.objects.none()
+    return Risk.objects.review_overdue(today).filter(
+        risks_updatable_by(user, team_interventions(user))
+    )
+
+
 # Where "see all" goes for each
 
 
@@ -256,6 +268,16 @@ SOURCES: tuple[Source, ...] = (
         related=("programme__intervention",),
         see_all=lambda i, today: _url("milestone_list", i, "?schedule=overdue"),
         empty="Nothing is overdue.",
+    ),
+    Source(
+        key="risk_reviews",
+        heading="Risks whose review is overdue",
+        counted=True,
+        rows=risk_reviews_overdue,
+        intervention="intervention_id",
+        order=("review_on", "reference", "pk"),
+        related=("intervention", "owner"),
+        see_all=lambda i, today: _url("risk_list", i, "?review=overdue"),
     ),
     Source(
         key="needs_update",

@@ -37,6 +37,7 @@ from interventions.models import (
     Milestone,
     Plan,
     Programme,
+    Risk,
     Theme,
 )
 from interventions.models.valid_time import effective_day
@@ -260,6 +261,11 @@ def build(intervention: Intervention) -> s.InterventionFile:
         .order_by("proposed_on", "pk")
         .prefetch_related("readings")
     )
+    risks = (
+        Risk.objects.filter(intervention=intervention)
+        .order_by("raised_on", "pk")
+        .prefetch_related("mitigations")
+    )
     plan = Plan.objects.filter(intervention=intervention).first()
     # Each part is validated as it is read, but the file's rules between parts are not run:
     # the database holds what the application allowed, and an export that import would refuse
@@ -301,6 +307,7 @@ def build(intervention: Intervention) -> s.InterventionFile:
             for report in reports
         ],
         measures=[_build_measure(measure, refs) for measure in measures],
+        risks=[_build_risk(risk, refs) for risk in risks],
     )
 
 
@@ -615,6 +622,26 @@ def _build_measure(measure: Measure, refs: _Refs) -> s.MeasureIn:
         readings=[
             _read(s.MeasureReadingIn, reading)
             for reading in sorted(measure.readings.all(), key=lambda r: r.taken_on)
+        ],
+    )
+
+
+def _build_risk(risk: Risk, refs: _Refs) -> s.RiskIn:
+    return _read(
+        s.RiskIn,
+        risk,
+        lambda r: {
+            "programme": refs.programmes[r.programme_id] if r.programme_id else None,
+            "depends_on_programme": (
+                refs.programmes[r.depends_on_programme_id] if r.depends_on_programme_id else None
+            ),
+            "owner": refs(r.owner_id),
+        },
+        mitigations=[
+            _read(s.MitigationIn, mitigation, lambda r: {"owner": refs(r.owner_id)})
+            for mitigation in sorted(
+                risk.mitigations.all(), key=lambda m: (m.due_on or datetime.date.max, m.pk)
+            )
         ],
     )
 

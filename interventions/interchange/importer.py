@@ -46,10 +46,12 @@ from interventions.models import (
     Measure,
     MeasureReading,
     Milestone,
+    Mitigation,
     Person,
     Plan,
     Programme,
     ProgrammeUpdate,
+    Risk,
     StrategicAim,
     Theme,
 )
@@ -442,6 +444,8 @@ class _Writer:
             self.write_report_issued(report, f"reports_issued[{i}]")
         for i, measure in enumerate(data.measures):
             self.write_measure(measure, f"measures[{i}]")
+        for i, risk in enumerate(data.risks):
+            self.write_risk(risk, f"risks[{i}]")
         self.write_histories()
         return self.intervention
 
@@ -527,6 +531,35 @@ class _Writer:
                 f"{path}.readings[{r}]",
                 since=reading.taken_on,
                 part=reading,
+            )
+
+    def write_risk(self, risk_in: s.RiskIn, path: str) -> None:
+        def resolve(name: str, value: Any) -> tuple[str, Any]:
+            match name:
+                case "programme" | "depends_on_programme":
+                    return name, self.programmes[value] if value is not None else None
+            return self.resolve(name, value)
+
+        links = ("programme", "depends_on_programme", "owner")
+        risk = self.save(
+            Risk(
+                intervention=self.intervention,
+                **dict(resolve(name, getattr(risk_in, name)) for name in links),
+                **_fields(risk_in, *links),
+            ),
+            path,
+            since=risk_in.raised_on,
+            part=risk_in,
+            resolve=resolve,
+        )
+        for m, mitigation in enumerate(risk_in.mitigations):
+            self.save(
+                Mitigation(
+                    risk=risk, owner=self.person(mitigation.owner), **_fields(mitigation, "owner")
+                ),
+                f"{path}.mitigations[{m}]",
+                since=risk_in.raised_on,
+                part=mitigation,
             )
 
     def theme(self, slug: str | None) -> Theme | None:

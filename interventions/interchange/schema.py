@@ -61,6 +61,7 @@ from interventions.choices import (
     Role,
     WorkStatus,
 )
+from interventions.models.risks import RiskKind, RiskStatus
 from interventions.themes import THEME_SLUGS
 from interventions.vocabulary import words_for
 
@@ -1346,6 +1347,66 @@ class MeasureIn(Versioned):
         return self
 
 
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+class MitigationIn(Versioned):
+    action: Required = Field(description="What is done to lower the risk.")
+    owner: Key | None = Field(None, description="Key of the person who does it.")
+    due_on: datetime.date | None = Field(None, description="The day it is due.")
+    done_on: datetime.date | None = Field(None, description="The day it was done; empty if not.")
+
+
+class RiskIn(Versioned):
+    reference: Required = Field(description="How the log refers to it, e.g. `R1`; unique.")
+    kind: Choice[RiskKind] = Field("risk", description="`risk`, `issue` or `dependency`.")
+    title: Required = Field(description="The risk in a line.")
+    description: Text = ""
+    cause: Text = Field("", description="What could bring it about.")
+    effect: Text = Field("", description="What would follow for the plan.")
+    programme: int | None = Field(
+        None, description="Number of its programme; empty for a risk to the plan as a whole."
+    )
+    depends_on_programme: int | None = Field(
+        None, description="For a dependency: the number of the programme it depends on."
+    )
+    depends_on_body: Text = Field(
+        "", description="For a dependency: the body outside the council it depends on."
+    )
+    owner: Key | None = Field(None, description="Key of the person who owns it.")
+    inherent_likelihood: Score = Field(description="Before mitigation, 1 (rare) to 5.")
+    inherent_impact: Score = Field(description="Before mitigation, 1 (negligible) to 5.")
+    residual_likelihood: Score = Field(description="With the mitigations in place, 1 to 5.")
+    residual_impact: Score = Field(description="With the mitigations in place, 1 to 5.")
+    raised_on: datetime.date = Field(description="The day it was raised: it counts from then.")
+    last_reviewed_on: datetime.date | None = Field(None, description="The day of its last review.")
+    review_on: datetime.date | None = Field(None, description="The day of its next review.")
+    status: Choice[RiskStatus] = Field("open", description="`open` or `closed`.")
+    closed_on: datetime.date | None = Field(None, description="The day it was closed.")
+    closure_note: Text = Field("", description="Why it was closed.")
+    source: Text = Field("", description="Where it is stated: the paper and the page.")
+    mitigations: list[MitigationIn] = Field(
+        default_factory=list, description="Its mitigations, in the order they are due."
+    )
+
+    @model_validator(mode="after")
+    def is_a_risk(self) -> Self:
+        if (self.status == "closed") != (self.closed_on is not None):
+            raise ValueError("a closed risk needs closed_on, and an open one has none")
+        if self.closed_on and self.closed_on < self.raised_on:
+            raise ValueError("closed_on must not be before raised_on")
+        if self.last_reviewed_on and self.last_reviewed_on < self.raised_on:
+            raise ValueError("last_reviewed_on must not be before raised_on")
+        depends = self.depends_on_programme is not None or bool(self.depends_on_body)
+        if self.kind == "dependency" and not depends:
+            raise ValueError("a dependency needs depends_on_programme or depends_on_body")
+        if self.kind != "dependency" and depends:
+            raise ValueError("only a dependency has depends_on_programme or depends_on_body")
+        if self.depends_on_programme is not None and self.depends_on_programme == self.programme:
+            raise ValueError("a programme cannot depend on itself")
+        return self
+
+
 class InterventionFile(Strict):
     format: Literal["stocktake-intervention"] = Field(
         description="Always `stocktake-intervention`."
@@ -1377,6 +1438,10 @@ class InterventionFile(Strict):
     measures: list[MeasureIn] = Field(
         default_factory=list, description="Success measures, with their readings."
     )
+    risks: list[RiskIn] = Field(
+        default_factory=list,
+        description="The RAID log: risks, issues and dependencies, with their mitigations.",
+    )
 
     @model_validator(mode="after")
     def references_resolve(self) -> InterventionFile:
@@ -1393,6 +1458,7 @@ class InterventionFile(Strict):
         self._check_reporting_duties(names)
         self._check_report_kinds(names)
         self._check_measures(names)
+        self._check_risks(names)
         self._check_versions(names)
         names.problems.raise_any()
         return self
@@ -1571,6 +1637,22 @@ class InterventionFile(Strict):
                     (*at, "aim"), f"expected the number of an aim in the plan, found {measure.aim}"
                 )
 
+    def _check_risks(self, names: _Names) -> None:
+        for ref in duplicates(risk.reference for risk in self.risks):
+            names.problems.add(("risks",), f"the reference {ref!r} is used more than once")
+        for r, risk in enumerate(self.risks):
+            at: Location = ("risks", r)
+            names.person((*at, "owner"), risk.owner)
+            for name in ("programme", "depends_on_programme"):
+                number = getattr(risk, name)
+                if number is not None and number not in names.programme_numbers:
+                    names.problems.add(
+                        (*at, name),
+                        f"expected the number of a programme in the plan, found {number}",
+                    )
+            for m, mitigation in enumerate(risk.mitigations):
+                names.person((*at, "mitigations", m, "owner"), mitigation.owner)
+
     def _check_reporting_duties(self, names: _Names) -> None:
         for kind in duplicates(duty.report for duty in self.reporting_duties):
             names.problems.add(
@@ -1648,6 +1730,7 @@ for _part in (
     MeetingIn,
     BoardIn,
     MeasureIn,
+    RiskIn,
     InterventionFile,
 ):
     _part.model_rebuild()

@@ -9,6 +9,7 @@ from interventions.models.measures import Measure, MeasureReading
 from interventions.models.people import Appointment, Person
 from interventions.models.period_updates import ProgrammeUpdate
 from interventions.models.plan import Milestone, Plan, Programme, StrategicAim
+from interventions.models.risks import Mitigation, Risk
 
 __all__ = [
     "ChangeLog",
@@ -25,9 +26,11 @@ __all__ = [
     "Measure",
     "MeasureReading",
     "Milestone",
+    "Mitigation",
     "Person",
     "Plan",
     "Programme",
+    "Risk",
     "StrategicAim",
     "Theme",
 ]
