@@ -36,6 +36,7 @@ from interventions.plan.charts import milestones_by_schedule_chart, programmes_b
 from interventions.vocabulary import STOCKTAKE_SOURCE
 from reports import snapshot as snapshots
 from reports.choices import SECTIONS, THEME_RATING_TAG_COLOURS, ThemeRating
+from reports.expectations import expectations_section
 from reports.measures import measures_section
 from reports.models import Report
 
@@ -134,6 +135,7 @@ def report_context(report: Report) -> dict[str, Any]:
         "evidence": _evidence(snap),
         "progress": _programme_progress(snap, report),
         "measures": measures_section(intervention, report.as_of, snap.known_on),
+        "expectations": expectations_section(intervention, report.as_of, snap.known_on),
     }
     context["outlook"] = _outlook(snap, context["upcoming"])
     if "directions" in numberings:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from interventions.kit.routing import intervention_pages
-from reports import views
+from reports import expectation_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -27,5 +27,31 @@ urlpatterns = [
         path("reports/<int:pk>/pdf/", views.report_download, name="report_download"),
         path("reports/<int:pk>/issue/", views.report_finalise, name="report_finalise"),
         path("reports/<int:pk>/share/", views.report_share, name="report_share"),
+        path(
+            "expectations/",
+            expectation_views.ExpectationListView.as_view(),
+            name="expectation_list",
+        ),
+        path("expectations/new/", expectation_views.expectation_create, name="expectation_create"),
+        path(
+            "expectations/<int:pk>/",
+            expectation_views.expectation_detail,
+            name="expectation_detail",
+        ),
+        path(
+            "expectations/<int:pk>/edit/",
+            expectation_views.expectation_edit,
+            name="expectation_edit",
+        ),
+        path(
+            "expectations/<int:pk>/answer/",
+            expectation_views.expectation_answer,
+            name="expectation_answer",
+        ),
+        path(
+            "expectations/<int:pk>/judge/",
+            expectation_views.expectation_judge,
+            name="expectation_judge",
+        ),
     ),
 ]

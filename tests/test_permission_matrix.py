@@ -47,7 +47,7 @@ from interventions.evidence import services as evidence_service
 from interventions.models import FeedToken, Programme, ReminderSent
 from interventions.work.items import period_slug
 from reports import build as report_build
-from reports.models import Report
+from reports.models import Expectation, Report
 from tests.deadline_factories import IntervalVariationFactory, ReportingDutyFactory
 from tests.factories import (
     ActionFactory,
@@ -205,6 +205,15 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     "reports:report_unstyled": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
     "reports:report_reissue": ("issued_report", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
     "reports:report_correct": ("elsewhere_report", (LOGIN, 404, 404, 200, 403, 403, 200, 404)),
+    # Expectations: everyone in the intervention reads them; the improvement team records and
+    # edits them; the person it falls to (the officer) answers it, as may the improvement team;
+    # only the oversight judges it, as its own act (not even an administrator).
+    "reports:expectation_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "reports:expectation_create": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "reports:expectation_detail": ("expectation", (LOGIN, 200, 200, 200, 200, 200, 200, 404)),
+    "reports:expectation_edit": ("expectation", (LOGIN, 403, 403, 200, 403, 403, 200, 404)),
+    "reports:expectation_answer": ("expectation", (LOGIN, 200, 403, 200, 403, 403, 200, 404)),
+    "reports:expectation_judge": ("expectation", (LOGIN, 403, 403, 403, 200, 403, 403, 404)),
     "boards:recommendation_publish": ("recommendation", (LOGIN, 405, 405, 405, 405, 405, 405, 405)),
     # Public pages need no sign-in while switched on; an exempt paper is never public.
     "boards:public_home": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200)),
@@ -366,6 +375,14 @@ def build_world() -> World:
         document_reference="Letter of 31 January 2025",
     )
     measure = MeasureFactory(intervention=intervention, owner=officer_person)
+    expectation = Expectation.objects.create(
+        intervention=intervention,
+        report=elsewhere_report,
+        paragraph="4.4",
+        title="Cultural change plan",
+        quoted="We would expect a clear plan in six months' time.",
+        owner=officer_person,
+    )
     reading = MeasureReadingFactory(measure=measure)
     feed_token = FeedToken.objects.create(user=officer, intervention=intervention)
     ReminderSent.objects.create(
@@ -397,6 +414,7 @@ def build_world() -> World:
             "programme": {"slug": slug, "number": programme.number},
             "milestone": {"slug": slug, "pk": milestone.pk},
             "measure": {"slug": slug, "pk": measure.pk},
+            "expectation": {"slug": slug, "pk": expectation.pk},
             "reading": {"slug": slug, "pk": measure.pk, "reading": reading.pk},
             "change_request": {"slug": slug, "pk": change_request.pk},
             "challenge": {"slug": slug, "pk": challenge.pk},

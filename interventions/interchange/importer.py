@@ -57,7 +57,7 @@ from interventions.models.base import create_with_links, set_change_reason, set_
 from interventions.models.change_log import ChangeLog
 from interventions.models.valid_time import ALWAYS
 from reports.choices import ReportStatus
-from reports.models import Report
+from reports.models import Expectation, Report
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -246,6 +246,8 @@ class _Writer:
         self.users: dict[str, User] = {}
         self.aims: dict[int, StrategicAim] = {}
         self.sets: dict[str, DirectionSet] = {}
+        # Reports issued elsewhere, by `KIND/ISSUED_ON`, for the expectations they set.
+        self.reports: dict[str, Report] = {}
         # Rows whose versions are written, as history, once every row is in place.
         self.histories: list[tuple[models.Model, s.Versioned, Resolve]] = []
 
@@ -442,11 +444,41 @@ class _Writer:
             self.write_report_issued(report, f"reports_issued[{i}]")
         for i, measure in enumerate(data.measures):
             self.write_measure(measure, f"measures[{i}]")
+        for i, expectation in enumerate(data.expectations):
+            self.write_expectation(expectation, f"expectations[{i}]")
         self.write_histories()
         return self.intervention
 
-    def write_report_issued(self, report_in: s.ReportIssuedIn, path: str) -> None:
+    def write_expectation(self, expectation_in: s.ExpectationIn, path: str) -> None:
+        def resolve(name: str, value: Any) -> tuple[str, Any]:
+            match name:
+                case "report" | "judged_in":
+                    return name, self.reports[value] if value else None
+                case "judged_by":
+                    return name, self.person(value)
+            return self.resolve(name, value)
+
+        links = ("report", "owner", "judged_by", "judged_in")
+        report = self.reports[expectation_in.report]
+        assert report.issued_on is not None  # every report in the file is issued
         self.save(
+            Expectation(
+                intervention=self.intervention,
+                **dict(resolve(name, getattr(expectation_in, name)) for name in links),
+                **_fields(expectation_in, *links, "programmes", "themes"),
+            ),
+            path,
+            {
+                "programmes": [self.programmes[n] for n in expectation_in.programmes],
+                "themes": [self.themes[slug] for slug in expectation_in.themes],
+            },
+            since=report.issued_on,
+            part=expectation_in,
+            resolve=resolve,
+        )
+
+    def write_report_issued(self, report_in: s.ReportIssuedIn, path: str) -> None:
+        self.reports[f"{report_in.kind}/{report_in.issued_on}"] = self.save(
             Report(
                 intervention=self.intervention,
                 issued_elsewhere=True,
