@@ -146,5 +146,9 @@ class ExpectationFilterSet(BaseFilterSet):
         intervention has tens of expectations, not thousands."""
         on = self.on()
         wanted = set(OPEN_STATES) if value == OPEN_CHOICE else {value}
-        rows = queryset.only("pk", "judgement", "judged_on", "answered_on", "due_on")
+        rows = (
+            queryset.select_related(None)
+            .prefetch_related(None)
+            .only("pk", "judgement", "judged_on", "answered_on", "due_on")
+        )
         return queryset.filter(pk__in=[e.pk for e in rows if state_of(e, on) in wanted])

@@ -503,7 +503,9 @@ def refuse_deleting_issued(sender: type[Report], instance: Report, **kwargs: Any
 
 class ExpectationQuerySet(models.QuerySet["Expectation"]):
     def for_list(self) -> ExpectationQuerySet:
-        return self.select_related("intervention", "report", "owner", "judged_by").prefetch_related(
+        return self.select_related(
+            "intervention", "report__intervention", "owner", "judged_by"
+        ).prefetch_related(
             "themes", "programmes"
         )
 

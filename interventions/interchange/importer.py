@@ -373,7 +373,9 @@ class _Writer:
                 records.create_historical_record(state, "~" if k else "+")
                 latest = history.objects.filter(id=obj.pk).latest("history_id")
                 history.objects.filter(pk=latest.pk).update(valid_from=version.valid_from)
-            model._default_manager.filter(pk=obj.pk).update(
+            # The row's own timestamps, as recorded: through a plain queryset, since a model's
+            # own may refuse any update (an issued report's), which this restores, not changes.
+            models.QuerySet(model).filter(pk=obj.pk).update(
                 created=versions[0].recorded_at, updated=versions[-1].recorded_at
             )
 
