@@ -21,6 +21,20 @@ def _report_label(report: Report) -> str:
     return f"{report.title} ({report.get_kind_display()}, {day.day} {day:%B %Y})"
 
 
+class ReportChoiceField(forms.ModelChoiceField):
+    """A report, named with its kind and date."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return _report_label(obj)
+
+
+class EvidenceChoiceField(forms.ModelMultipleChoiceField):
+    """Evidence, named with the programme it was added to."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title} (programme {obj.programme.number})"
+
+
 class ExpectationForm(VersionedForm):
     """What the improvement team records of an expectation: where it is, its words, when it is
     due, whom it falls to and what it is about."""
@@ -46,6 +60,7 @@ class ExpectationForm(VersionedForm):
             "themes": GovukCheckboxes(),
         }
         labels = {"report": "The report it is in"}
+        field_classes = {"report": ReportChoiceField}
 
     def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -55,7 +70,6 @@ class ExpectationForm(VersionedForm):
         report.queryset = Report.objects.filter(
             intervention=intervention, status=ReportStatus.FINAL
         ).select_related("intervention")
-        report.label_from_instance = _report_label  # type: ignore[method-assign]  # Django's hook
         report.empty_label = None
         field_of(self, "owner", forms.ModelChoiceField).queryset = Person.objects.filter(
             intervention=intervention
@@ -90,7 +104,7 @@ class AnswerForm(forms.Form):
         max_length=10000,
     )
     answered_on = forms.DateField(label="Answered on", widget=DateInput())
-    evidence = forms.ModelMultipleChoiceField(
+    evidence = EvidenceChoiceField(
         queryset=Evidence.objects.none(),
         required=False,
         widget=GovukCheckboxes(),
@@ -113,9 +127,6 @@ class AnswerForm(forms.Form):
             .select_related("programme")
             .order_by("programme__number", "title")
         )
-        field_of(self, "evidence", forms.ModelMultipleChoiceField).label_from_instance = lambda e: (
-            f"{e.title} (programme {e.programme.number})"
-        )  # type: ignore[method-assign]  # Django's hook
         if not self.is_bound:
             self.initial.update(
                 version=expectation.version,
@@ -146,7 +157,7 @@ class JudgementForm(forms.Form):
         choices=ExpectationJudgement.choices, widget=GovukRadioSelect(), label="Judgement"
     )
     judged_on = forms.DateField(label="Judged on", widget=DateInput())
-    judged_in = forms.ModelChoiceField(
+    judged_in = ReportChoiceField(
         queryset=Report.objects.none(),
         required=False,
         label="The report that gives the judgement (optional)",
@@ -168,7 +179,6 @@ class JudgementForm(forms.Form):
             .exclude(pk=expectation.report_id)
             .select_related("intervention")
         )
-        judged_in.label_from_instance = _report_label  # type: ignore[method-assign]  # Django's hook
         if not self.is_bound:
             self.initial.update(
                 version=expectation.version,

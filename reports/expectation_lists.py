@@ -35,9 +35,9 @@ class ExpectationTable(BaseTable):
     """Every expectation set by the list's day (`on`, set by the list view), with where it
     stood then."""
 
-    title = tables.Column(verbose_name="Expectation", order_by=("paragraph", "title"))
+    title = tables.Column(verbose_name="Expectation", orderable=False)
     report = tables.Column(verbose_name="Report", order_by=("report__as_of",))
-    due_on = tables.Column(verbose_name="Due")
+    due_on = tables.Column(verbose_name="Due", empty_values=())
     owner = PersonColumn(verbose_name="Answered by", order_by="owner__name")
     themes = tables.Column(verbose_name="Best Value themes", empty_values=(), orderable=False)
     state = tables.Column(verbose_name="Where it stands", empty_values=(), orderable=False)

@@ -24,7 +24,7 @@ from interventions.kit.saving import save_versioned
 from interventions.models import Evidence, Intervention, Person, Programme, Theme
 from interventions.models.valid_time import records_as_of
 from reports.choices import OPEN_STATES, ExpectationState
-from reports.models import Expectation, Report
+from reports.models import Expectation, Report, paragraph_order
 from reports.snapshot import m2m_as_of
 
 # The PDF's tag classes (static/css/report-pdf.css) for each state.
@@ -108,10 +108,15 @@ def expectations_section(
     same date rebuilds the same section."""
     records = sorted(
         records_as_of(Expectation, as_of, known_on=known_on, intervention_id=intervention.pk),
-        key=lambda e: (e.report_id, _paragraph_key(e.paragraph), e.id),
+        key=lambda e: (e.report_id, paragraph_order(e.paragraph), e.id),
     )
     reports = (
-        {r.pk: r for r in Report.objects.filter(pk__in={e.report_id for e in records})}
+        {
+            r.pk: r
+            for r in Report.objects.filter(pk__in={e.report_id for e in records}).select_related(
+                "intervention"
+            )
+        }
         if records
         else {}
     )
@@ -145,6 +150,8 @@ def expectations_section(
                 "expectation": e,
                 "report": report,
                 "report_date": (report.issued_on or report.as_of) if report else None,
+                # Which report, briefly: "Envoys' stocktake" (its date follows it).
+                "report_label": report.get_kind_display() if report else "",
                 "state": state.value,
                 "state_label": str(state.label),
                 "tag": TAG_VALUES[state],
@@ -167,10 +174,3 @@ def expectations_section(
         "total": len(rows),
         "oversight": intervention.words.oversight_plural,
     }
-
-
-def _paragraph_key(paragraph: str) -> tuple[Any, ...]:
-    """ "4.16" after "4.4": a paragraph's number part by part, as numbers where they are."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in paragraph.split(".")
-    )

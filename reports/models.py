@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat, Length, StrIndex, Substr
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -501,13 +503,15 @@ def refuse_deleting_issued(sender: type[Report], instance: Report, **kwargs: Any
         raise ReportIssued(f"{instance} has been issued and cannot be deleted.")
 
 
+# The section's number of a paragraph reference: "4" of "4.16".
+SECTION_NUMBER = Substr("paragraph", 1, StrIndex(Concat("paragraph", Value(".")), Value(".")) - 1)
+
+
 class ExpectationQuerySet(models.QuerySet["Expectation"]):
     def for_list(self) -> ExpectationQuerySet:
         return self.select_related(
             "intervention", "report__intervention", "owner", "judged_by"
-        ).prefetch_related(
-            "themes", "programmes"
-        )
+        ).prefetch_related("themes", "programmes")
 
     def unanswered(self) -> ExpectationQuerySet:
         """Still waiting for the council's answer: neither answered nor judged."""
@@ -620,7 +624,17 @@ class Expectation(TimestampedModel):
     objects = ExpectationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["report__as_of", "report_id", "paragraph", "pk"]
+        # Paragraphs as the report numbers them: 1.14 before 4.4 before 4.16 before 10.1 (the
+        # section's number by its length then itself, then the whole reference likewise).
+        ordering = [
+            "report__as_of",
+            "report_id",
+            Length(SECTION_NUMBER),
+            SECTION_NUMBER,
+            Length("paragraph"),
+            "paragraph",
+            "pk",
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "paragraph", "title"],
@@ -679,3 +693,11 @@ class Expectation(TimestampedModel):
             record.judged_in_id = None
             record.judgement_commentary = ""
         return record
+
+
+def paragraph_order(paragraph: str) -> str:
+    """A paragraph's reference as text that sorts as its numbers do: each number part padded
+    ("4.16" → "00004.00016", after "00004.00004"), any other part as it is."""
+    return ".".join(
+        part.zfill(5) if part.isdigit() else part for part in paragraph.strip().split(".")
+    )

@@ -35,7 +35,10 @@ DATA = Path(settings.BASE_DIR) / "data"
 SEEDS = Path("/work/shared/seeds")
 
 
-def issued_elsewhere(intervention, day=D(2025, 5, 21), kind="stocktake") -> Report:
+LETTER_DAY = D(2025, 5, 21)
+
+
+def issued_elsewhere(intervention, day=LETTER_DAY, kind="stocktake") -> Report:
     return Report.objects.create(
         intervention=intervention,
         kind=kind,
@@ -330,6 +333,21 @@ def test_the_list_shows_open_ones_as_of_a_day(client, intervention, officer, exp
     assert "Cultural change plan" not in overdue
 
 
+def test_the_list_orders_paragraphs_as_the_report_numbers_them(
+    client, intervention, officer, letter
+):
+    for paragraph in ("10.1", "4.16", "1.14", "4.4"):
+        Expectation.objects.create(
+            intervention=intervention, report=letter, paragraph=paragraph, title="T", quoted="Q"
+        )
+    assert [e.paragraph for e in Expectation.objects.all()] == ["1.14", "4.4", "4.16", "10.1"]
+    client.force_login(officer)
+    text = client.get(url("expectation_list", intervention=intervention)).content.decode()
+    assert [text.index(f"¶{p} ") for p in ("1.14", "4.4", "4.16", "10.1")] == sorted(
+        text.index(f"¶{p} ") for p in ("1.14", "4.4", "4.16", "10.1")
+    )
+
+
 def test_the_detail_shows_the_words_and_the_history(client, officer, expectation):
     client.force_login(officer)
     text = client.get(expectation.get_absolute_url()).content.decode()
@@ -410,7 +428,9 @@ def test_the_section_is_rebuilt_identically_for_the_same_date(intervention, expe
 
 
 @pytest.mark.parametrize("kind", ["sos", "stocktake"])
-def test_the_stocktake_and_the_six_monthly_report_carry_the_section(intervention, expectation, kind):
+def test_the_stocktake_and_the_six_monthly_report_carry_the_section(
+    intervention, expectation, kind
+):
     report = Report.objects.create(
         intervention=intervention, kind=kind, title="Report", as_of=D(2025, 11, 30)
     )
@@ -488,7 +508,9 @@ def test_tower_hamlets_carries_the_letters_expectations_in_its_words(tower_hamle
         "4.4": D(2025, 11, 21),
         "4.16": D(2025, 11, 21),
     }
-    letter = re.sub(r"\s+", " ", (SEEDS / "2025-05-21-envoys-first-stocktake-report.txt").read_text())
+    letter = re.sub(
+        r"\s+", " ", (SEEDS / "2025-05-21-envoys-first-stocktake-report.txt").read_text()
+    )
     for expectation in expectations.values():
         assert expectation.report.issued_on == D(2025, 5, 21)
         assert re.sub(r"\s+", " ", expectation.quoted) in letter, expectation.paragraph
