@@ -565,3 +565,33 @@ def test_an_expectation_of_a_report_not_in_the_file_is_refused(tower_hamlets):
         parse(yaml.safe_dump(data), name="bad.yaml")
     assert "expected `KIND/ISSUED_ON` of a report in `reports_issued`" in str(failed.value.errors)
     assert Intervention.objects.count() == 1
+
+
+# ----------------------------------------------------------------------------- My work
+
+
+def test_my_work_lists_the_expectations_the_user_answers(
+    client, intervention, officer, expectation
+):
+    client.force_login(officer)
+    text = client.get(reverse("interventions:my_work")).content.decode()
+    assert "Expectations to answer" in text and "Paragraph 4.4: Cultural change plan" in text
+    client.force_login(_member(intervention, roles.COUNCIL_OFFICER))
+    assert (
+        "Cultural change plan" not in client.get(reverse("interventions:my_work")).content.decode()
+    )
+
+
+def test_an_answered_expectation_leaves_my_work(client, officer, expectation):
+    services.answer(
+        expectation,
+        text="Done.",
+        answered_on=D(2025, 11, 14),
+        evidence=[],
+        evidence_url="",
+        version=1,
+    )
+    client.force_login(officer)
+    assert (
+        "Cultural change plan" not in client.get(reverse("interventions:my_work")).content.decode()
+    )
