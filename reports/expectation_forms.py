@@ -59,7 +59,7 @@ class ExpectationForm(VersionedForm):
             "programmes": GovukCheckboxes(),
             "themes": GovukCheckboxes(),
         }
-        labels = {"report": "The report it is in"}
+        labels = {"report": "The report it is in", "owner": "Who answers it"}
         field_classes = {"report": ReportChoiceField}
 
     def __init__(self, *args: Any, intervention: Intervention, **kwargs: Any) -> None:
