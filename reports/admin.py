@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports.models import Report
+from reports.models import Expectation, Report
 
 if settings.TASKS_BACKEND != "database":
     # The task queue's admin reads each row through the backend that queued it; with builds
@@ -85,3 +85,15 @@ class ReportAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and obj is not None and obj.is_final:
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(Expectation)
+class ExpectationAdmin(SimpleHistoryAdmin):
+    """Expectations are recorded, answered and judged on their own pages (the judgement only
+    by the oversight); here they can be read and corrected by an administrator."""
+
+    list_display = ["paragraph", "title", "intervention", "report", "due_on", "judgement"]
+    list_filter = ["intervention", "judgement"]
+    search_fields = ["title", "quoted", "paragraph"]
+    raw_id_fields = ["report", "owner", "judged_by", "judged_in"]
+    filter_horizontal = ["programmes", "themes", "evidence"]

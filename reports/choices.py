@@ -58,6 +58,7 @@ SECTIONS: dict[str, list[tuple[str, str]]] = {
         ("board", "The Board's work"),
         ("recommendations", "Recommendations and responses"),
         ("movement", "Movement since the previous report"),
+        ("expectations", "Expectations set in earlier reports"),
         ("next_period", "The next period"),
     ],
     ReportKind.STOCKTAKE: [
@@ -70,6 +71,7 @@ SECTIONS: dict[str, list[tuple[str, str]]] = {
         ("board", "The Board's work"),
         ("new_recommendations", "New recommendations"),
         ("movement", "Movement since the previous stocktake"),
+        ("expectations", "Expectations set in earlier reports"),
         ("next_period", "Expectations for the next period"),
     ],
 }
@@ -93,3 +95,45 @@ THEME_RATING_TAG_COLOURS = {
 
 # Signatories a covering letter has room for.
 MAX_SIGNATORIES = 4
+
+
+class ExpectationJudgement(models.TextChoices):
+    """How the oversight judges an expectation it set, in its next stocktake."""
+
+    MET = "met", "Met"
+    PARTLY_MET = "partly_met", "Partly met"
+    NOT_MET = "not_met", "Not met"
+
+
+class ExpectationState(models.TextChoices):
+    """Where an expectation stands on a day (`reports.expectations.state_of`): judged, else
+    answered and waiting for the judgement, else waiting for its answer (overdue once its due
+    date has passed)."""
+
+    AWAITING_ANSWER = "awaiting_answer", "Waiting for an answer"
+    OVERDUE = "overdue", "Due, not answered"
+    ANSWERED = "answered", "Answered, not yet judged"
+    MET = "met", "Met"
+    PARTLY_MET = "partly_met", "Partly met"
+    NOT_MET = "not_met", "Not met"
+
+
+EXPECTATION_STATE_TAG_COLOURS = {
+    ExpectationState.AWAITING_ANSWER: "grey",
+    ExpectationState.OVERDUE: "red",
+    ExpectationState.ANSWERED: "blue",
+    ExpectationState.MET: "green",
+    ExpectationState.PARTLY_MET: "yellow",
+    ExpectationState.NOT_MET: "red",
+}
+
+# The states in which an expectation is still open: anything short of judged met.
+OPEN_STATES = frozenset(
+    {
+        ExpectationState.AWAITING_ANSWER,
+        ExpectationState.OVERDUE,
+        ExpectationState.ANSWERED,
+        ExpectationState.PARTLY_MET,
+        ExpectationState.NOT_MET,
+    }
+)

@@ -37,6 +37,7 @@ from interventions.vocabulary import STOCKTAKE_SOURCE
 from reports import provenance
 from reports import snapshot as snapshots
 from reports.choices import SECTIONS, THEME_RATING_TAG_COLOURS, ThemeRating
+from reports.expectations import expectations_section
 from reports.measures import measures_section
 from reports.models import Report
 from reports.risks import risks_section
@@ -140,6 +141,7 @@ def report_context(report: Report) -> dict[str, Any]:
         "progress": _programme_progress(snap, report),
         "measures": measures_section(intervention, report.as_of, snap.known_on),
         "risks": risks_section(intervention, report.as_of, snap.known_on),
+        "expectations": expectations_section(intervention, report.as_of, snap.known_on),
     }
     context["outlook"] = _outlook(snap, context["upcoming"], context["risks"]["by_programme"])
     if "directions" in numberings:

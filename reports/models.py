@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat, Length, StrIndex, Substr
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -24,7 +26,7 @@ from interventions.dates.periods import ReportingPeriod
 from interventions.models.base import History, TimestampedModel
 from interventions.models.intervention import as_precise
 from interventions.models.valid_time import end_of
-from reports.choices import BuildState, ReportStatus
+from reports.choices import BuildState, ExpectationJudgement, ReportStatus
 
 # A build of even the largest report takes well under a minute; one still unfinished after
 # this long has lost its worker, and may be started again.
@@ -504,3 +506,203 @@ def refuse_deleting_issued(sender: type[Report], instance: Report, **kwargs: Any
     """Deleting through a queryset or a cascade skips Report.delete(); this still refuses."""
     if instance.is_final:
         raise ReportIssued(f"{instance} has been issued and cannot be deleted.")
+
+
+# The section's number of a paragraph reference: "4" of "4.16".
+SECTION_NUMBER = Substr("paragraph", 1, StrIndex(Concat("paragraph", Value(".")), Value(".")) - 1)
+
+
+class ExpectationQuerySet(models.QuerySet["Expectation"]):
+    def for_list(self) -> ExpectationQuerySet:
+        return self.select_related(
+            "intervention", "report__intervention", "owner", "judged_by"
+        ).prefetch_related("themes", "programmes")
+
+    def unanswered(self) -> ExpectationQuerySet:
+        """Still waiting for the council's answer: neither answered nor judged."""
+        return self.filter(answered_on__isnull=True, judgement="")
+
+    def awaiting_judgement(self) -> ExpectationQuerySet:
+        """Answered, and not yet judged."""
+        return self.filter(answered_on__isnull=False, judgement="")
+
+
+class Expectation(TimestampedModel):
+    """What the oversight (the Envoys, the Commissioners …, as the intervention's model names
+    them) said in a report that it expects of the council, by when where the report says so.
+
+    It comes from one issued report (issued in Stocktake or recorded as issued elsewhere), at
+    a paragraph, in the report's own words. The council answers it, with evidence; the
+    oversight judges it in its next report: met, partly met or not met, on a day. It counts
+    from the day its report was issued; its answer from the day it was answered and its
+    judgement from the day it was made (`as_it_stood`), whenever each was entered.
+    """
+
+    intervention = models.ForeignKey(
+        "interventions.Intervention", on_delete=models.CASCADE, related_name="expectations"
+    )
+    report = models.ForeignKey(
+        Report,
+        # Refused while it sets expectations, unless they go with it (the intervention).
+        on_delete=models.RESTRICT,
+        related_name="expectations",
+        help_text="The issued report that sets it out.",
+    )
+    paragraph = models.CharField(
+        max_length=20, help_text="The paragraph of the report it is in, e.g. “4.4”."
+    )
+    title = models.CharField(
+        max_length=200, help_text="A few words that name it in lists, e.g. “Cultural change plan”."
+    )
+    quoted = models.TextField(
+        "The report's words",
+        help_text="The expectation as the report words it, quoted exactly.",
+    )
+    due_on = models.DateField(
+        "Due",
+        null=True,
+        blank=True,
+        help_text="Leave empty where the report gives no date (“going forward”).",
+    )
+    due_wording = models.CharField(
+        "When, in the report's words",
+        max_length=200,
+        blank=True,
+        help_text="E.g. “in six months' time”: how the report says when.",
+    )
+    programmes = models.ManyToManyField(
+        "interventions.Programme", blank=True, related_name="expectations"
+    )
+    themes = models.ManyToManyField(
+        "interventions.Theme",
+        blank=True,
+        related_name="expectations",
+        verbose_name="Best Value themes",
+    )
+    owner = models.ForeignKey(
+        "interventions.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_expectations",
+        help_text="Who answers it for the council.",
+    )
+    answer = models.TextField(blank=True, help_text="The council's answer: what it has done.")
+    answered_on = models.DateField(null=True, blank=True)
+    evidence = models.ManyToManyField(
+        "interventions.Evidence",
+        blank=True,
+        related_name="expectations",
+        help_text="Evidence already added to the plan's programmes that shows it.",
+    )
+    evidence_url = models.URLField(
+        "Evidence link",
+        max_length=500,
+        blank=True,
+        help_text="Where else the evidence can be read, e.g. a published paper.",
+    )
+    judgement = models.CharField(max_length=12, choices=ExpectationJudgement.choices, blank=True)
+    judged_on = models.DateField(null=True, blank=True)
+    judged_by = models.ForeignKey(
+        "interventions.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="expectations_judged",
+    )
+    judged_in = models.ForeignKey(
+        Report,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="expectations_judged",
+        help_text="The report that gives the judgement, where it is recorded here.",
+    )
+    judgement_commentary = models.TextField(
+        "Commentary", blank=True, help_text="Why it was judged so."
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised by each saved edit; refuses stale edits."
+    )
+    history = History(m2m_fields=[programmes, themes, evidence])
+
+    objects = ExpectationQuerySet.as_manager()
+
+    class Meta:
+        # Paragraphs as the report numbers them: 1.14 before 4.4 before 4.16 before 10.1 (the
+        # section's number by its length then itself, then the whole reference likewise).
+        ordering = [
+            "report__as_of",
+            "report_id",
+            Length(SECTION_NUMBER),
+            SECTION_NUMBER,
+            Length("paragraph"),
+            "paragraph",
+            "pk",
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "paragraph", "title"],
+                name="expectation_unique_in_its_report",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(judgement="") | models.Q(judged_on__isnull=False),
+                name="expectation_judged_on_a_day",
+                violation_error_message="A judgement is made on a day.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(answer="") | models.Q(answered_on__isnull=False),
+                name="expectation_answered_on_a_day",
+                violation_error_message="An answer is given on a day.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paragraph}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "reports:expectation_detail",
+            kwargs={"slug": self.intervention.slug, "pk": self.pk},
+        )
+
+    @property
+    def set_on(self) -> datetime.date:
+        """The day it was set: the day its report was issued (its as-of date until then)."""
+        return self.report.issued_on or self.report.as_of
+
+    def took_effect_on(self, previous: Any) -> datetime.date | None:
+        """An expectation counts from the day its report was issued, an answer from the day it
+        was given, a judgement from the day it was made, whenever each was entered."""
+        days = []
+        if previous is None:
+            days.append(self.set_on)
+        if self.answered_on and (previous is None or previous.answered_on != self.answered_on):
+            days.append(self.answered_on)
+        if self.judged_on and (previous is None or previous.judged_on != self.judged_on):
+            days.append(self.judged_on)
+        return min(days, default=None)
+
+    @classmethod
+    def as_it_stood(cls, record: Any, day: datetime.date) -> Any:
+        """A history record of an expectation as it stood on `day`: answered only from the day
+        it was answered, judged only from the day it was judged."""
+        if record.answered_on and record.answered_on > day:
+            record.answered_on = None
+            record.answer = ""
+            record.evidence_url = ""
+        if record.judged_on and record.judged_on > day:
+            record.judged_on = None
+            record.judgement = ""
+            record.judged_by_id = None
+            record.judged_in_id = None
+            record.judgement_commentary = ""
+        return record
+
+
+def paragraph_order(paragraph: str) -> str:
+    """A paragraph's reference as text that sorts as its numbers do: each number part padded
+    ("4.16" → "00004.00016", after "00004.00004"), any other part as it is."""
+    return ".".join(
+        part.zfill(5) if part.isdigit() else part for part in paragraph.strip().split(".")
+    )

@@ -31,15 +31,16 @@ from interventions.access.permissions import (
     has_role,
     is_improvement_team_of,
     is_oversight_of,
+    person_in,
     reads_only_published,
 )
 from interventions.querysets import sees_everything
 from reports.choices import ReportStatus
-from reports.models import Report, ReportQuerySet
+from reports.models import Expectation, Report, ReportQuerySet
 
 if TYPE_CHECKING:
     from interventions.access.permissions import User
-    from interventions.models import Intervention
+    from interventions.models import Intervention, Person
 
 
 def can_write(user: User, intervention: Intervention, kind: str) -> bool:
@@ -91,3 +92,37 @@ def readable(user: User, intervention: Intervention) -> ReportQuerySet:
 
 def can_read(user: User, report: Report) -> bool:
     return readable(user, report.intervention).filter(pk=report.pk).exists()
+
+
+# Expectations (`reports.models.Expectation`): everyone in the intervention reads them; the
+# improvement team records and edits them; the person who owns one (and the improvement team)
+# answers it; only the intervention's oversight judges it, as its own act (not even an
+# administrator may judge for them).
+
+
+def can_manage_expectations(user: User, intervention: Intervention) -> bool:
+    """Recording an expectation from a report, and editing it: the improvement team's."""
+    return is_improvement_team_of(user, intervention)
+
+
+def can_answer_expectation(user: User, expectation: Expectation) -> bool:
+    """The expectation's owner answers it for the council; so may the improvement team. Once
+    it is judged, the answer is what was judged and stays as it is."""
+    if not user.is_authenticated or expectation.judgement:
+        return False
+    if is_improvement_team_of(user, expectation.intervention):
+        return True
+    owner = expectation.owner
+    return owner is not None and owner.user_id is not None and owner.user_id == user.pk
+
+
+def judging_person(user: User, intervention: Intervention) -> Person | None:
+    """The person who judges for the oversight: the user's own record, if they are the
+    intervention's oversight (an administrator is not)."""
+    if sees_everything(user) or not is_oversight_of(user, intervention):
+        return None
+    return person_in(user, intervention)
+
+
+def can_judge_expectation(user: User, expectation: Expectation) -> bool:
+    return judging_person(user, expectation.intervention) is not None

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from interventions.kit.routing import intervention_pages
-from reports import views
+from reports import expectation_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -33,6 +33,32 @@ urlpatterns = [
             "reports/<int:pk>/sources/<slug:kind>/<int:record_id>/<int:version>/",
             views.source_version,
             name="source_version",
+        ),
+        path(
+            "expectations/",
+            expectation_views.ExpectationListView.as_view(),
+            name="expectation_list",
+        ),
+        path("expectations/new/", expectation_views.expectation_create, name="expectation_create"),
+        path(
+            "expectations/<int:pk>/",
+            expectation_views.expectation_detail,
+            name="expectation_detail",
+        ),
+        path(
+            "expectations/<int:pk>/edit/",
+            expectation_views.expectation_edit,
+            name="expectation_edit",
+        ),
+        path(
+            "expectations/<int:pk>/answer/",
+            expectation_views.expectation_answer,
+            name="expectation_answer",
+        ),
+        path(
+            "expectations/<int:pk>/judge/",
+            expectation_views.expectation_judge,
+            name="expectation_judge",
         ),
     ),
 ]

@@ -369,10 +369,10 @@ def test_the_page_makes_the_same_queries_at_ten_times_the_rows(
     ten = count_queries(client)
 
     # 1-2 the session and the user; 3-4 the user's groups (is the user an administrator?)
-    # and their role names; 5-14 one for each of the ten sources, with its interventions and
-    # what its rows show; 15 whether they may update anything; 16 the header's count. Nothing
-    # per row, and nothing per intervention.
-    assert one == ten == 16
+    # and their role names; 5-15 one for each of the eleven sources, with its interventions
+    # and what its rows show; 16 whether they may update anything; 17 the header's count.
+    # Nothing per row, and nothing per intervention.
+    assert one == ten == 17
 
 
 # The daily digest

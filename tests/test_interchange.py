@@ -489,6 +489,7 @@ def test_every_imported_row_records_the_file_as_its_change_reason():
             "Recommendation",
             "ReportingDuty",
             "Report",
+            "Expectation",
         ],
         {"Imported from tower-hamlets-2025.yaml"},
     )

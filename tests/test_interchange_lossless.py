@@ -64,6 +64,8 @@ def wipe(intervention: Intervention) -> None:
     application refuses: here the database is being emptied, as before a restore)."""
     pre_delete.disconnect(refuse_deleting_issued, sender=Report)
     try:
+        # Expectations restrict the reports that set them.
+        intervention.expectations.all().delete()
         Report.objects.filter(intervention=intervention).delete()
         # Rows that protect the ones they name go first.
         intervention.recommendations.all().delete()

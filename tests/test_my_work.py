@@ -330,12 +330,12 @@ def test_the_page_makes_the_same_queries_at_ten_times_the_rows(client, intervent
     ten = count_queries(client)
 
     # 1-2 the session and the user; 3-4 the user's groups (is the user an administrator?)
-    # and their role names; 5-13 one for each of the inbox's sources but the change requests
+    # and their role names; 5-14 one for each of the inbox's sources but the change requests
     # to decide, which an officer has none of without asking (challenges to answer, to
-    # resolve, recommendations, risks to review, overdue, needing an update, due soon, their
-    # own change requests, delegations); 14 whether they may update anything; 15 the header's
-    # count, one query of subqueries. Nothing per row.
-    assert one == ten == 15
+    # resolve, recommendations, risks to review, expectations to answer, overdue, needing an
+    # update, due soon, their own change requests, delegations); 15 whether they may update
+    # anything; 16 the header's count, one query of subqueries. Nothing per row.
+    assert one == ten == 16
 
 
 def test_a_new_user_in_a_role_has_their_own_my_work(client, intervention):

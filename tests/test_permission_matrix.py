@@ -51,7 +51,7 @@ from interventions.models import FeedToken, Programme, ReminderSent
 from interventions.work.items import period_slug
 from reports import build as report_build
 from reports.context import report_context
-from reports.models import Report
+from reports.models import Expectation, Report
 from tests.deadline_factories import IntervalVariationFactory, ReportingDutyFactory
 from tests.factories import (
     ActionFactory,
@@ -231,6 +231,15 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     "reports:report_reissue": ("issued_report", (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)),
     "reports:report_correct": ("elsewhere_report", (LOGIN, 404, 404, 200, 403, 403, 200, 404, 403)),
     "boards:recommendation_publish": ("recommendation", (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)),
+    # Expectations: everyone in the intervention reads them; the improvement team records and
+    # edits them; the person it falls to (the officer) answers it, as may the improvement team;
+    # only the oversight judges it, as its own act (not even an administrator).
+    "reports:expectation_list": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "reports:expectation_create": ("intervention", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "reports:expectation_detail": ("expectation", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "reports:expectation_edit": ("expectation", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
+    "reports:expectation_answer": ("expectation", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
+    "reports:expectation_judge": ("expectation", (LOGIN, 403, 403, 403, 200, 403, 403, 404, 403)),
     # Public pages need no sign-in while switched on; an exempt paper is never public.
     "boards:public_home": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "boards:public_meeting": ("meeting", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
@@ -417,6 +426,14 @@ def build_world() -> World:
         document_reference="Letter of 31 January 2025",
     )
     measure = MeasureFactory(intervention=intervention, owner=officer_person)
+    expectation = Expectation.objects.create(
+        intervention=intervention,
+        report=elsewhere_report,
+        paragraph="4.4",
+        title="Cultural change plan",
+        quoted="We would expect a clear plan in six months' time.",
+        owner=officer_person,
+    )
     reading = MeasureReadingFactory(measure=measure)
     risk = RiskFactory(intervention=intervention, owner=officer_person)
     mitigation = MitigationFactory(risk=risk)
@@ -450,6 +467,7 @@ def build_world() -> World:
             "programme": {"slug": slug, "number": programme.number},
             "milestone": {"slug": slug, "pk": milestone.pk},
             "measure": {"slug": slug, "pk": measure.pk},
+            "expectation": {"slug": slug, "pk": expectation.pk},
             "reading": {"slug": slug, "pk": measure.pk, "reading": reading.pk},
             "risk": {"slug": slug, "pk": risk.pk},
             "mitigation": {"slug": slug, "pk": risk.pk, "mitigation": mitigation.pk},

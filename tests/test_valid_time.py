@@ -352,6 +352,9 @@ def test_the_migration_dates_earlier_imports_as_the_importer_does(tower_hamlets)
     migration = importlib.import_module("interventions.migrations.0009_date_imported_records")
     models = [m for m in apps.get_models() if m.__name__.startswith("Historical")]
     models = [m for m in models if any(f.name == "valid_from" for f in m._meta.fields)]
+    # Kinds of row the file gained after the migration: no import before it could leave them
+    # undated, and every import since dates them itself.
+    models = [m for m in models if m.__name__ not in {"HistoricalExpectation"}]
     as_imported = {
         (m.__name__, r): d for m in models for r, d in m.objects.values_list("pk", "valid_from")
     }

@@ -38,6 +38,8 @@ from interventions.models import (
 )
 from interventions.querysets import sees_everything
 from interventions.schedule import CLOSED_STATUSES
+from reports.expectation_lists import set_by
+from reports.models import Expectation
 
 if TYPE_CHECKING:
     from interventions.access.permissions import User
@@ -144,6 +146,18 @@ def recommendations_to_respond_to(user: User, today: datetime.date) -> QuerySet[
         mine = Q(owner__user=user)
     unowned = Q(owner__isnull=True, intervention__in=team_interventions(user).values("pk"))
     return Recommendation.objects.filter(responded_on__isnull=True).filter(mine | unowned)
+
+
+def expectations_to_answer(user: User, today: datetime.date) -> QuerySet[Expectation]:
+    """Expectations set in a report issued by `today`, neither answered nor judged, that the
+    user answers (`reports.permissions.can_answer_expectation`): those that fall to them and,
+    for the improvement team, those that fall to nobody yet."""
+    if not user.is_authenticated:
+        return Expectation.objects.none()
+    unowned = Q(owner__isnull=True, intervention__in=team_interventions(user).values("pk"))
+    return (
+        Expectation.objects.unanswered().filter(set_by(today)).filter(Q(owner__user=user) | unowned)
+    )
 
 
 def delegations_received(user: User, today: datetime.date) -> QuerySet[Delegation]:
@@ -257,6 +271,18 @@ SOURCES: tuple[Source, ...] = (
         order=("response_due", "made_on", "pk"),
         related=("intervention", "owner"),
         see_all=_recommendations_url,
+    ),
+    Source(
+        key="expectations",
+        heading="Expectations to answer",
+        counted=True,
+        rows=expectations_to_answer,
+        intervention="intervention_id",
+        order=("due_on", "report__as_of", "pk"),
+        related=("intervention", "report__intervention", "owner"),
+        see_all=lambda i, today: (
+            reverse("reports:expectation_list", kwargs={"slug": i.slug}) + "?state=open"
+        ),
     ),
     Source(
         key="overdue",

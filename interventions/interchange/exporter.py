@@ -41,6 +41,7 @@ from interventions.models import (
     Theme,
 )
 from interventions.models.valid_time import effective_day
+from reports.models import Expectation, Report
 
 # The reason of the last version of a row changed without a history record.
 UNRECORDED = "The row as it was when exported: this change had no history record"
@@ -266,6 +267,13 @@ def build(intervention: Intervention) -> s.InterventionFile:
         .order_by("raised_on", "pk")
         .prefetch_related("mitigations")
     )
+    # Only those of reports issued elsewhere, the reports the file holds.
+    expectations = (
+        Expectation.objects.filter(intervention=intervention, report__issued_elsewhere=True)
+        .select_related("report", "judged_in")
+        .prefetch_related("programmes", "themes")
+        .order_by("report__issued_on_date", "report_id", "pk")
+    )
     plan = Plan.objects.filter(intervention=intervention).first()
     # Each part is validated as it is read, but the file's rules between parts are not run:
     # the database holds what the application allowed, and an export that import would refuse
@@ -308,6 +316,7 @@ def build(intervention: Intervention) -> s.InterventionFile:
         ],
         measures=[_build_measure(measure, refs) for measure in measures],
         risks=[_build_risk(risk, refs) for risk in risks],
+        expectations=[_build_expectation(expectation, refs) for expectation in expectations],
     )
 
 
@@ -643,6 +652,32 @@ def _build_risk(risk: Risk, refs: _Refs) -> s.RiskIn:
                 risk.mitigations.all(), key=lambda m: (m.due_on or datetime.date.max, m.pk)
             )
         ],
+    )
+
+
+def _report_ref(report: Report | None) -> str | None:
+    """A report issued elsewhere as the file names it, `KIND/ISSUED_ON`; None for any other
+    (a report issued here is its stored PDF, not a file entry)."""
+    if report is None or not report.issued_elsewhere:
+        return None
+    return f"{report.kind}/{report.issued_on_date}"
+
+
+def _build_expectation(expectation: Expectation, refs: _Refs) -> s.ExpectationIn:
+    reports = {expectation.report_id: expectation.report}
+    if expectation.judged_in is not None:
+        reports[expectation.judged_in.pk] = expectation.judged_in
+    return _read(
+        s.ExpectationIn,
+        expectation,
+        lambda r: {
+            "report": _report_ref(reports.get(r.report_id)),
+            "owner": refs(r.owner_id),
+            "judged_by": refs(r.judged_by_id),
+            "judged_in": _report_ref(reports.get(r.judged_in_id)),
+        },
+        programmes=_numbers(expectation.programmes.all()),
+        themes=_slugs(expectation.themes.all()),
     )
 
 

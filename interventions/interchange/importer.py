@@ -59,7 +59,7 @@ from interventions.models.base import create_with_links, set_change_reason, set_
 from interventions.models.change_log import ChangeLog
 from interventions.models.valid_time import ALWAYS
 from reports.choices import ReportStatus
-from reports.models import Report
+from reports.models import Expectation, Report
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -248,6 +248,8 @@ class _Writer:
         self.users: dict[str, User] = {}
         self.aims: dict[int, StrategicAim] = {}
         self.sets: dict[str, DirectionSet] = {}
+        # Reports issued elsewhere, by `KIND/ISSUED_ON`, for the expectations they set.
+        self.reports: dict[str, Report] = {}
         # Rows whose versions are written, as history, once every row is in place.
         self.histories: list[tuple[models.Model, s.Versioned, Resolve]] = []
 
@@ -373,7 +375,9 @@ class _Writer:
                 records.create_historical_record(state, "~" if k else "+")
                 latest = history.objects.filter(id=obj.pk).latest("history_id")
                 history.objects.filter(pk=latest.pk).update(valid_from=version.valid_from)
-            model._default_manager.filter(pk=obj.pk).update(
+            # The row's own timestamps, as recorded: through a plain queryset, since a model's
+            # own may refuse any update (an issued report's), which this restores, not changes.
+            models.QuerySet(model).filter(pk=obj.pk).update(
                 created=versions[0].recorded_at, updated=versions[-1].recorded_at
             )
 
@@ -446,11 +450,41 @@ class _Writer:
             self.write_measure(measure, f"measures[{i}]")
         for i, risk in enumerate(data.risks):
             self.write_risk(risk, f"risks[{i}]")
+        for i, expectation in enumerate(data.expectations):
+            self.write_expectation(expectation, f"expectations[{i}]")
         self.write_histories()
         return self.intervention
 
-    def write_report_issued(self, report_in: s.ReportIssuedIn, path: str) -> None:
+    def write_expectation(self, expectation_in: s.ExpectationIn, path: str) -> None:
+        def resolve(name: str, value: Any) -> tuple[str, Any]:
+            match name:
+                case "report" | "judged_in":
+                    return name, self.reports[value] if value else None
+                case "judged_by":
+                    return name, self.person(value)
+            return self.resolve(name, value)
+
+        links = ("report", "owner", "judged_by", "judged_in")
+        report = self.reports[expectation_in.report]
+        assert report.issued_on is not None  # every report in the file is issued
         self.save(
+            Expectation(
+                intervention=self.intervention,
+                **dict(resolve(name, getattr(expectation_in, name)) for name in links),
+                **_fields(expectation_in, *links, "programmes", "themes"),
+            ),
+            path,
+            {
+                "programmes": [self.programmes[n] for n in expectation_in.programmes],
+                "themes": [self.themes[slug] for slug in expectation_in.themes],
+            },
+            since=report.issued_on,
+            part=expectation_in,
+            resolve=resolve,
+        )
+
+    def write_report_issued(self, report_in: s.ReportIssuedIn, path: str) -> None:
+        self.reports[f"{report_in.kind}/{report_in.issued_on}"] = self.save(
             Report(
                 intervention=self.intervention,
                 issued_elsewhere=True,

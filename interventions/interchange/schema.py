@@ -64,6 +64,7 @@ from interventions.choices import (
 from interventions.models.risks import RiskKind, RiskStatus
 from interventions.themes import THEME_SLUGS
 from interventions.vocabulary import words_for
+from reports.choices import ExpectationJudgement
 
 FORMAT_NAME = "stocktake-intervention"
 FORMAT_VERSION = 1
@@ -1404,6 +1405,59 @@ class RiskIn(Versioned):
             raise ValueError("only a dependency has depends_on_programme or depends_on_body")
         if self.depends_on_programme is not None and self.depends_on_programme == self.programme:
             raise ValueError("a programme cannot depend on itself")
+
+
+ReportRef = Annotated[
+    str, StringConstraints(pattern=r"^(board|sos|stocktake)/[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+]
+
+
+class ExpectationIn(Versioned):
+    report: ReportRef = Field(
+        description="The report it is in, as `KIND/ISSUED_ON` of an entry of `reports_issued` "
+        "(e.g. `stocktake/2025-05-21`)."
+    )
+    paragraph: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)
+    ] = Field(description="The report's paragraph it is in, e.g. `4.4`.")
+    title: Required = Field(description="A few words that name it.")
+    quoted: Required = Field(description="The expectation in the report's own words, quoted.")
+    due_on: datetime.date | None = Field(
+        None,
+        description='The day it is due, where the report gives one ("in six months\' time" '
+        'from the report\'s date); left out where it gives none ("going forward").',
+    )
+    due_wording: Text = Field("", description="How the report says when, in its words.")
+    programmes: list[int] = Field(
+        default_factory=list, description="Numbers of the programmes it is about."
+    )
+    themes: list[ThemeSlug] = Field(
+        default_factory=list, description="The Best Value themes it is about."
+    )
+    owner: Key | None = Field(None, description="Key of the person who answers it.")
+    answer: Text = Field("", description="The council's answer.")
+    answered_on: datetime.date | None = Field(None, description="The day it was answered.")
+    evidence_url: Annotated[str, StringConstraints(pattern=r"^(https?://\S+)?$")] = Field(
+        "", description="Where the evidence for the answer can be read (`https://…`)."
+    )
+    judgement: Choice[ExpectationJudgement] | Literal[""] = Field(
+        "", description="The oversight's judgement: `met`, `partly_met` or `not_met`."
+    )
+    judged_on: datetime.date | None = Field(None, description="The day it was judged.")
+    judged_by: Key | None = Field(None, description="Key of the person who judged it.")
+    judged_in: ReportRef | None = Field(
+        None, description="The report that gives the judgement, as `report` names one."
+    )
+    judgement_commentary: Text = Field("", description="Why it was judged so.")
+
+    @model_validator(mode="after")
+    def is_an_expectation(self) -> Self:
+        if self.answer and not self.answered_on:
+            raise ValueError("an answer needs answered_on")
+        if self.judgement and not self.judged_on:
+            raise ValueError("a judgement needs judged_on")
+        if not self.judgement and (self.judged_on or self.judged_by or self.judged_in):
+            raise ValueError("judged_on, judged_by and judged_in need a judgement")
         return self
 
 
@@ -1442,6 +1496,11 @@ class InterventionFile(Strict):
         default_factory=list,
         description="The RAID log: risks, issues and dependencies, with their mitigations.",
     )
+    expectations: list[ExpectationIn] = Field(
+        default_factory=list,
+        description="What the oversight's reports issued elsewhere expect of the council, "
+        "with the answers and judgements.",
+    )
 
     @model_validator(mode="after")
     def references_resolve(self) -> InterventionFile:
@@ -1459,6 +1518,7 @@ class InterventionFile(Strict):
         self._check_report_kinds(names)
         self._check_measures(names)
         self._check_risks(names)
+        self._check_expectations(names)
         self._check_versions(names)
         names.problems.raise_any()
         return self
@@ -1653,6 +1713,46 @@ class InterventionFile(Strict):
             for m, mitigation in enumerate(risk.mitigations):
                 names.person((*at, "mitigations", m, "owner"), mitigation.owner)
 
+    def _check_expectations(self, names: _Names) -> None:
+        issued: dict[str, list[datetime.date]] = {}
+        for report in self.reports_issued:
+            issued.setdefault(f"{report.kind}/{report.issued_on}", []).append(report.issued_on)
+        for ref, days in issued.items():
+            if len(days) > 1 and any(e.report == ref for e in self.expectations):
+                names.problems.add(
+                    ("expectations",),
+                    f"more than one report issued elsewhere is {ref!r}: an expectation "
+                    "cannot say which it is in",
+                )
+        for e, expectation in enumerate(self.expectations):
+            at: Location = ("expectations", e)
+            names.person((*at, "owner"), expectation.owner)
+            names.person((*at, "judged_by"), expectation.judged_by)
+            names.programmes((*at, "programmes"), expectation.programmes)
+            for name in ("report", "judged_in"):
+                ref = getattr(expectation, name)
+                if ref is not None and ref not in issued:
+                    names.problems.add(
+                        (*at, name),
+                        f"expected `KIND/ISSUED_ON` of a report in `reports_issued`, found {ref!r}",
+                    )
+            if expectation.report in issued:
+                set_on = issued[expectation.report][0]
+                for name in ("due_on", "answered_on", "judged_on"):
+                    day = getattr(expectation, name)
+                    if day is not None and day < set_on:
+                        names.problems.add(
+                            (*at, name),
+                            f"{day} is before the report that sets it was issued ({set_on})",
+                        )
+        for ref, paragraph, title in duplicates(
+            (x.report, x.paragraph, x.title) for x in self.expectations
+        ):
+            names.problems.add(
+                ("expectations",),
+                f"more than one expectation of {ref!r} paragraph {paragraph} is titled {title!r}",
+            )
+
     def _check_reporting_duties(self, names: _Names) -> None:
         for kind in duplicates(duty.report for duty in self.reporting_duties):
             names.problems.add(
@@ -1731,6 +1831,7 @@ for _part in (
     BoardIn,
     MeasureIn,
     RiskIn,
+    ExpectationIn,
     InterventionFile,
 ):
     _part.model_rebuild()
