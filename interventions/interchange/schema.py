@@ -1405,6 +1405,7 @@ class RiskIn(Versioned):
             raise ValueError("only a dependency has depends_on_programme or depends_on_body")
         if self.depends_on_programme is not None and self.depends_on_programme == self.programme:
             raise ValueError("a programme cannot depend on itself")
+        return self
 
 
 ReportRef = Annotated[
