@@ -201,10 +201,15 @@ def readiness(
                     "on_target": on_target,
                     "off_target": off_target,
                     "proposed": proposed,
+                    "agreed": len(on_target) + len(off_target),
                 },
-                "directions": {"met": met, "not_met": not_met},
-                "recommendations": {"closed": closed, "open": still_open},
-                "expectations": {"met": e_met, "open": e_open},
+                "directions": {"met": met, "not_met": not_met, "total": len(met) + len(not_met)},
+                "recommendations": {
+                    "closed": closed,
+                    "open": still_open,
+                    "total": len(closed) + len(still_open),
+                },
+                "expectations": {"met": e_met, "open": e_open, "total": len(e_met) + len(e_open)},
                 "blockers": blockers,
                 "evidence": bool(
                     on_target

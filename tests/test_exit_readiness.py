@@ -5,6 +5,8 @@ Commissioners' words, and the six-monthly report's section (the same for the sam
 import datetime
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from directions.models import Direction, DirectionSet
 from interventions.models import Theme
@@ -200,3 +202,86 @@ def test_a_direction_not_in_force_is_not_counted(intervention, world):
     direction_set = DirectionSet.objects.get(pk=world["direction"].direction_set_id)
     assert theme_of(readiness(intervention, D(2025, 1, 1)))["directions"]["met"] == []
     assert direction_set.made_on == LONG_AGO
+
+
+# ------------------------------------------------------------------ the page and the judgement
+
+
+def page_url(intervention, name="exit_readiness"):
+    return reverse(f"reports:{name}", kwargs={"slug": intervention.slug})
+
+
+def judgement_data(**over):
+    data = {
+        "theme": str(Theme.objects.get(slug="governance").pk),
+        "judgement": "nearly_ready",
+        "judged_on": "2025-11-30",
+        "commentary": "Scrutiny still to embed.",
+    }
+    data.update(over)
+    return data
+
+
+def test_the_oversight_records_a_judgement_and_the_page_shows_it(client, intervention, envoy):
+    client.force_login(envoy)
+    response = client.post(page_url(intervention, "exit_judge"), judgement_data())
+    assert response.status_code == 302
+    judgement = ExitJudgement.objects.get()
+    assert judgement.judged_by == envoy.people.get()
+    assert judgement.history.get().history_type == "+"
+    page = client.get(page_url(intervention)).content.decode()
+    assert "Nearly ready" in page and "Scrutiny still to embed." in page
+
+
+@pytest.mark.parametrize(
+    "persona", ["improvement_team", "officer", "board_member", "administrator"]
+)
+def test_no_one_else_records_a_judgement(client, intervention, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(page_url(intervention, "exit_judge")).status_code == 403
+    assert client.post(page_url(intervention, "exit_judge"), judgement_data()).status_code == 403
+    assert not ExitJudgement.objects.exists()
+    assert client.get(page_url(intervention)).status_code == 200
+
+
+def test_outsiders_are_not_told_the_intervention_exists(client, intervention, stranger):
+    client.force_login(stranger)
+    assert client.get(page_url(intervention)).status_code == 404
+    assert client.post(page_url(intervention, "exit_judge"), judgement_data()).status_code == 404
+    client.logout()
+    assert client.get(page_url(intervention)).status_code == 302
+
+
+def test_a_judgement_in_the_future_is_refused_with_a_clear_message(client, intervention, envoy):
+    client.force_login(envoy)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(
+        page_url(intervention, "exit_judge"), judgement_data(judged_on=tomorrow.isoformat())
+    )
+    assert response.status_code == 200
+    assert "The judgement cannot be dated in the future." in response.content.decode()
+    assert not ExitJudgement.objects.exists()
+
+
+def test_the_page_links_each_blocker_as_of_the_day(client, intervention, world, officer):
+    direction = world["direction"]
+    Direction.objects.filter(pk=direction.pk).update(compliance="at_risk")
+    direction.refresh_from_db()
+    direction.save()
+    backdate(direction)
+    client.force_login(officer)
+    page = client.get(page_url(intervention) + "?as_of=2025-12-01").content.decode()
+    assert f'href="{direction.get_absolute_url()}"' in page
+    assert "1 December 2025" in page
+
+
+def test_the_commissioners_page_speaks_in_their_words(client, commissioners, commissioner_personas):
+    client.force_login(commissioner_personas["lead_commissioner"])
+    page = client.get(page_url(commissioners)).content.decode()
+    assert "the Commissioners" in page and "Envoy" not in page and "TAB" not in page
+    form = client.get(page_url(commissioners, "exit_judge")).content.decode()
+    assert "Judge readiness to exit for the Commissioners" in form and "Envoy" not in form
+    assert client.post(page_url(commissioners, "exit_judge"), judgement_data()).status_code == 302
+    client.force_login(commissioner_personas["improvement_team"])
+    assert client.post(page_url(commissioners, "exit_judge"), judgement_data()).status_code == 403
+    assert ExitJudgement.objects.count() == 1
