@@ -59,6 +59,7 @@ SECTIONS: dict[str, list[tuple[str, str]]] = {
         ("recommendations", "Recommendations and responses"),
         ("movement", "Movement since the previous report"),
         ("expectations", "Expectations set in earlier reports"),
+        ("exit", "Readiness to exit intervention"),
         ("next_period", "The next period"),
     ],
     ReportKind.STOCKTAKE: [

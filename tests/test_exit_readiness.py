@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from directions.models import Direction, DirectionSet
 from interventions.models import Theme
+from reports import pdf
+from reports.context import report_context
 from reports.exit_readiness import readiness
-from reports.models import ExitJudgement, Expectation
+from reports.models import ExitJudgement, Expectation, Report
 from tests.factories import (
     DirectionFactory,
     DirectionSetFactory,
@@ -285,3 +287,59 @@ def test_the_commissioners_page_speaks_in_their_words(client, commissioners, com
     client.force_login(commissioner_personas["improvement_team"])
     assert client.post(page_url(commissioners, "exit_judge"), judgement_data()).status_code == 403
     assert ExitJudgement.objects.count() == 1
+
+
+# ------------------------------------------------------- the report to the Secretary of State
+
+
+def test_the_six_monthly_report_carries_the_section_rebuilt_identically(
+    intervention, world, governance, envoy
+):
+    direction = world["direction"]
+    Direction.objects.filter(pk=direction.pk).update(compliance="at_risk")
+    direction.refresh_from_db()
+    direction.save()
+    backdate(direction)
+    report = Report.objects.create(
+        intervention=intervention, kind="sos", title="Six-monthly report", as_of=AS_OF
+    )
+    context = report_context(report)
+    assert context["sections"]["exit"]["title"] == "Readiness to exit intervention"
+    [part] = [p for p in context["sources"] if p["key"] == "exit"]
+    kinds = {source.kind for source in part["sources"]}
+    assert {"direction", "recommendation", "measure", "expectation"} <= kinds
+    first = pdf.render_html(report)
+    start = first.index('id="section-exit"')
+    part = first[start : first.index("</section>", start)]
+    assert "Readiness to exit intervention" in part and "Governance" in part
+    assert f"Direction {direction.reference}" in part
+    # A judgement, and the Direction met, after the report's date change nothing in it.
+    ExitJudgement.objects.create(
+        intervention=intervention,
+        theme=governance,
+        judgement="ready",
+        commentary="Embedded.",
+        judged_on=AS_OF + datetime.timedelta(days=1),
+        judged_by=envoy.people.get(),
+    )
+    direction.compliance = "met"
+    direction.met_on = AS_OF + datetime.timedelta(days=1)
+    direction.save()
+    assert pdf.render_html(report) == first
+
+
+def test_the_section_is_in_the_six_monthly_report_only(intervention, world):
+    stocktake = Report.objects.create(
+        intervention=intervention, kind="stocktake", title="Stocktake", as_of=AS_OF
+    )
+    assert 'id="section-exit"' not in pdf.render_html(stocktake)
+
+
+def test_the_commissioners_report_speaks_in_their_words(commissioners, commissioner_personas):
+    report = Report.objects.create(
+        intervention=commissioners, kind="sos", title="Report", as_of=D(2025, 12, 31)
+    )
+    html = pdf.render_html(report)
+    start = html.index('id="section-exit"')
+    part = html[start : html.index("</section>", start)]
+    assert "the Commissioners" in part and "Envoy" not in part
