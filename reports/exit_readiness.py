@@ -108,7 +108,7 @@ def readiness(
         latest[j.theme_id] = j
 
     linked_recommendations: set[int] = set()
-    themes = []
+    themes: list[dict[str, Any]] = []
     for theme in snap.themes:
         theme_programmes = {
             pid for pid in programme_ids if theme.pk in programme_themes.get(pid, ())
