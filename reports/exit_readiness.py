@@ -146,7 +146,7 @@ def readiness(
             reference = snap.reference(d)
             item = {
                 "record": d,
-                "label": f"Direction {reference}" + (f": {d.short_title}" if d.short_title else ""),
+                "label": f"{reference}. {d.short_title}" if d.short_title else reference,
                 "url": _url("directions:direction_detail", slug, d.id),
                 "state": str(Compliance(d.compliance).label),
             }

@@ -47,6 +47,15 @@ class ExitJudgementForm(forms.ModelForm):
             "commentary": forms.Textarea(attrs={"rows": 6}),
         }
         labels = {"judged_on": "Judged on"}
+        error_messages = {
+            "theme": {"required": "Choose the Best Value theme you are judging."},
+            "judgement": {"required": "Choose ready, nearly ready or not ready."},
+            "judged_on": {
+                "required": "Enter the day it was judged.",
+                "invalid": "Enter the day it was judged as a real date.",
+            },
+            "commentary": {"required": "Say why it was judged so."},
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -312,7 +312,7 @@ def test_the_six_monthly_report_carries_the_section_rebuilt_identically(
     start = first.index('id="section-exit"')
     part = first[start : first.index("</section>", start)]
     assert "Readiness to exit intervention" in part and "Governance" in part
-    assert f"Direction {direction.reference}" in part
+    assert f"Direction: {direction.reference}. {direction.short_title}" in part
     # A judgement, and the Direction met, after the report's date change nothing in it.
     ExitJudgement.objects.create(
         intervention=intervention,
@@ -343,3 +343,14 @@ def test_the_commissioners_report_speaks_in_their_words(commissioners, commissio
     start = html.index('id="section-exit"')
     part = html[start : html.index("</section>", start)]
     assert "the Commissioners" in part and "Envoy" not in part
+
+
+def test_an_empty_judgement_says_what_is_missing(client, intervention, envoy):
+    client.force_login(envoy)
+    response = client.post(
+        page_url(intervention, "exit_judge"), judgement_data(judgement="", commentary="")
+    )
+    page = response.content.decode()
+    assert "Choose ready, nearly ready or not ready." in page
+    assert "Say why it was judged so." in page
+    assert not ExitJudgement.objects.exists()
