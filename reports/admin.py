@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports.models import Expectation, Report
+from reports.models import ExitJudgement, Expectation, Report
 
 if settings.TASKS_BACKEND != "database":
     # The task queue's admin reads each row through the backend that queued it; with builds
@@ -97,3 +97,14 @@ class ExpectationAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "quoted", "paragraph"]
     raw_id_fields = ["report", "owner", "judged_by", "judged_in"]
     filter_horizontal = ["programmes", "themes", "evidence"]
+
+
+@admin.register(ExitJudgement)
+class ExitJudgementAdmin(SimpleHistoryAdmin):
+    """Exit judgements are recorded on the exit readiness page, by the oversight only; here
+    they can be read and corrected by an administrator."""
+
+    list_display = ["theme", "judgement", "intervention", "judged_on", "judged_by"]
+    list_filter = ["intervention", "judgement", "theme"]
+    search_fields = ["commentary"]
+    raw_id_fields = ["judged_by"]

@@ -59,6 +59,7 @@ SECTIONS: dict[str, list[tuple[str, str]]] = {
         ("recommendations", "Recommendations and responses"),
         ("movement", "Movement since the previous report"),
         ("expectations", "Expectations set in earlier reports"),
+        ("exit", "Readiness to exit intervention"),
         ("next_period", "The next period"),
     ],
     ReportKind.STOCKTAKE: [
@@ -137,3 +138,19 @@ OPEN_STATES = frozenset(
         ExpectationState.NOT_MET,
     }
 )
+
+
+class ExitReadiness(models.TextChoices):
+    """The oversight's judgement of whether the council could leave intervention on one Best
+    Value theme (`reports.models.ExitJudgement`)."""
+
+    READY = "ready", "Ready"
+    NEARLY_READY = "nearly_ready", "Nearly ready"
+    NOT_READY = "not_ready", "Not ready"
+
+
+EXIT_READINESS_TAG_COLOURS = {
+    ExitReadiness.READY: "green",
+    ExitReadiness.NEARLY_READY: "yellow",
+    ExitReadiness.NOT_READY: "red",
+}

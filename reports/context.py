@@ -37,6 +37,7 @@ from interventions.vocabulary import STOCKTAKE_SOURCE
 from reports import provenance
 from reports import snapshot as snapshots
 from reports.choices import SECTIONS, THEME_RATING_TAG_COLOURS, ThemeRating
+from reports.exit_readiness import readiness
 from reports.expectations import expectations_section
 from reports.measures import measures_section
 from reports.models import Report
@@ -151,6 +152,7 @@ def report_context(report: Report) -> dict[str, Any]:
         context.update(_board_context(report, snap))
     elif report.kind == ReportKind.SOS:
         context.update(_sos_context(report, snap, since))
+        context["exit"] = readiness(intervention, report.as_of, snap.known_on)
     else:
         context.update(_stocktake_context(report, snap, numberings, since))
     context["sources"] = provenance.sections(context)

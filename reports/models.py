@@ -26,7 +26,7 @@ from interventions.dates.periods import ReportingPeriod
 from interventions.models.base import History, TimestampedModel
 from interventions.models.intervention import as_precise
 from interventions.models.valid_time import end_of
-from reports.choices import BuildState, ExpectationJudgement, ReportStatus
+from reports.choices import BuildState, ExitReadiness, ExpectationJudgement, ReportStatus
 
 # A build of even the largest report takes well under a minute; one still unfinished after
 # this long has lost its worker, and may be started again.
@@ -698,6 +698,48 @@ class Expectation(TimestampedModel):
             record.judged_in_id = None
             record.judgement_commentary = ""
         return record
+
+
+class ExitJudgement(TimestampedModel):
+    """The oversight's judgement, on a day, of whether the council could leave intervention on
+    one Best Value theme: ready, nearly ready or not ready, and why.
+
+    Each judgement is a record of its own, never edited: a later one supersedes it from its
+    own date (`reports.exit_readiness`), and the earlier ones stay on record. It counts from
+    the day it was made, whenever it was entered.
+    """
+
+    intervention = models.ForeignKey(
+        "interventions.Intervention", on_delete=models.CASCADE, related_name="exit_judgements"
+    )
+    theme = models.ForeignKey(
+        "interventions.Theme",
+        on_delete=models.RESTRICT,
+        related_name="exit_judgements",
+        verbose_name="Best Value theme",
+    )
+    judgement = models.CharField(max_length=12, choices=ExitReadiness.choices)
+    commentary = models.TextField(help_text="Why it was judged so: the evidence, and what remains.")
+    judged_on = models.DateField(help_text="The day it was judged.")
+    judged_by = models.ForeignKey(
+        "interventions.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exit_judgements",
+        help_text="The member of the oversight who recorded it.",
+    )
+    history = History()
+
+    class Meta:
+        ordering = ["-judged_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.theme}: {self.get_judgement_display()} ({self.judged_on:%d %b %Y})"
+
+    def took_effect_on(self, previous: Any) -> datetime.date | None:
+        """A judgement counts from the day it was made, whenever it was entered."""
+        return self.judged_on if previous is None else None
 
 
 def paragraph_order(paragraph: str) -> str:

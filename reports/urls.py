@@ -1,7 +1,7 @@
 from django.urls import path
 
 from interventions.kit.routing import intervention_pages
-from reports import expectation_views, views
+from reports import exit_views, expectation_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -60,5 +60,7 @@ urlpatterns = [
             expectation_views.expectation_judge,
             name="expectation_judge",
         ),
+        path("exit/", exit_views.exit_readiness, name="exit_readiness"),
+        path("exit/judge/", exit_views.exit_judge, name="exit_judge"),
     ),
 ]

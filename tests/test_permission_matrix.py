@@ -47,11 +47,11 @@ from directions.models import IntervalVariation
 from interventions.access import roles
 from interventions.dates.periods import ReportingPeriod
 from interventions.evidence import services as evidence_service
-from interventions.models import FeedToken, Programme, ReminderSent
+from interventions.models import FeedToken, Programme, ReminderSent, Theme
 from interventions.work.items import period_slug
 from reports import build as report_build
 from reports.context import report_context
-from reports.models import Expectation, Report
+from reports.models import ExitJudgement, Expectation, Report
 from tests.deadline_factories import IntervalVariationFactory, ReportingDutyFactory
 from tests.factories import (
     ActionFactory,
@@ -240,6 +240,10 @@ MATRIX: dict[str, tuple[str | None, tuple[int | str, ...]]] = {
     "reports:expectation_edit": ("expectation", (LOGIN, 403, 403, 200, 403, 403, 200, 404, 403)),
     "reports:expectation_answer": ("expectation", (LOGIN, 200, 403, 200, 403, 403, 200, 404, 403)),
     "reports:expectation_judge": ("expectation", (LOGIN, 403, 403, 403, 200, 403, 403, 404, 403)),
+    # Readiness to exit: everyone in the intervention reads it; only the oversight records a
+    # judgement of a theme, as its own act (not even an administrator).
+    "reports:exit_readiness": ("intervention", (LOGIN, 200, 200, 200, 200, 200, 200, 404, 200)),
+    "reports:exit_judge": ("intervention", (LOGIN, 403, 403, 403, 200, 403, 403, 404, 403)),
     # Public pages need no sign-in while switched on; an exempt paper is never public.
     "boards:public_home": ("intervention", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     "boards:public_meeting": ("meeting", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
@@ -433,6 +437,13 @@ def build_world() -> World:
         title="Cultural change plan",
         quoted="We would expect a clear plan in six months' time.",
         owner=officer_person,
+    )
+    ExitJudgement.objects.create(
+        intervention=intervention,
+        theme=Theme.objects.get(slug="governance"),
+        judgement="not_ready",
+        commentary="Scrutiny is not yet embedded.",
+        judged_on=JAN_2025,
     )
     reading = MeasureReadingFactory(measure=measure)
     risk = RiskFactory(intervention=intervention, owner=officer_person)
