@@ -286,9 +286,13 @@ def intervention_of(model: type[models.Model], record: Any) -> int | None:
     return None
 
 
-def version_fields(model: type[models.Model], record: Any) -> list[tuple[str, str]]:
+def version_fields(
+    model: type[models.Model], record: Any, words: Any = None
+) -> list[tuple[str, str]]:
     """A version's fields as the page lists them: each field's name and its value as the
-    record held it (choices by their labels, links to other records by their ids)."""
+    record held it (choices by their labels, links to other records by their ids). `words`,
+    the intervention's (`intervention.words`), names a recommendation's source as its model
+    does."""
     rows = []
     for f in model._meta.concrete_fields:
         # The row's id is in the heading; its timestamps and edit counter are bookkeeping.
@@ -301,6 +305,8 @@ def version_fields(model: type[models.Model], record: Any) -> list[tuple[str, st
         value = getattr(record, f.attname, None)
         if f.choices and value not in (None, ""):
             text = str(dict(f.flatchoices).get(value, value))
+            if words is not None and model._meta.label_lower == "boards.recommendation":
+                text = words.source_label(value, text) if f.name == "source" else text
         elif isinstance(f, models.ForeignKey):
             name = str(f.related_model._meta.verbose_name).capitalize()
             text = f"{name} {value}" if value else ""

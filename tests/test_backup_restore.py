@@ -18,7 +18,7 @@ from boards.models import Board, Recommendation
 from directions.models import Direction
 from interventions.interchange.exporter import export_intervention
 from interventions.models import Intervention, Milestone, Person, Programme
-from reports.models import Report
+from reports.models import Expectation, Report
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -44,6 +44,8 @@ def remove_intervention(slug: str) -> None:
     go at the SQL level, without the guard."""
     with transaction.atomic():
         intervention = Intervention.objects.get(slug=slug)
+        # What the oversight expected in those reports goes with them.
+        Expectation.objects.filter(intervention=intervention).delete()
         reports = Report.objects.filter(intervention=intervention)
         reports._raw_delete(reports.db)
         Programme.objects.filter(intervention=intervention).delete()

@@ -365,7 +365,11 @@ def test_a_directions_page_says_how_it_ended_instead_of_next_due(client, officer
     ("day", "key"), [(FIRST_LIFE, "first"), (SECOND_LIFE, "second"), (THIRD_LIFE, "third")]
 )
 def test_a_report_lists_only_the_directions_in_force_on_its_date(commissioners, day, key):
-    report = ReportFactory(intervention=commissioners.intervention, kind="sos", as_of=day)
+    # Drafts: an issued report reads the record as it stood when it was issued, and these
+    # Directions were recorded today.
+    report = ReportFactory(
+        intervention=commissioners.intervention, kind="sos", as_of=day, status="draft"
+    )
 
     context = report_context(report)
 
@@ -385,8 +389,12 @@ def test_a_report_counts_met_only_from_the_met_date(commissioners):
         met_on=D(2024, 6, 1),
     )
     as_imported(Direction)
-    before = ReportFactory(intervention=commissioners.intervention, as_of=D(2024, 1, 1))
-    after = ReportFactory(intervention=commissioners.intervention, as_of=D(2024, 7, 1))
+    before = ReportFactory(
+        intervention=commissioners.intervention, as_of=D(2024, 1, 1), status="draft"
+    )
+    after = ReportFactory(
+        intervention=commissioners.intervention, as_of=D(2024, 7, 1), status="draft"
+    )
 
     (row_before,) = [r for r in report_context(before)["directions"] if r["direction"].id == a.pk]
     (row_after,) = [r for r in report_context(after)["directions"] if r["direction"].id == a.pk]

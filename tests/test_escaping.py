@@ -11,6 +11,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from reports import provenance
 from tests.test_permission_matrix import (
     MATRIX,
     ROLES,
@@ -73,6 +74,12 @@ def poisoned(db) -> World:
     for user in get_user_model().objects.all():
         user.first_name, user.last_name = PAYLOAD, SHORT
         user.save()
+    # A report's source is the version its draft reads today: the poisoned one.
+    source = world.kwargs["report_source"]
+    model = provenance.model_of(source["kind"])
+    assert model is not None
+    latest = model.history.filter(id=source["record_id"]).latest("history_date", "history_id")
+    source["version"] = latest.history_id
     return world
 
 

@@ -218,7 +218,9 @@ def test_the_improvement_team_builds_and_issues_the_quarterly_board_report(page,
     assert "Issued" in status.inner_text()
     assert "Issued by" in page.locator(".govuk-summary-list").first.inner_text()
     assert "Verified" in page.locator(".govuk-summary-list__row", has_text="Checksum").inner_text()
-    shown = page.locator("code.app-checksum").inner_text().strip()
+    # The PDF's checksum (the list of its sources has its own, further down).
+    pdf_row = page.locator(".govuk-summary-list__row", has_text="SHA-256")
+    shown = pdf_row.locator("code.app-checksum").inner_text().strip()
     assert re.fullmatch(r"[0-9a-f]{64}", shown)
 
     with page.expect_download() as download_info:
