@@ -4,8 +4,10 @@ answer and judge it."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -209,38 +211,26 @@ def expectation_answer(request: HttpRequest, intervention: Intervention, pk: int
             "and only before it is judged."
         )
     form = AnswerForm(request.POST or None, expectation=expectation)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.answer(
-                expectation,
-                text=data["answer"],
-                answered_on=data["answered_on"],
-                evidence=list(data["evidence"]),
-                evidence_url=data["evidence_url"],
-                version=data["version"],
-            )
-        except StaleEdit as error:
-            stale = error
-            keep_input_at(form, error.current.version)
-            expectation.refresh_from_db()
-        else:
-            messages.success(request, "Answer saved.")
-            return redirect(expectation.get_absolute_url())
-    return render(
+
+    def save(data: dict[str, Any]) -> None:
+        services.answer(
+            expectation,
+            text=data["answer"],
+            answered_on=data["answered_on"],
+            evidence=list(data["evidence"]),
+            evidence_url=data["evidence_url"],
+            version=data["version"],
+        )
+
+    return _act(
         request,
-        "expectations/expectation_action.html",
-        {
-            "intervention": intervention,
-            "section": SECTION,
-            "crumbs": _crumbs(intervention, expectation),
-            "expectation": expectation,
-            "form": form,
-            "stale": stale,
-            "heading": "Answer this expectation",
-            "button": "Save the answer",
-        },
+        intervention,
+        expectation,
+        form,
+        save,
+        message="Answer saved.",
+        heading="Answer this expectation",
+        button="Save the answer",
     )
 
 
@@ -254,25 +244,54 @@ def expectation_judge(request: HttpRequest, intervention: Intervention, pk: int)
             f"Only {intervention.words.oversight_plural} judge whether an expectation is met."
         )
     form = JudgementForm(request.POST or None, expectation=expectation)
+
+    def save(data: dict[str, Any]) -> None:
+        services.judge(
+            expectation,
+            judgement=data["judgement"],
+            judged_on=data["judged_on"],
+            by=person,
+            judged_in=data["judged_in"],
+            commentary=data["commentary"],
+            version=data["version"],
+        )
+
+    return _act(
+        request,
+        intervention,
+        expectation,
+        form,
+        save,
+        message="Judgement recorded.",
+        heading=f"Judge this expectation for {intervention.words.oversight_plural}",
+        button="Record the judgement",
+    )
+
+
+def _act(
+    request: HttpRequest,
+    intervention: Intervention,
+    expectation: Expectation,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], None],
+    *,
+    message: str,
+    heading: str,
+    button: str,
+) -> HttpResponse:
+    """The one shape of the answer and judgement pages: a valid form is saved by `save`,
+    unless someone else changed the expectation after the form was opened; then the form
+    comes back with what they changed, and saving again applies this one on top."""
     stale = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.judge(
-                expectation,
-                judgement=data["judgement"],
-                judged_on=data["judged_on"],
-                by=person,
-                judged_in=data["judged_in"],
-                commentary=data["commentary"],
-                version=data["version"],
-            )
+            save(form.cleaned_data)
         except StaleEdit as error:
             stale = error
             keep_input_at(form, error.current.version)
             expectation.refresh_from_db()
         else:
-            messages.success(request, "Judgement recorded.")
+            messages.success(request, message)
             return redirect(expectation.get_absolute_url())
     return render(
         request,
@@ -284,7 +303,7 @@ def expectation_judge(request: HttpRequest, intervention: Intervention, pk: int)
             "expectation": expectation,
             "form": form,
             "stale": stale,
-            "heading": f"Judge this expectation for {intervention.words.oversight_plural}",
-            "button": "Record the judgement",
+            "heading": heading,
+            "button": button,
         },
     )

@@ -126,7 +126,8 @@ def _lookup(context: dict[str, Any], key: str) -> object:
     return value
 
 
-def _title(record: Any) -> str:
+def title_of(record: Any) -> str:
+    """The record's own words, shortened, to recognise it by in a list of sources."""
     for name in ("short_title", "title", "name", "post", "text", "summary", "reference"):
         text = getattr(record, name, "")
         if isinstance(text, str) and text.strip():
@@ -181,7 +182,7 @@ def sections(context: dict[str, Any]) -> list[dict[str, Any]]:
                     version=r.history_id,
                     recorded_at=r.history_date,
                     by=users.get(r.history_user_id, ""),
-                    title=_title(r),
+                    title=title_of(r),
                 )
                 for r in records
             ),

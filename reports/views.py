@@ -317,7 +317,7 @@ def source_version(
         "report": report,
         "record": record,
         "label": str(model._meta.verbose_name).capitalize(),
-        "title": provenance._title(record),
+        "title": provenance.title_of(record),
         "fields": provenance.version_fields(model, record, intervention.words),
         "by": (user.get_full_name() or user.get_username()) if user else "",
         "reason": getattr(record, "history_change_reason", "") or "",
