@@ -6,6 +6,7 @@ import datetime
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from interventions import schedule
 from interventions.choices import DatePrecision, SlipBaseline
@@ -39,22 +40,27 @@ class Due(TypedDict):
 ADMINISTRATOR_GROUP = "Administrator"
 
 
-_SEES_EVERYTHING = "_stocktake_sees_everything"
+# Each request's user learns its groups once: their names, kept on the user object.
+_GROUP_NAMES = "_stocktake_group_names"
+
+
+def group_names(user: User | AnonymousUser) -> frozenset[str]:
+    """The names of the user's groups (their roles): one query, then kept on the request's
+    user object, since every permission rule asks."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached: frozenset[str] | None = getattr(user, _GROUP_NAMES, None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        setattr(user, _GROUP_NAMES, cached)
+    return cached
 
 
 def sees_everything(user: User | AnonymousUser) -> bool:
     """Superusers and the Administrator group see every intervention."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
-    # Asked many times in a request (each permission rule asks it): the answer is kept on
-    # the request's user object, as the role names are (`access.permissions`).
-    cached: bool | None = getattr(user, _SEES_EVERYTHING, None)
-    if cached is None:
-        cached = any(group.name == ADMINISTRATOR_GROUP for group in user.groups.all())
-        setattr(user, _SEES_EVERYTHING, cached)
-    return cached
+    return user.is_superuser or ADMINISTRATOR_GROUP in group_names(user)
 
 
 class InterventionQuerySet(models.QuerySet["Intervention"]):
@@ -80,11 +86,25 @@ class StrategicAimQuerySet(models.QuerySet["StrategicAim"]):
         return self.filter(_open_on(day))
 
 
+def _milestone_count(milestone: type[models.Model]) -> models.Func:
+    """How many milestones a programme has, as a subquery: a COUNT over a join would group by
+    every column of the six tables the list selects, which PostgreSQL took 9 ms to plan."""
+    milestones = (
+        milestone._default_manager.filter(programme=models.OuterRef("pk"))
+        .order_by()
+        .annotate(n=models.Func(models.F("pk"), function="COUNT"))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(milestones, output_field=models.IntegerField()), 0)
+
+
 class ProgrammeQuerySet(models.QuerySet["Programme"]):
     def for_list(self) -> ProgrammeQuerySet:
         return self.select_related(
             "intervention", "aim", "sponsor", "sro", "lead_member", "merged_into"
-        ).annotate(milestone_count=models.Count("milestones", distinct=True))
+        ).annotate(
+            milestone_count=_milestone_count(self.model._meta.get_field("milestones").related_model)
+        )
 
     def with_former_number(self, intervention: Intervention, number: int) -> Programme | None:
         """The programme of `intervention` that last had `number` before it was renumbered

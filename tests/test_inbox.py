@@ -8,6 +8,7 @@ tests/test_my_work.py; challenges' threads are tests/test_challenges.py.
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
@@ -327,6 +328,49 @@ def test_the_header_count_is_one_query_at_any_size(
     )  # each: its challenge, update, overdue milestone, recommendation; and the first programme
 
 
+def test_building_the_inbox_queries_reads_nothing_from_the_database(
+    intervention, officer, improvement_team, envoy, administrator, programme
+):
+    """The inbox's SQL is built once for a user, their groups and the day, and kept
+    (`interventions.kit.compiled`): it may hold no value read from the database, or a later
+    change would not show."""
+    from interventions.access.permissions import group_names
+    from interventions.inbox.items import _chosen, _counts
+    from interventions.inbox.sources import SOURCES
+    from interventions.kit.compiled import compile_values
+
+    for user in (officer, improvement_team, envoy, administrator):
+        group_names(user)  # the user's groups, kept for the request
+        with CaptureQueriesContext(connection) as context:
+            for source in SOURCES:
+                compile_values(_chosen(source, user, today(), 10, None))
+                compile_values(_chosen(source, user, today(), None, intervention))
+            compile_values(_counts(user, today()))
+        assert context.captured_queries == [], user
+
+
+def test_the_kept_queries_see_changes_made_after_they_were_built(
+    intervention, officer, envoy, improvement_team, programme
+):
+    # The programme needs its update for this period: one waits.
+    assert waiting_count(officer, today()) == 1
+    assert listed(officer, "challenges_to_answer") == []
+
+    challenge = CommentFactory(programme=programme, author=envoy)
+    MilestoneFactory(programme=programme, forecast_end=today() - DAY, title="Late")
+
+    assert waiting_count(officer, today()) == 3
+    assert listed(officer, "challenges_to_answer") == [challenge]
+    assert [m.title for m in listed(officer, "overdue")] == ["Late"]
+
+    # Another role is another query: joining the improvement team brings its work.
+    officer.groups.add(Group.objects.get(name=roles.IMPROVEMENT_TEAM))
+    change = ChangeRequestFactory(milestone=programme.milestones.get(), requested_by=envoy)
+    again = type(officer).objects.get(pk=officer.pk)  # the next request's user
+    assert listed(again, "changes_to_decide") == [change]
+    assert listed(officer, "changes_to_decide") == []  # this request's groups, as it began
+
+
 # Query counts of the page
 
 
@@ -368,11 +412,11 @@ def test_the_page_makes_the_same_queries_at_ten_times_the_rows(
     grow_everything(intervention, improvement_team, envoy, 9)
     ten = count_queries(client)
 
-    # 1-2 the session and the user; 3-4 the user's groups (is the user an administrator?)
-    # and their role names; 5-15 one for each of the eleven sources, with its interventions
-    # and what its rows show; 16 whether they may update anything; 17 the header's count.
-    # Nothing per row, and nothing per intervention.
-    assert one == ten == 17
+    # 1-2 the session and the user; 3 the user's groups; 4-23 for each of the eleven sources,
+    # which items (each intervention's first few, chosen in SQL) and, for the nine with any
+    # (no expectations or risks here), those items with what they show; 24 whether they may
+    # update anything; 25 the header's count. Nothing per row, and nothing per intervention.
+    assert one == ten == 25
 
 
 # The daily digest

@@ -38,7 +38,7 @@ from interventions.models import (
     Person,
     Programme,
 )
-from interventions.querysets import MilestoneQuerySet, sees_everything
+from interventions.querysets import MilestoneQuerySet, group_names, sees_everything
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -46,29 +46,27 @@ if TYPE_CHECKING:
 
     User = Account | AnonymousUser
 
-# Each request's user learns its roles once: the group names, kept on the user object.
-_ROLES_CACHE = "_stocktake_roles"
-
-
-def _role_names(user: User) -> set[str]:
-    if not user.is_authenticated:
-        return set()
-    cached: set[str] | None = getattr(user, _ROLES_CACHE, None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        setattr(user, _ROLES_CACHE, cached)
-    return cached
-
 
 def has_role(user: User, role: str) -> bool:
-    return role in _role_names(user)
+    return role in group_names(user)
 
 
 def person_in(user: User, intervention: Intervention) -> Person | None:
     """The user's person record in the intervention, if they are named in it."""
     if not user.is_authenticated:
         return None
-    return Person.objects.filter(intervention=intervention, user=user).first()
+    # Each page asks several rules, each asking this: the answer is kept on the request's
+    # user object, one per intervention.
+    kept: dict[int, Person | None] | None = getattr(user, _PEOPLE, None)
+    if kept is None:
+        kept = {}
+        setattr(user, _PEOPLE, kept)
+    if intervention.pk not in kept:
+        kept[intervention.pk] = Person.objects.filter(intervention=intervention, user=user).first()
+    return kept[intervention.pk]
+
+
+_PEOPLE = "_stocktake_people"
 
 
 def is_oversight_of(user: User, intervention: Intervention) -> bool:

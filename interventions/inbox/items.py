@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Func, IntegerField, Subquery, Window
+from django.db.models import Count, F, Func, IntegerField, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from interventions.access import permissions
 from interventions.inbox.sources import SOURCES, Source, order_fields
+from interventions.kit.compiled import CompiledQueries
 from interventions.models import Intervention
 
 if TYPE_CHECKING:
@@ -95,19 +96,60 @@ def capped(
 ) -> list[Any]:
     """The source's items for the user, each with `place` (its place in its intervention's
     list) and `listed` (how long that list is); only the first `shown` of each
-    intervention's list, chosen in the database. One query."""
+    intervention's list, chosen in the database. Two queries: which items (SQL built once
+    for the user and the day, `kit.compiled`), then those items with what they show."""
+    key = (source.key, *_who(user), today, shown, intervention.pk if intervention else None)
+    chosen = _CHOSEN.get(key, lambda: _chosen(source, user, today, shown, intervention))
+    names, found = chosen.rows()
+    if not found:
+        return []
+    items = chosen.model._default_manager.select_related(*source.related).in_bulk(
+        [row[0] for row in found]
+    )
+    listed = []
+    for row in found:  # the first column is the id; the rest are set on the item by name
+        item = items[row[0]]
+        for name, value in zip(names[1:], row[1:], strict=True):
+            setattr(item, name, value)
+        listed.append(item)
+    return listed
+
+
+# The SQL that chooses each source's items, and the header's count, for each user and day.
+_CHOSEN = CompiledQueries()
+_COUNTS = CompiledQueries()
+
+
+def _who(user: User) -> tuple[Any, ...]:
+    """What the inbox's SQL depends on besides the day: the user, their groups, and how many
+    days ahead "due soon" looks."""
+    return (user.pk, user.is_superuser, permissions.group_names(user), settings.DUE_SOON_DAYS)
+
+
+def _chosen(
+    source: Source,
+    user: User,
+    today: datetime.date,
+    shown: int | None,
+    intervention: Intervention | None,
+) -> QuerySet[Any]:
+    """The ids of the source's items to show, in order, with their place, the length of their
+    intervention's list and anything else the source works out (a milestone's due date)."""
     rows = source.rows(user, today)
     if intervention is not None:
         rows = rows.filter(**{source.intervention: intervention.pk})
     order = order_fields(source)
     each = [F(source.intervention)]
+    worked_out = list(rows.query.annotations)
     rows = rows.annotate(
         place=Window(RowNumber(), partition_by=each, order_by=order),
         listed=Window(Count("pk"), partition_by=each),
     )
     if shown is not None:
         rows = rows.filter(place__lte=shown)
-    return list(rows.select_related(*source.related).order_by(F(source.intervention), *order))
+    return rows.order_by(F(source.intervention), *order).values_list(
+        "pk", "place", "listed", *worked_out
+    )
 
 
 def _intervention_of(source: Source, item: Any) -> Intervention:
@@ -150,9 +192,16 @@ def inbox(
 
 def waiting_count(user: User, today: datetime.date) -> int:
     """How many items are waiting for the user across every counted source: one query (after
-    the user's roles), one scalar subquery per source."""
+    the user's roles), one scalar subquery per source; its SQL is built once for the user and
+    the day (`kit.compiled`)."""
     if not user.is_authenticated:
         return 0
+    counted = _COUNTS.get((*_who(user), today), lambda: _counts(user, today))
+    _, rows = counted.rows()
+    return sum(int(value or 0) for row in rows for value in row)
+
+
+def _counts(user: User, today: datetime.date) -> QuerySet[Any]:
     counts = {
         source.key: Coalesce(
             Subquery(
@@ -167,5 +216,4 @@ def waiting_count(user: User, today: datetime.date) -> int:
         for source in SOURCES
         if source.counted
     }
-    row = get_user_model().objects.filter(pk=user.pk).annotate(**counts).values(*counts).get()
-    return sum(int(value) for value in row.values())
+    return get_user_model().objects.filter(pk=user.pk).annotate(**counts).values(*counts)
