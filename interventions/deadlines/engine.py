@@ -26,6 +26,7 @@ from typing import TypedDict
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,7 +37,7 @@ from directions.models import Direction, ReportingDuty
 from interventions.choices import WorkStatus
 from interventions.dates.fuzzy import add_months
 from interventions.dates.schedules import occurrence_dates, period_end
-from interventions.models import Intervention, Milestone, Person, Theme
+from interventions.models import Intervention, Milestone, Person, Programme, Theme
 from interventions.models.valid_time import records_as_of
 from reports.models import Report
 
@@ -486,10 +487,13 @@ def _milestones_as_of(intervention: Intervention, as_of: datetime.date) -> list[
     """The intervention's milestones with their dates and status as they stood on `as_of`, as
     now known: a milestone re-baselined today keeps, for a past day, the end it had then, and
     one completed after that day is not complete yet. Cancelled ones are left out."""
+    # Each programme read once and shared by its milestones (joined to every milestone, a
+    # programme, its intervention and SRO were built again for each of them).
+    programmes = Programme.objects.select_related("intervention", "sro").prefetch_related("themes")
     milestones = list(
-        Milestone.objects.filter(programme__intervention=intervention)
-        .select_related("programme__intervention", "programme__sro")
-        .prefetch_related("programme__themes")
+        Milestone.objects.filter(programme__intervention=intervention).prefetch_related(
+            Prefetch("programme", queryset=programmes)
+        )
     )
     if as_of < timezone.localdate():
         then = {
