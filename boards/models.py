@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricForeignKey
 
 from boards.choices import (
@@ -24,6 +23,7 @@ from boards.choices import (
 )
 from interventions.choices import DatePrecision
 from interventions.dates.fuzzy import add_months
+from interventions.kit.routing import address
 from interventions.models.base import History, TimestampedModel
 from interventions.models.evidence import evidence_storage
 from interventions.models.intervention import as_precise
@@ -72,9 +72,7 @@ class Board(TimestampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "boards:board_detail", kwargs={"slug": self.intervention.slug, "key": self.key}
-        )
+        return address("boards:board_detail", slug=self.intervention.slug, key=self.key)
 
     def clean(self) -> None:
         """A sub-board sits under a board of the same intervention, and never under itself
@@ -260,10 +258,7 @@ class Meeting(TimestampedModel):
         return f"{self.board.name}, {self.date:%-d %B %Y}: {label}"
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "boards:meeting_detail",
-            kwargs={"slug": self.board.intervention.slug, "pk": self.pk},
-        )
+        return address("boards:meeting_detail", slug=self.board.intervention.slug, pk=self.pk)
 
     @property
     def minutes_approved(self) -> bool:
@@ -582,10 +577,7 @@ class Recommendation(TimestampedModel):
         return f"{self.reference}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "boards:recommendation_detail",
-            kwargs={"slug": self.intervention.slug, "pk": self.pk},
-        )
+        return address("boards:recommendation_detail", slug=self.intervention.slug, pk=self.pk)
 
     @property
     def made_on_text(self) -> str:

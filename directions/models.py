@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db import models
 from django.db.models import OuterRef, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricForeignKey
 
@@ -21,6 +20,7 @@ from directions.choices import (
 )
 from interventions.choices import DatePrecision
 from interventions.dates.fuzzy import add_months
+from interventions.kit.routing import address
 from interventions.models.base import History, TimestampedModel
 from interventions.models.intervention import as_precise
 
@@ -274,9 +274,8 @@ class Direction(TimestampedModel):
         return f"{self.parent.ref}.{self.ref}" if self.parent_id else self.ref
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "directions:direction_detail",
-            kwargs={"slug": self.direction_set.intervention.slug, "pk": self.pk},
+        return address(
+            "directions:direction_detail", slug=self.direction_set.intervention.slug, pk=self.pk
         )
 
     @property

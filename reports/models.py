@@ -16,13 +16,13 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Length, StrIndex, Substr
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 from directions.choices import ReportKind
 from interventions.choices import DatePrecision, SlipBaseline
 from interventions.dates.periods import ReportingPeriod
+from interventions.kit.routing import address
 from interventions.models.base import History, TimestampedModel
 from interventions.models.intervention import as_precise
 from interventions.models.valid_time import end_of
@@ -338,9 +338,7 @@ class Report(TimestampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "reports:report_detail", kwargs={"slug": self.intervention.slug, "pk": self.pk}
-        )
+        return address("reports:report_detail", slug=self.intervention.slug, pk=self.pk)
 
     @property
     def issued_on(self) -> datetime.date | None:
@@ -661,10 +659,7 @@ class Expectation(TimestampedModel):
         return f"{self.paragraph}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "reports:expectation_detail",
-            kwargs={"slug": self.intervention.slug, "pk": self.pk},
-        )
+        return address("reports:expectation_detail", slug=self.intervention.slug, pk=self.pk)
 
     @property
     def set_on(self) -> datetime.date:

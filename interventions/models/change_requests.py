@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from interventions.choices import ChangeKind, ChangeStatus
+from interventions.kit.routing import address
 from interventions.models.base import History, TimestampedModel
 
 
@@ -45,7 +45,8 @@ class ChangeRequest(TimestampedModel):
         return f"{self.get_kind_display()} for {self.milestone}"
 
     def get_absolute_url(self) -> str:
-        return reverse(
+        return address(
             "interventions:change_request_detail",
-            kwargs={"slug": self.milestone.programme.intervention.slug, "pk": self.pk},
+            slug=self.milestone.programme.intervention.slug,
+            pk=self.pk,
         )

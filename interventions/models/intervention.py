@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
-from django.urls import reverse
 
 from interventions.choices import (
     AuthorityKind,
@@ -15,6 +14,7 @@ from interventions.choices import (
     ResponseDueRule,
 )
 from interventions.dates.fuzzy import add_months
+from interventions.kit.routing import address
 from interventions.models.base import History, TimestampedModel
 from interventions.querysets import InterventionQuerySet
 from interventions.vocabulary import Vocabulary, words_for
@@ -123,7 +123,7 @@ class Intervention(TimestampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("interventions:intervention_detail", kwargs={"slug": self.slug})
+        return address("interventions:intervention_detail", slug=self.slug)
 
     @property
     def words(self) -> Vocabulary:

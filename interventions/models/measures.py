@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Max, Q
-from django.urls import reverse
 
 from interventions.choices import (
     MeasureAgreement,
@@ -35,6 +34,7 @@ from interventions.choices import (
     MeasureFrequency,
     MeasureStanding,
 )
+from interventions.kit.routing import address
 from interventions.models.base import History, TimestampedModel
 
 if TYPE_CHECKING:
@@ -231,10 +231,7 @@ class Measure(TimestampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "interventions:measure_detail",
-            kwargs={"slug": self.intervention.slug, "pk": self.pk},
-        )
+        return address("interventions:measure_detail", slug=self.intervention.slug, pk=self.pk)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.agreement = agreement_of(self)

@@ -7,12 +7,12 @@ from typing import Any
 
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricForeignKey
 
 from interventions import schedule
 from interventions.choices import RAG, Phase, WorkStatus
 from interventions.dates.fuzzy import parse_period
+from interventions.kit.routing import address
 from interventions.models.base import History, TimestampedModel
 from interventions.querysets import MilestoneQuerySet, ProgrammeQuerySet, StrategicAimQuerySet
 
@@ -161,9 +161,8 @@ class Programme(DatedState, TimestampedModel):
         return f"{self.number}. {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "interventions:programme_detail",
-            kwargs={"slug": self.intervention.slug, "number": self.number},
+        return address(
+            "interventions:programme_detail", slug=self.intervention.slug, number=self.number
         )
 
     @property
@@ -265,12 +264,8 @@ class Milestone(TimestampedModel):
         return f"{self.number} {self.title}".strip() if self.number else self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "interventions:milestone_detail",
-            kwargs={
-                "slug": self.programme.intervention.slug,
-                "pk": self.pk,
-            },
+        return address(
+            "interventions:milestone_detail", slug=self.programme.intervention.slug, pk=self.pk
         )
 
     @property

@@ -32,8 +32,8 @@ from typing import Any
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
+from interventions.kit.routing import address
 from interventions.models.base import History, TimestampedModel
 
 
@@ -229,9 +229,7 @@ class Risk(TimestampedModel):
         return f"{self.reference}: {self.title}" if self.reference else self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "interventions:risk_detail", kwargs={"slug": self.intervention.slug, "pk": self.pk}
-        )
+        return address("interventions:risk_detail", slug=self.intervention.slug, pk=self.pk)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.score = self.residual_likelihood * self.residual_impact
