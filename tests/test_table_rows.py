@@ -78,3 +78,12 @@ def test_a_renderers_arguments_are_looked_up_once(monkeypatch) -> None:
     assert utils.signature(first.render_kind) == (("value", "record"), None)
     assert utils.signature(second.render_kind) == (("value", "record"), None)
     assert len(calls) == 1
+
+
+def test_a_date_cell_reads_as_the_date_filter_writes_it_in_every_month() -> None:
+    from django.template.defaultfilters import date as date_filter
+
+    column = DateColumn()
+    for month in range(1, 13):
+        day = datetime.date(2025, month, 9)
+        assert column.render(day) == date_filter(day, "j M Y")
