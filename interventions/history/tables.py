@@ -15,10 +15,25 @@ from interventions.kit.lists import BaseTable, DateColumn
 
 class PagedEntries(TableData):
     """Changes (`timeline.Changes`) as a table's data, read a page at a time: the paginator
-    asks for the length (one count) and for one slice, and nothing else is worded."""
+    asks for the length (one count) and for one slice, and nothing else is worded.
+
+    The count stops at `COUNTED_UP_TO`: counting every change of a long range costs time in
+    proportion to the history (a year of a busy intervention holds tens of thousands), and
+    nobody pages through more than this fifty at a time. Past it, the page says "more than"
+    and lists the newest `COUNTED_UP_TO`; narrower dates or filters count them all.
+    """
+
+    COUNTED_UP_TO = 10_000
 
     def __len__(self) -> int:
-        return len(self.data)
+        return min(self._counted(), self.COUNTED_UP_TO)
+
+    @property
+    def more_than_counted(self) -> bool:
+        return self._counted() > self.COUNTED_UP_TO
+
+    def _counted(self) -> int:
+        return self.data.count_up_to(self.COUNTED_UP_TO + 1)
 
 
 class ChangeTable(BaseTable):

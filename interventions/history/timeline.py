@@ -673,6 +673,7 @@ class Changes(Sequence[Entry]):
         # Leave out the words of unpublished responses (`withhold_responses`).
         self.withhold = withhold
         self._length: int | None = None
+        self._counted_up_to: dict[int, int] = {}
         self._all: list[Entry] | None = None
 
     def __len__(self) -> int:
@@ -681,6 +682,18 @@ class Changes(Sequence[Entry]):
         if self._length is None:
             self._length = self.rows.count()
         return self._length
+
+    def count_up_to(self, limit: int) -> int:
+        """How many there are, counting no further than `limit` (one query, whose cost stops
+        growing there)."""
+        if self._all is not None or self._length is not None:
+            return min(len(self), limit)
+        counted = self._counted_up_to.get(limit)
+        if counted is None:
+            counted = self._counted_up_to[limit] = self.rows[:limit].count()
+            if counted < limit:
+                self._length = counted
+        return counted
 
     @overload
     def __getitem__(self, index: int) -> Entry: ...

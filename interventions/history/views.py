@@ -171,5 +171,6 @@ def whats_changed(request: HttpRequest, intervention: Intervention) -> HttpRespo
         ),
         "range": (form.cleaned_data if form.is_valid() else {}),
         "table": table,
+        "more_than_counted": isinstance(table.data, PagedEntries) and table.data.more_than_counted,
     }
     return render(request, "audit/whats_changed.html", context)
