@@ -19,7 +19,9 @@ What counts for a theme, and what is a blocker (each blocker links to its record
   programme linked to the theme. Closed or implemented ones are closed; any other made by the
   day is a blocker. Open recommendations linked to no theme this way are counted apart.
 - **Expectations**: the expectations linked to the theme, met once judged met
-  (`reports.expectations.is_open`); an open one is a blocker.
+  (`reports.expectations.is_open`); an open one is a blocker, named by where it stands on the
+  day (`reports.expectations.state_of`): partly met or not met once judged so, else answered
+  and waiting for the judgement, due and not answered, or waiting for an answer.
 - **Judgement**: the latest `ExitJudgement` of the theme made by the day (a later one is not
   counted).
 """

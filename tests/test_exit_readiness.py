@@ -354,3 +354,55 @@ def test_an_empty_judgement_says_what_is_missing(client, intervention, envoy):
     assert "Choose ready, nearly ready or not ready." in page
     assert "Say why it was judged so." in page
     assert not ExitJudgement.objects.exists()
+
+
+# ------------------------------------------------------------------ partly met
+
+
+def test_a_partly_met_expectation_stands_in_the_way_named_as_partly_met(
+    client, intervention, world, governance, officer
+):
+    letter = world["expectation"].report
+    partly = Expectation.objects.create(
+        intervention=intervention,
+        report=letter,
+        paragraph="4.5",
+        title="Scrutiny",
+        quoted="We expect scrutiny to improve.",
+        answer="A new scrutiny protocol.",
+        answered_on=D(2025, 10, 1),
+        judgement="partly_met",
+        judged_on=D(2025, 11, 1),
+        judgement_commentary="Agreed, not yet in use.",
+    )
+    link(partly, "themes", [governance], letter.issued_on_date)
+
+    theme = theme_of(readiness(intervention, AS_OF))
+    assert [(b["kind"], b["label"], b["why"]) for b in theme["blockers"]] == [
+        ("Expectation", "4.5: Scrutiny", "Partly met")
+    ]
+    assert [e["record"].id for e in theme["expectations"]["open"]] == [partly.pk]
+    assert len(theme["expectations"]["met"]) == 1  # the one judged met, not this one
+    # Before its judgement it was answered and waiting for one.
+    before = theme_of(readiness(intervention, D(2025, 10, 15)))["blockers"]
+    assert ("4.5: Scrutiny", "Answered, not yet judged") in [(b["label"], b["why"]) for b in before]
+
+    client.force_login(officer)
+    page = client.get(page_url(intervention) + "?as_of=2025-12-01").content.decode()
+    assert f'<a class="govuk-link" href="{partly.get_absolute_url()}">4.5: Scrutiny</a>' in page
+    assert "4.5: Scrutiny</a> (Partly met)" in page
+    assert "not yet judged" not in page
+    assert "1 of 2" in page  # expectations met
+
+
+def test_the_report_names_a_partly_met_expectation_as_partly_met(intervention, world, governance):
+    world["expectation"].judgement = "partly_met"
+    world["expectation"].save()
+    backdate(world["expectation"], D(2025, 11, 20))
+    report = Report.objects.create(
+        intervention=intervention, kind="sos", title="Six-monthly report", as_of=AS_OF
+    )
+    html = pdf.render_html(report)
+    start = html.index('id="section-exit"')
+    part = html[start : html.index("</section>", start)]
+    assert "<td>Expectation: 4.4: Governance review</td><td>Partly met</td>" in part
