@@ -5,6 +5,8 @@ Commissioners' words, and the six-monthly report's section (the same for the sam
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +23,7 @@ from tests.factories import (
     MeasureReadingFactory,
     ProgrammeFactory,
     RecommendationFactory,
+    StrategicAimFactory,
 )
 from tests.test_expectations import issued_elsewhere
 
@@ -406,3 +409,90 @@ def test_the_report_names_a_partly_met_expectation_as_partly_met(intervention, w
     start = html.index('id="section-exit"')
     part = html[start : html.index("</section>", start)]
     assert "<td>Expectation: 4.4: Governance review</td><td>Partly met</td>" in part
+
+
+# ------------------------------------------------------------------ the page's queries
+
+
+def grow(intervention, letter, judge, n):
+    """n more rows of each kind, each of the next theme in turn (ten rows reach every theme):
+    a programme with a measure and a recommendation, a Direction at risk with a
+    recommendation, an agreed measure off target with a reading, a partly met expectation and
+    a judgement."""
+    themes = list(Theme.objects.order_by("position"))
+    aim = StrategicAimFactory(intervention=intervention)
+    direction_set = DirectionSetFactory(intervention=intervention)
+    start = Expectation.objects.count()
+    for k in range(n):
+        theme = themes[(start + k) % len(themes)]
+        programme = ProgrammeFactory(aim=aim)
+        programme.themes.set([theme])
+        direction = DirectionFactory(direction_set=direction_set, compliance="at_risk")
+        direction.themes.set([theme])
+        RecommendationFactory(intervention=intervention, status="accepted").directions.set(
+            [direction]
+        )
+        RecommendationFactory(intervention=intervention, status="accepted").programmes.set(
+            [programme]
+        )
+        measure = MeasureFactory(
+            intervention=intervention,
+            theme=theme,
+            oversight_agreed_on=D(2025, 4, 1),
+            board_agreed_on=D(2025, 4, 10),
+        )
+        MeasureReadingFactory(measure=measure, taken_on=D(2025, 11, 1), value=60)
+        MeasureFactory(intervention=intervention, programme=programme, theme=None)
+        expectation = Expectation.objects.create(
+            intervention=intervention,
+            report=letter,
+            paragraph=f"{start + k + 1}.1",
+            title=f"Expectation {start + k + 1}",
+            quoted="We expect it.",
+            judgement="partly_met",
+            judged_on=D(2025, 11, 20),
+            judged_by=judge,
+        )
+        expectation.themes.set([theme])
+        ExitJudgement.objects.create(
+            intervention=intervention,
+            theme=theme,
+            judgement="not_ready",
+            commentary="Not yet.",
+            judged_on=D(2025, 11, 1),
+            judged_by=judge,
+        )
+
+
+def count_queries(client, address):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(address)
+    assert response.status_code == 200
+    return len(context.captured_queries), response.context["exit"]
+
+
+@pytest.mark.parametrize("persona", ["officer", "envoy"])
+def test_the_page_makes_the_same_queries_at_ten_times_the_rows(
+    client, intervention, envoy, persona, request
+):
+    client.force_login(request.getfixturevalue(persona))
+    letter = issued_elsewhere(intervention)
+    judge = envoy.people.get()
+    grow(intervention, letter, judge, 1)
+    once, small = count_queries(client, page_url(intervention))
+    grow(intervention, letter, judge, 9)
+    ten_times, large = count_queries(client, page_url(intervention))
+
+    # Each row is counted: one theme's five blockers, then ten rows' worth across all seven.
+    assert (small["blocker_count"], large["blocker_count"]) == (5, 50)
+    assert all(theme["judgement"] for theme in large["themes"])
+    # 1-4 the session, the user, their groups and the intervention; 5-21 the record as of
+    # the day (`reports.snapshot.take`: the intervention, authority, plan, aims, programmes
+    # and their milestones and themes, people, Direction sets, Directions and their themes,
+    # boards, evidence, reporting duties, recommendations, programme updates, the themes);
+    # 22-23 measures and their readings; 24-25 recommendations' Directions and programmes;
+    # 26-27 expectations and their themes; 28 the judgements; 29 who made them; 30 the
+    # user's role names; for the Envoy two more, whether they may judge (their record among
+    # the oversight, the person who judges); last, the header's count of their inbox.
+    # Nothing per row, per theme or per judgement.
+    assert once == ten_times == (31 if persona == "officer" else 33)
