@@ -105,8 +105,11 @@ def readiness(
         if judgements
         else {}
     )
+    # Of two judgements of a theme on one day, the one made later: the later row, which an
+    # export and import keep (the moment it was recorded may not survive: a row from a file
+    # is recorded again when it is imported).
     latest: dict[int, Any] = {}
-    for j in sorted(judgements, key=lambda j: (j.judged_on, j.history_date, j.id)):
+    for j in sorted(judgements, key=lambda j: (j.judged_on, j.id)):
         latest[j.theme_id] = j
 
     linked_recommendations: set[int] = set()

@@ -203,6 +203,26 @@ def test_a_judgement_made_after_the_day_is_not_counted(intervention, world, gove
     assert latest["by"] == envoy.people.get().name
 
 
+def test_of_two_judgements_on_one_day_the_one_made_later_counts(intervention, governance):
+    first, second = (
+        ExitJudgement.objects.create(
+            intervention=intervention,
+            theme=governance,
+            judgement=judgement,
+            commentary="Judged.",
+            judged_on=D(2025, 10, 1),
+        )
+        for judgement in ("not_ready", "nearly_ready")
+    )
+    # As after an import, where a row from the file is recorded again when it is imported
+    # and a row entered on a page keeps the moment it was recorded: the earlier row's
+    # record is the later one.
+    ExitJudgement.history.filter(id=first.pk).update(
+        history_date=second.history.get().history_date + datetime.timedelta(hours=1)
+    )
+    assert theme_of(readiness(intervention, AS_OF))["judgement"]["value"] == "nearly_ready"
+
+
 def test_a_direction_not_in_force_is_not_counted(intervention, world):
     direction_set = DirectionSet.objects.get(pk=world["direction"].direction_set_id)
     assert theme_of(readiness(intervention, D(2025, 1, 1)))["directions"]["met"] == []
