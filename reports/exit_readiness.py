@@ -19,7 +19,9 @@ What counts for a theme, and what is a blocker (each blocker links to its record
   programme linked to the theme. Closed or implemented ones are closed; any other made by the
   day is a blocker. Open recommendations linked to no theme this way are counted apart.
 - **Expectations**: the expectations linked to the theme, met once judged met
-  (`reports.expectations.is_open`); an open one is a blocker.
+  (`reports.expectations.is_open`); an open one is a blocker, named by where it stands on the
+  day (`reports.expectations.state_of`): partly met or not met once judged so, else answered
+  and waiting for the judgement, due and not answered, or waiting for an answer.
 - **Judgement**: the latest `ExitJudgement` of the theme made by the day (a later one is not
   counted).
 """
@@ -103,8 +105,11 @@ def readiness(
         if judgements
         else {}
     )
+    # Of two judgements of a theme on one day, the one made later: the later row, which an
+    # export and import keep (the moment it was recorded may not survive: a row from a file
+    # is recorded again when it is imported).
     latest: dict[int, Any] = {}
-    for j in sorted(judgements, key=lambda j: (j.judged_on, j.history_date, j.id)):
+    for j in sorted(judgements, key=lambda j: (j.judged_on, j.id)):
         latest[j.theme_id] = j
 
     linked_recommendations: set[int] = set()

@@ -5,6 +5,8 @@ Commissioners' words, and the six-monthly report's section (the same for the sam
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +23,7 @@ from tests.factories import (
     MeasureReadingFactory,
     ProgrammeFactory,
     RecommendationFactory,
+    StrategicAimFactory,
 )
 from tests.test_expectations import issued_elsewhere
 
@@ -200,6 +203,26 @@ def test_a_judgement_made_after_the_day_is_not_counted(intervention, world, gove
     assert latest["by"] == envoy.people.get().name
 
 
+def test_of_two_judgements_on_one_day_the_one_made_later_counts(intervention, governance):
+    first, second = (
+        ExitJudgement.objects.create(
+            intervention=intervention,
+            theme=governance,
+            judgement=judgement,
+            commentary="Judged.",
+            judged_on=D(2025, 10, 1),
+        )
+        for judgement in ("not_ready", "nearly_ready")
+    )
+    # As after an import, where a row from the file is recorded again when it is imported
+    # and a row entered on a page keeps the moment it was recorded: the earlier row's
+    # record is the later one.
+    ExitJudgement.history.filter(id=first.pk).update(
+        history_date=second.history.get().history_date + datetime.timedelta(hours=1)
+    )
+    assert theme_of(readiness(intervention, AS_OF))["judgement"]["value"] == "nearly_ready"
+
+
 def test_a_direction_not_in_force_is_not_counted(intervention, world):
     direction_set = DirectionSet.objects.get(pk=world["direction"].direction_set_id)
     assert theme_of(readiness(intervention, D(2025, 1, 1)))["directions"]["met"] == []
@@ -354,3 +377,142 @@ def test_an_empty_judgement_says_what_is_missing(client, intervention, envoy):
     assert "Choose ready, nearly ready or not ready." in page
     assert "Say why it was judged so." in page
     assert not ExitJudgement.objects.exists()
+
+
+# ------------------------------------------------------------------ partly met
+
+
+def test_a_partly_met_expectation_stands_in_the_way_named_as_partly_met(
+    client, intervention, world, governance, officer
+):
+    letter = world["expectation"].report
+    partly = Expectation.objects.create(
+        intervention=intervention,
+        report=letter,
+        paragraph="4.5",
+        title="Scrutiny",
+        quoted="We expect scrutiny to improve.",
+        answer="A new scrutiny protocol.",
+        answered_on=D(2025, 10, 1),
+        judgement="partly_met",
+        judged_on=D(2025, 11, 1),
+        judgement_commentary="Agreed, not yet in use.",
+    )
+    link(partly, "themes", [governance], letter.issued_on_date)
+
+    theme = theme_of(readiness(intervention, AS_OF))
+    assert [(b["kind"], b["label"], b["why"]) for b in theme["blockers"]] == [
+        ("Expectation", "4.5: Scrutiny", "Partly met")
+    ]
+    assert [e["record"].id for e in theme["expectations"]["open"]] == [partly.pk]
+    assert len(theme["expectations"]["met"]) == 1  # the one judged met, not this one
+    # Before its judgement it was answered and waiting for one.
+    before = theme_of(readiness(intervention, D(2025, 10, 15)))["blockers"]
+    assert ("4.5: Scrutiny", "Answered, not yet judged") in [(b["label"], b["why"]) for b in before]
+
+    client.force_login(officer)
+    page = client.get(page_url(intervention) + "?as_of=2025-12-01").content.decode()
+    assert f'<a class="govuk-link" href="{partly.get_absolute_url()}">4.5: Scrutiny</a>' in page
+    assert "4.5: Scrutiny</a> (Partly met)" in page
+    assert "not yet judged" not in page
+    assert "1 of 2" in page  # expectations met
+
+
+def test_the_report_names_a_partly_met_expectation_as_partly_met(intervention, world, governance):
+    world["expectation"].judgement = "partly_met"
+    world["expectation"].save()
+    backdate(world["expectation"], D(2025, 11, 20))
+    report = Report.objects.create(
+        intervention=intervention, kind="sos", title="Six-monthly report", as_of=AS_OF
+    )
+    html = pdf.render_html(report)
+    start = html.index('id="section-exit"')
+    part = html[start : html.index("</section>", start)]
+    assert "<td>Expectation: 4.4: Governance review</td><td>Partly met</td>" in part
+
+
+# ------------------------------------------------------------------ the page's queries
+
+
+def grow(intervention, letter, judge, n):
+    """n more rows of each kind, each of the next theme in turn (ten rows reach every theme):
+    a programme with a measure and a recommendation, a Direction at risk with a
+    recommendation, an agreed measure off target with a reading, a partly met expectation and
+    a judgement."""
+    themes = list(Theme.objects.order_by("position"))
+    aim = StrategicAimFactory(intervention=intervention)
+    direction_set = DirectionSetFactory(intervention=intervention)
+    start = Expectation.objects.count()
+    for k in range(n):
+        theme = themes[(start + k) % len(themes)]
+        programme = ProgrammeFactory(aim=aim)
+        programme.themes.set([theme])
+        direction = DirectionFactory(direction_set=direction_set, compliance="at_risk")
+        direction.themes.set([theme])
+        RecommendationFactory(intervention=intervention, status="accepted").directions.set(
+            [direction]
+        )
+        RecommendationFactory(intervention=intervention, status="accepted").programmes.set(
+            [programme]
+        )
+        measure = MeasureFactory(
+            intervention=intervention,
+            theme=theme,
+            oversight_agreed_on=D(2025, 4, 1),
+            board_agreed_on=D(2025, 4, 10),
+        )
+        MeasureReadingFactory(measure=measure, taken_on=D(2025, 11, 1), value=60)
+        MeasureFactory(intervention=intervention, programme=programme, theme=None)
+        expectation = Expectation.objects.create(
+            intervention=intervention,
+            report=letter,
+            paragraph=f"{start + k + 1}.1",
+            title=f"Expectation {start + k + 1}",
+            quoted="We expect it.",
+            judgement="partly_met",
+            judged_on=D(2025, 11, 20),
+            judged_by=judge,
+        )
+        expectation.themes.set([theme])
+        ExitJudgement.objects.create(
+            intervention=intervention,
+            theme=theme,
+            judgement="not_ready",
+            commentary="Not yet.",
+            judged_on=D(2025, 11, 1),
+            judged_by=judge,
+        )
+
+
+def count_queries(client, address):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(address)
+    assert response.status_code == 200
+    return len(context.captured_queries), response.context["exit"]
+
+
+@pytest.mark.parametrize("persona", ["officer", "envoy"])
+def test_the_page_makes_the_same_queries_at_ten_times_the_rows(
+    client, intervention, envoy, persona, request
+):
+    client.force_login(request.getfixturevalue(persona))
+    letter = issued_elsewhere(intervention)
+    judge = envoy.people.get()
+    grow(intervention, letter, judge, 1)
+    once, small = count_queries(client, page_url(intervention))
+    grow(intervention, letter, judge, 9)
+    ten_times, large = count_queries(client, page_url(intervention))
+
+    # Each row is counted: one theme's five blockers, then ten rows' worth across all seven.
+    assert (small["blocker_count"], large["blocker_count"]) == (5, 50)
+    assert all(theme["judgement"] for theme in large["themes"])
+    # 1-4 the session, the user, their groups and the intervention; 5-21 the record as of
+    # the day (`reports.snapshot.take`: the intervention, authority, plan, aims, programmes
+    # and their milestones and themes, people, Direction sets, Directions and their themes,
+    # boards, evidence, reporting duties, recommendations, programme updates, the themes);
+    # 22-23 measures and their readings; 24-25 recommendations' Directions and programmes;
+    # 26-27 expectations and their themes; 28 the judgements; 29 who made them; 30 the
+    # user's role names; for the Envoy two more, whether they may judge (their record among
+    # the oversight, the person who judges); last, the header's count of their inbox.
+    # Nothing per row, per theme or per judgement.
+    assert once == ten_times == (31 if persona == "officer" else 33)

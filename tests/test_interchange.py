@@ -5,6 +5,7 @@ so each test shows that one problem is found, named precisely, and that nothing 
 """
 
 import copy
+import datetime
 import io
 from pathlib import Path
 
@@ -16,12 +17,17 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models.signals import post_save
+from django.urls import reverse
 
+from interventions.access import roles
 from interventions.interchange.exporter import export_intervention
-from interventions.interchange.importer import ImportFailed, parse, read
+from interventions.interchange.importer import ImportFailed, import_intervention, parse, read
 from interventions.models import Authority, Intervention, Programme, Theme
 from interventions.themes import BEST_VALUE_THEMES
-from tests.factories import AuthorityFactory
+from reports.exit_readiness import readiness
+from reports.models import ExitJudgement
+from tests.factories import AuthorityFactory, UserFactory
+from tests.test_interchange_lossless import wipe
 
 DATA = Path(settings.BASE_DIR) / "data"
 TOWER_HAMLETS_2025 = DATA / "tower-hamlets-2025.yaml"
@@ -443,9 +449,6 @@ NOT_IN_THE_FILE = {
     # Nor risk tables: the 2025 plan puts its risks in an appendix the seeds do not hold.
     "Risk",
     "Mitigation",
-    # The oversight's exit judgements: the seeds record none, and the file format does not
-    # carry them yet.
-    "ExitJudgement",
     "ProgrammeUpdate",
     "Evidence",
     "ChangeRequest",
@@ -459,8 +462,11 @@ NOT_IN_THE_FILE = {
 }
 
 
-def test_every_imported_row_records_the_file_as_its_change_reason():
-    import_file(TOWER_HAMLETS_2025)
+def test_every_imported_row_records_the_file_as_its_change_reason(tmp_path):
+    # The seeds record no judgement of readiness to exit: this copy of the file gains one.
+    document = the_2025_file()
+    document["exit_judgements"] = [A_JUDGEMENT]
+    import_file(bad_file(tmp_path, document, TOWER_HAMLETS_2025.name))
 
     reasons = {
         model.__name__: set(model.history.values_list("history_change_reason", flat=True))
@@ -493,9 +499,144 @@ def test_every_imported_row_records_the_file_as_its_change_reason():
             "ReportingDuty",
             "Report",
             "Expectation",
+            "ExitJudgement",
         ],
         {"Imported from tower-hamlets-2025.yaml"},
     )
+
+
+# ---------------------------------------------------------------------------------- exit judgements
+
+# A judgement for the tests only: the seeds record none.
+A_JUDGEMENT = {
+    "theme": "governance",
+    "judgement": "not_ready",
+    "commentary": "Test only: scrutiny is not yet embedded.",
+    "judged_on": datetime.date(2025, 6, 2),
+    "judged_by": "kim-bromley-derry",
+}
+
+
+def judged(intervention, day):
+    """Each theme's latest judgement on `day`, as the exit readiness page reads it."""
+    return {
+        row["theme"].slug: (row["judgement"]["value"], row["judgement"]["on"])
+        for row in readiness(intervention, day)["themes"]
+        if row["judgement"]
+    }
+
+
+def test_exit_judgements_round_trip_with_their_days_and_history(tmp_path, client):
+    document = the_2025_file()
+    document["exit_judgements"] = [A_JUDGEMENT]
+    import_file(bad_file(tmp_path, document, "with-a-judgement.yaml"))
+    intervention = Intervention.objects.get(slug="tower-hamlets-2025")
+    # An Envoy corrects it on the page the same day, and later judges culture.
+    envoy = UserFactory(role=roles.OVERSIGHT, username="envoy-kbd")
+    person = intervention.people.get(key="kim-bromley-derry")
+    person.user = envoy
+    person.save()
+    client.force_login(envoy)
+    address = reverse("reports:exit_judge", kwargs={"slug": intervention.slug})
+    for theme, judgement, day in (
+        ("governance", "nearly_ready", "2025-06-02"),
+        ("culture", "ready", "2025-09-30"),
+    ):
+        data = {
+            "theme": str(Theme.objects.get(slug=theme).pk),
+            "judgement": judgement,
+            "judged_on": day,
+            "commentary": f"Judged {theme} <b>in full</b>.",
+        }
+        assert client.post(address, data).status_code == 302
+    days = [datetime.date(2025, 6, 1), datetime.date(2025, 6, 2), datetime.date(2025, 10, 1)]
+    before = [judged(intervention, day) for day in days]
+    assert before == [
+        {},
+        {"governance": ("nearly_ready", datetime.date(2025, 6, 2))},
+        {
+            "governance": ("nearly_ready", datetime.date(2025, 6, 2)),
+            "culture": ("ready", datetime.date(2025, 9, 30)),
+        },
+    ]
+
+    first = export_text("tower-hamlets-2025")
+    imported, corrected, culture = yaml.safe_load(first)["exit_judgements"]
+    # The one from a file is dated by the file again; those entered here carry their history.
+    assert imported == A_JUDGEMENT
+    assert (corrected["theme"], corrected["judgement"], corrected["judged_by"]) == (
+        "governance",
+        "nearly_ready",
+        "kim-bromley-derry",
+    )
+    assert corrected["commentary"] == "Judged governance <b>in full</b>."
+    [version] = corrected["versions"]
+    assert (version["by"], version["valid_from"]) == ("envoy-kbd", datetime.date(2025, 6, 2))
+    assert culture["theme"] == "culture" and len(culture["versions"]) == 1
+
+    wipe(intervention)
+    assert not ExitJudgement.objects.exists()
+    again = import_intervention(
+        parse(first, name="copy.yaml"), reason="Imported from copy.yaml", name="copy.yaml"
+    )
+
+    assert export_intervention(again) == first
+    assert [judged(again, day) for day in days] == before
+    rows = list(again.exit_judgements.order_by("pk"))
+    assert [row.judged_on for row in rows] == [
+        datetime.date(2025, 6, 2),
+        datetime.date(2025, 6, 2),
+        datetime.date(2025, 9, 30),
+    ]
+    assert [row.judged_by.key for row in rows] == ["kim-bromley-derry"] * 3
+    history = [
+        list(row.history.values_list("history_type", "history_change_reason", "valid_from"))
+        for row in rows
+    ]
+    assert history[0] == [("+", "Imported from copy.yaml", datetime.date(2025, 6, 2))]
+    assert rows[1].history.get().history_user == envoy
+    assert rows[1].history.get().valid_from == datetime.date(2025, 6, 2)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            {"theme": "ethics"},
+            "exit_judgements[1].theme: Input should be 'continuous-improvement', 'leadership', "
+            "'governance', 'culture', 'use-of-resources', 'service-delivery' or 'partnerships' "
+            "(found 'ethics')",
+        ),
+        (
+            {"judged_by": "jo-bloggs"},
+            "exit_judgements[1].judged_by: expected the key of a person in `people`, "
+            "found 'jo-bloggs'",
+        ),
+        (
+            {"judgement": "almost"},
+            "exit_judgements[1].judgement: Input should be 'ready', 'nearly_ready' or "
+            "'not_ready' (found 'almost')",
+        ),
+        ({"commentary": " "}, "exit_judgements[1].commentary: String should have at least 1"),
+        (
+            {"judged_on": datetime.date.today() + datetime.timedelta(days=1)},  # noqa: DTZ011
+            "exit_judgements[1]: judged_on (",
+        ),
+    ],
+)
+def test_a_bad_exit_judgement_is_refused_by_its_position_and_nothing_is_written(
+    tmp_path, change, problem
+):
+    document = the_2025_file()
+    document["exit_judgements"] = [A_JUDGEMENT, {**A_JUDGEMENT, **change}]
+    path = bad_file(tmp_path, document)
+
+    message = import_refused(path)
+
+    assert f"{path}: {problem}" in message
+    assert "(1 problem)" in message
+    assert "nothing was changed" in message
+    assert_nothing_written()
 
 
 # ---------------------------------------------------------------------------------- export

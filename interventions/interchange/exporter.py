@@ -41,7 +41,7 @@ from interventions.models import (
     Theme,
 )
 from interventions.models.valid_time import effective_day
-from reports.models import Expectation, Report
+from reports.models import ExitJudgement, Expectation, Report
 
 # The reason of the last version of a row changed without a history record.
 UNRECORDED = "The row as it was when exported: this change had no history record"
@@ -274,6 +274,11 @@ def build(intervention: Intervention) -> s.InterventionFile:
         .prefetch_related("programmes", "themes")
         .order_by("report__issued_on_date", "report_id", "pk")
     )
+    # Oldest first; judgements of one day in the order they were made, which import keeps,
+    # so that the later one of a theme on a day is still its latest.
+    exit_judgements = ExitJudgement.objects.filter(intervention=intervention).order_by(
+        "judged_on", "pk"
+    )
     plan = Plan.objects.filter(intervention=intervention).first()
     # Each part is validated as it is read, but the file's rules between parts are not run:
     # the database holds what the application allowed, and an export that import would refuse
@@ -317,6 +322,14 @@ def build(intervention: Intervention) -> s.InterventionFile:
         measures=[_build_measure(measure, refs) for measure in measures],
         risks=[_build_risk(risk, refs) for risk in risks],
         expectations=[_build_expectation(expectation, refs) for expectation in expectations],
+        exit_judgements=[
+            _read(
+                s.ExitJudgementIn,
+                judgement,
+                lambda r: {"theme": refs.theme(r.theme_id), "judged_by": refs(r.judged_by_id)},
+            )
+            for judgement in exit_judgements
+        ],
     )
 
 

@@ -59,7 +59,7 @@ from interventions.models.base import create_with_links, set_change_reason, set_
 from interventions.models.change_log import ChangeLog
 from interventions.models.valid_time import ALWAYS
 from reports.choices import ReportStatus
-from reports.models import Expectation, Report
+from reports.models import ExitJudgement, Expectation, Report
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -452,6 +452,8 @@ class _Writer:
             self.write_risk(risk, f"risks[{i}]")
         for i, expectation in enumerate(data.expectations):
             self.write_expectation(expectation, f"expectations[{i}]")
+        for i, judgement in enumerate(data.exit_judgements):
+            self.write_exit_judgement(judgement, f"exit_judgements[{i}]")
         self.write_histories()
         return self.intervention
 
@@ -481,6 +483,23 @@ class _Writer:
             since=report.issued_on,
             part=expectation_in,
             resolve=resolve,
+        )
+
+    def write_exit_judgement(self, judgement_in: s.ExitJudgementIn, path: str) -> None:
+        """A judgement of a theme, true from the day it was made (`ExitJudgement`)."""
+        self.save(
+            ExitJudgement(
+                intervention=self.intervention,
+                theme=self.theme(judgement_in.theme),
+                judged_by=self.person(judgement_in.judged_by),
+                **_fields(judgement_in, "theme", "judged_by"),
+            ),
+            path,
+            since=judgement_in.judged_on,
+            part=judgement_in,
+            resolve=lambda name, value: (
+                (name, self.person(value)) if name == "judged_by" else self.resolve(name, value)
+            ),
         )
 
     def write_report_issued(self, report_in: s.ReportIssuedIn, path: str) -> None:

@@ -64,7 +64,7 @@ from interventions.choices import (
 from interventions.models.risks import RiskKind, RiskStatus
 from interventions.themes import THEME_SLUGS
 from interventions.vocabulary import words_for
-from reports.choices import ExpectationJudgement
+from reports.choices import ExitReadiness, ExpectationJudgement
 
 FORMAT_NAME = "stocktake-intervention"
 FORMAT_VERSION = 1
@@ -1462,6 +1462,27 @@ class ExpectationIn(Versioned):
         return self
 
 
+class ExitJudgementIn(Versioned):
+    theme: ThemeSlug = Field(description="The Best Value theme it judges.")
+    judgement: Choice[ExitReadiness] = Field(
+        description="`ready`, `nearly_ready` or `not_ready` to exit intervention on the theme."
+    )
+    commentary: Required = Field(description="Why it was judged so: the evidence, what remains.")
+    judged_on: datetime.date = Field(
+        description="The day it was judged: it counts from then, until a later judgement of "
+        "the theme."
+    )
+    judged_by: Key | None = Field(
+        None, description="Key of the member of the oversight who recorded it."
+    )
+
+    @model_validator(mode="after")
+    def is_a_judgement(self) -> Self:
+        if self.judged_on > datetime.date.today():  # noqa: DTZ011  # a date, compared with today's
+            raise ValueError(f"judged_on ({self.judged_on}) is in the future")
+        return self
+
+
 class InterventionFile(Strict):
     format: Literal["stocktake-intervention"] = Field(
         description="Always `stocktake-intervention`."
@@ -1502,6 +1523,11 @@ class InterventionFile(Strict):
         description="What the oversight's reports issued elsewhere expect of the council, "
         "with the answers and judgements.",
     )
+    exit_judgements: list[ExitJudgementIn] = Field(
+        default_factory=list,
+        description="The oversight's judgements of readiness to exit, by Best Value theme, "
+        "oldest first.",
+    )
 
     @model_validator(mode="after")
     def references_resolve(self) -> InterventionFile:
@@ -1520,6 +1546,7 @@ class InterventionFile(Strict):
         self._check_measures(names)
         self._check_risks(names)
         self._check_expectations(names)
+        self._check_exit_judgements(names)
         self._check_versions(names)
         names.problems.raise_any()
         return self
@@ -1754,6 +1781,10 @@ class InterventionFile(Strict):
                 f"more than one expectation of {ref!r} paragraph {paragraph} is titled {title!r}",
             )
 
+    def _check_exit_judgements(self, names: _Names) -> None:
+        for j, judgement in enumerate(self.exit_judgements):
+            names.person(("exit_judgements", j, "judged_by"), judgement.judged_by)
+
     def _check_reporting_duties(self, names: _Names) -> None:
         for kind in duplicates(duty.report for duty in self.reporting_duties):
             names.problems.add(
@@ -1833,6 +1864,7 @@ for _part in (
     MeasureIn,
     RiskIn,
     ExpectationIn,
+    ExitJudgementIn,
     InterventionFile,
 ):
     _part.model_rebuild()
