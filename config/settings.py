@@ -97,6 +97,9 @@ TEMPLATES = [
     },
 ]
 
+# Selects written in Python, the rest as Django renders them (interventions/kit/widgets.py).
+FORM_RENDERER = "interventions.kit.widgets.FormRenderer"
+
 VAR_DIR = BASE_DIR / "var"  # git-ignored: the default SQLite file, collected static files
 DATABASE_URL = env_str("DATABASE_URL", "")
 if not DATABASE_URL:

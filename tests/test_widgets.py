@@ -1,7 +1,11 @@
-"""Date fields show saved dates in the only format a browser's date picker accepts."""
+"""Date fields show saved dates in the only format a browser's date picker accepts; selects
+written in Python say what Django's templates say."""
 
 import datetime
 from pathlib import Path
+
+import pytest
+from django import forms
 
 from interventions.kit.widgets import DateInput
 
@@ -24,3 +28,47 @@ def test_every_form_uses_the_shared_date_picker():
         if "forms.DateInput(" in path.read_text() and path.name != "widgets.py"
     ]
     assert not offenders
+
+
+# Selects written in Python (interventions/kit/widgets.py FormRenderer) say what Django's
+# templates say.
+
+SELECTS = [
+    (forms.Select(choices=[("", "Any"), ("a", "<b>Alpha</b> & co"), ("b", "Beta")]), "b", {}),
+    (forms.Select(choices=[("a", "A"), ("b", "B")]), None, {"required": True, "disabled": True}),
+    (
+        forms.Select(choices=[("Open", [("1", "One"), ("2", "Two")]), ("Closed", [("3", "3")])]),
+        "2",
+        {"aria-describedby": 'x-hint "quoted"', "class": "govuk-select"},
+    ),
+    (forms.SelectMultiple(choices=[(1, "One"), (2, "Two"), (3, "Three")]), [1, 3], {}),
+    (forms.NullBooleanSelect(), True, {"id": "id_flag"}),
+]
+
+
+@pytest.mark.parametrize(("widget", "value", "attrs"), SELECTS)
+def test_a_select_is_written_as_djangos_template_writes_it(widget, value, attrs) -> None:
+    from django.forms.renderers import DjangoTemplates
+
+    from interventions.kit.widgets import FormRenderer
+
+    ours = widget.render("choice", value, attrs=dict(attrs), renderer=FormRenderer())
+    djangos = widget.render("choice", value, attrs=dict(attrs), renderer=DjangoTemplates())
+    assert ours == djangos
+    assert "<b>" not in ours
+
+
+@pytest.mark.django_db
+def test_a_filter_forms_model_select_is_written_as_django_writes_it(intervention) -> None:
+    from django.forms.renderers import DjangoTemplates
+
+    from interventions.kit.widgets import FormRenderer
+    from interventions.models import Programme
+    from tests.factories import ProgrammeFactory
+
+    ProgrammeFactory(aim__intervention=intervention, title="Rates & <Revenue>")
+    field = forms.ModelChoiceField(queryset=Programme.objects.all(), required=False)
+    chosen = Programme.objects.get().pk
+    ours = field.widget.render("programme", chosen, renderer=FormRenderer())
+    assert ours == field.widget.render("programme", chosen, renderer=DjangoTemplates())
+    assert "Rates &amp; &lt;Revenue&gt;" in ours and " selected" in ours
