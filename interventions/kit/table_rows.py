@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils import formats
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2 import Table, utils
 
@@ -61,24 +61,36 @@ def rows_html(table: Table) -> SafeString:
             fixed_classes[column.name] = _td_class(column)
     rows = []
     for row in table.paginated_rows:
-        cells = []
-        for column, cell in row.items():
-            css = fixed_classes[column.name] if column.name in fixed_classes else _td_class(column)
-            cells.append((css, conditional_escape(formats.localize(cell))))
-        rows.append(
-            format_html(
-                '<tr class="govuk-table__row {}">{}</tr>',
-                row.attrs.get("class") or "",
-                format_html_join("", '<td class="govuk-table__cell {}">{}</td>', cells),
+        # Each piece escaped here, once: the classes and every cell's text.
+        cells = "".join(
+            '<td class="govuk-table__cell '
+            + conditional_escape(
+                fixed_classes[column.name] if column.name in fixed_classes else _td_class(column)
             )
+            + '">'
+            + conditional_escape(formats.localize(_cell(row, column)))
+            + "</td>"
+            for column in columns
         )
+        row_class = conditional_escape(row.attrs.get("class") or "")
+        rows.append(f'<tr class="govuk-table__row {row_class}">{cells}</tr>')
     if not rows:
         return format_html(
             '<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{}">{}</td></tr>',
             len(columns),
             table.empty_text or "",
         )
-    return mark_safe("\n".join(rows))  # each row built by format_html
+    return mark_safe("\n".join(rows))  # every class and cell escaped above
+
+
+def _cell(row: Any, column: Any) -> Any:
+    """What `BoundRow.items()` gives for one column, without finding the column again by its
+    name among all of them (`BoundRow.get_cell`), once for every cell."""
+    value = row._get_and_render_with(column, render_func=row._call_render, default=column.default)
+    # Read by a column's callable attrs (a cell's class from its value or record).
+    column.current_value = value
+    column.current_record = row.record
+    return value
 
 
 def _td_class(column: Any) -> str:
