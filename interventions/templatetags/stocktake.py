@@ -21,6 +21,7 @@ from interventions.choices import (
     WORK_STATUS_TAG_COLOURS,
 )
 from interventions.interchange.importer import IMPORTED_FROM
+from interventions.kit import routing
 from interventions.kit.lists import person_name, tag_html
 from interventions.kit.table_rows import rows_html
 from interventions.models.intervention import as_precise
@@ -67,6 +68,13 @@ WIDGET_CLASSES = [
     (forms.PasswordInput, "govuk-input"),
     (forms.TextInput, "govuk-input"),
 ]
+
+
+@register.simple_tag
+def address(viewname: str, **kwargs: Any) -> str:
+    """`{% url %}` for a page of one record, worked out once and kept (`kit.routing.address`):
+    for lists that link every item."""
+    return routing.address(viewname, **kwargs)
 
 
 @register.simple_tag
