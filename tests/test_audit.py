@@ -441,6 +441,40 @@ def test_the_csv_export_is_not_paginated(client, intervention, officer, mileston
     assert len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) == 1 + 56
 
 
+def test_past_the_count_limit_the_page_says_more_than_and_lists_the_newest(
+    client, intervention, officer, milestone, monkeypatch
+):
+    from interventions.history.tables import PagedEntries
+
+    monkeypatch.setattr(PagedEntries, "COUNTED_UP_TO", 20)
+    for percent in range(1, 56):
+        edit(milestone, officer, percent_complete=percent)
+    client.force_login(officer)
+
+    response = client.get(changes_url(intervention))
+    page = response.content.decode()
+    table = response.context["table"]
+
+    assert "More than 20</strong> changes" in page
+    assert "showing 1 to 20 of the newest 20" in page
+    assert table.paginator.count == 20
+    # The newest first, as without the limit; the download still holds every change.
+    assert rows(response)[0].title == "Percent complete changed from 54 to 55"
+    download = client.get(changes_url(intervention, _export="csv"))
+    assert len(list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))) == 1 + 56
+
+
+def test_under_the_count_limit_the_page_counts_exactly(client, intervention, officer, milestone):
+    for percent in range(1, 6):
+        edit(milestone, officer, percent_complete=percent)
+    client.force_login(officer)
+
+    page = client.get(changes_url(intervention)).content.decode()
+
+    assert "<strong>6</strong> changes" in page
+    assert "More than" not in page
+
+
 @pytest.mark.parametrize(
     ("value", "safe"),
     [
