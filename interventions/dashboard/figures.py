@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
@@ -46,6 +45,7 @@ from interventions.kit.charts import (
     StackedColumnChart,
 )
 from interventions.kit.lists import DATE_FORMAT
+from interventions.kit.routing import address
 from interventions.models import Intervention, Milestone, Programme, Theme
 from interventions.models.valid_time import end_of, records_as_of
 from interventions.plan.charts import (
@@ -68,7 +68,7 @@ class Links:
     def url(self, name: str, dated: bool = False, **params: object) -> str:
         if dated and self.on != self.today:
             params[AS_OF] = self.on.isoformat()
-        base = reverse(name, kwargs={"slug": self.slug})
+        base = address(name, slug=self.slug)
         return f"{base}?{urlencode(params)}" if params else base
 
 
@@ -281,7 +281,7 @@ def deadlines_part(
 def _deadline_url(intervention: Intervention, name: str, **params: object) -> str:
     if params.get("page") == 1:
         del params["page"]
-    base = reverse(name, kwargs={"slug": intervention.slug})
+    base = address(name, slug=intervention.slug)
     return f"{base}?{urlencode(params)}" if params else base
 
 

@@ -1,9 +1,11 @@
 """A person's inbox: every source's items, grouped by intervention, each list cut short in SQL.
 
-`inbox(user, today)` reads each source once (one query each, whatever the number of rows: a
-window over each intervention's list numbers its items and counts them, and only the first
-`shown` of each are fetched); `waiting_count(user, today)` counts what is waiting for the user,
-for the header, in one query. `today` is a parameter so that tests can say which day it is.
+`inbox(user, today)` reads each source in two queries whatever the number of rows: a window
+over each intervention's list numbers its items and counts them and keeps the ids of the first
+`shown` of each, then those items are read with what they show. `waiting_count(user, today)`
+counts what is waiting for the user, for the header, in one query. Both queries' SQL is built
+once for a user, their groups and the day, and kept (`interventions.kit.compiled`). `today` is a
+parameter so that tests can say which day it is.
 """
 
 from __future__ import annotations
@@ -169,8 +171,8 @@ def inbox(
     intervention: Intervention | None = None,
 ) -> Inbox:
     """Everything waiting for the user, grouped by intervention (or in one intervention):
-    one query per source after the user's roles are known, and one or two to know whether
-    they may update anything, whatever the number of rows."""
+    one or two queries per source after the user's roles are known, and one or two to know
+    whether they may update anything, whatever the number of rows."""
     groups: dict[int, InterventionInbox] = {}
     for source in SOURCES:
         for item in capped(source, user, today, shown, intervention):
