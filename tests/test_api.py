@@ -426,18 +426,18 @@ def _fill(intervention, n):
         MilestoneFactory(programme=ProgrammeFactory(aim=aim, intervention=intervention))
 
 
-# The queries of each list, signed in: the session and the user (2), whether the user sees
-# every intervention (their groups, 1), the intervention as they may read it (1), whether they
-# read only what is published (their role names, 1), the count (1) and the page, with
-# everything each row names joined in (1). Anonymous: no session or user, and the
-# intervention, the count and the page (3).
+# The queries of each list, signed in: the session and the user (2), the user's groups (read
+# once: whether they see every intervention, whether they read only what is published, 1), the
+# intervention as they may read it (1), the count (1) and the page, with everything each row
+# names joined in (1). Anonymous: no session or user, and the intervention, the count and the
+# page (3).
 QUERIES = {
-    "directions": 7,
-    "recommendations": 7,
-    "meetings": 7,
-    "papers": 7,
-    "programmes": 7,
-    "milestones": 7,
+    "directions": 6,
+    "recommendations": 6,
+    "meetings": 6,
+    "papers": 6,
+    "programmes": 6,
+    "milestones": 6,
 }
 
 

@@ -435,10 +435,11 @@ def test_the_engine_makes_the_same_queries_at_ten_times_the_data(db):
     assert count(intervention) == once
     assert len(deadlines_for(intervention, D(2025, 6, 1))) > 10 * 4
     # Reporting duties and their variations; Directions, their themes and variations; issued
-    # reports; milestones, their programmes' themes and their history (as they stood on 1 June
-    # 2025); recommendations, their programmes and those programmes' themes; meetings. (Duties
-    # that follow a Direction add two: that Direction's variations and themes.)
-    assert once == 13
+    # reports; milestones, their programmes (each read once, with its intervention and SRO), the
+    # programmes' themes and the milestones' history (as they stood on 1 June 2025);
+    # recommendations, their programmes and those programmes' themes; meetings. (Duties that
+    # follow a Direction add two: that Direction's variations and themes.)
+    assert once == 14
 
 
 # ------------------------------------------------------------------------------ command

@@ -599,11 +599,11 @@ def test_the_context_takes_a_fixed_number_of_queries(
     request.user = sro
     programme.intervention  # noqa: B018 - the detail views load it with the programme
 
-    # Whether they may update: 1 whether they see everything, 2 their roles, 3 the programme;
-    # whether they may comment: 4 whether they see everything, 5 the intervention;
-    # 6 the evidence (with who added it and its milestone), 7 the comments (with authors).
+    # Whether they may update: 1 their groups (read once for every rule), 2 the programme;
+    # whether they may comment: 3 the intervention; 4-5 the comments and challenges (with
+    # authors) and their replies; 6 the evidence (with who added it and its milestone).
     # Rendering adds none.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         render_partials(sro, programme)
 
 

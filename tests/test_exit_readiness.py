@@ -511,8 +511,8 @@ def test_the_page_makes_the_same_queries_at_ten_times_the_rows(
     # and their milestones and themes, people, Direction sets, Directions and their themes,
     # boards, evidence, reporting duties, recommendations, programme updates, the themes);
     # 22-23 measures and their readings; 24-25 recommendations' Directions and programmes;
-    # 26-27 expectations and their themes; 28 the judgements; 29 who made them; 30 the
-    # user's role names; for the Envoy two more, whether they may judge (their record among
-    # the oversight, the person who judges); last, the header's count of their inbox.
-    # Nothing per row, per theme or per judgement.
-    assert once == ten_times == (31 if persona == "officer" else 33)
+    # 26-27 expectations and their themes; 28 the judgements; 29 who made them; for the
+    # Envoy one more, whether they may judge (their record in the intervention, read once
+    # for every rule that asks); last, the header's count of their inbox. Nothing per row,
+    # per theme or per judgement.
+    assert once == ten_times == (30 if persona == "officer" else 31)
