@@ -186,10 +186,10 @@ def programmes_needing_update(user: User, today: datetime.date) -> QuerySet[Prog
 
 
 def _open_milestones(user: User, today: datetime.date) -> QuerySet[Any]:
+    # Filtered directly, not as `pk IN (…)` of them: PostgreSQL then scans the milestones once
+    # rather than looking each of the user's up by its id (a third of the header's count).
     return (
-        Milestone.objects.filter(
-            pk__in=permissions.milestones_editable_by(user, on=today).values("pk")
-        )
+        permissions.milestones_editable_by(user, on=today)
         .exclude(status__in=CLOSED_STATUSES)
         .with_due()
     )
