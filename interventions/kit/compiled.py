@@ -13,6 +13,7 @@ rule that read a value first (a list of ids, say) would be frozen into the kept 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -47,18 +48,21 @@ class CompiledQueries:
     def __init__(self, kept: int = 4096) -> None:
         self.kept = kept
         self._by_key: dict[Hashable, Compiled] = {}
+        self._lock = threading.Lock()  # a worker's threads share it
 
     def get(self, key: Hashable, build: Callable[[], QuerySet[Any]]) -> Compiled:
         found = self._by_key.get(key)
         if found is None:
             found = compile_values(build())
-            if len(self._by_key) >= self.kept:
-                self._by_key.pop(next(iter(self._by_key)))
-            self._by_key[key] = found
+            with self._lock:
+                if len(self._by_key) >= self.kept:
+                    self._by_key.pop(next(iter(self._by_key)))
+                self._by_key[key] = found
         return found
 
     def clear(self) -> None:
-        self._by_key.clear()
+        with self._lock:
+            self._by_key.clear()
 
 
 def compile_values(queryset: QuerySet[Any]) -> Compiled:
