@@ -38,7 +38,7 @@ def address(viewname: str, **kwargs: Any) -> str:
     return _address(viewname, tuple(sorted(kwargs.items())), get_script_prefix(), get_urlconf())
 
 
-_KEPT = 65536
+_KEPT = 16384  # a few megabytes at most; a page links a few hundred records
 
 
 @functools.lru_cache(maxsize=_KEPT)
