@@ -86,6 +86,14 @@ class StrategicAimQuerySet(models.QuerySet["StrategicAim"]):
         return self.filter(_open_on(day))
 
 
+def _related_model(model: type[models.Model], name: str) -> type[models.Model]:
+    """The model at the other end of a relation (models.py imports this module, not the
+    other way round)."""
+    related = model._meta.get_field(name).related_model
+    assert isinstance(related, type)
+    return related
+
+
 def _milestone_count(milestone: type[models.Model]) -> models.Func:
     """How many milestones a programme has, as a subquery: a COUNT over a join would group by
     every column of the six tables the list selects, which PostgreSQL took 9 ms to plan."""
@@ -102,9 +110,7 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
     def for_list(self) -> ProgrammeQuerySet:
         return self.select_related(
             "intervention", "aim", "sponsor", "sro", "lead_member", "merged_into"
-        ).annotate(
-            milestone_count=_milestone_count(self.model._meta.get_field("milestones").related_model)
-        )
+        ).annotate(milestone_count=_milestone_count(_related_model(self.model, "milestones")))
 
     def with_former_number(self, intervention: Intervention, number: int) -> Programme | None:
         """The programme of `intervention` that last had `number` before it was renumbered

@@ -412,11 +412,26 @@ def test_the_page_makes_the_same_queries_at_ten_times_the_rows(
     grow_everything(intervention, improvement_team, envoy, 9)
     ten = count_queries(client)
 
-    # 1-2 the session and the user; 3 the user's groups; 4-23 for each of the eleven sources,
-    # which items (each intervention's first few, chosen in SQL) and, for the nine with any
-    # (no expectations or risks here), those items with what they show; 24 whether they may
-    # update anything; 25 the header's count. Nothing per row, and nothing per intervention.
-    assert one == ten == 25
+    # 1-2 the session and the user; 3 the user's groups; 4 their interventions (each item
+    # shares its intervention's instance); 5-24 for each of the eleven sources, which items
+    # (each intervention's first few, chosen in SQL) and, for the nine with any (no
+    # expectations or risks here), those items with what they show; 25 whether they may
+    # update anything; 26 the header's count. Nothing per row, and nothing per intervention.
+    assert one == ten == 26
+
+
+def test_the_items_of_an_intervention_share_its_one_instance(intervention, improvement_team, envoy):
+    """Hundreds of items would otherwise each read their own copy of their intervention."""
+    from interventions.inbox.items import _intervention_of
+
+    grow_everything(intervention, improvement_team, envoy, 2)
+
+    work = inbox(improvement_team, today())
+    assert len(work.interventions) == 2  # this one and the other grown
+    for group in work.interventions:
+        for shelf in group.shelves.values():
+            for item in shelf.items:
+                assert _intervention_of(shelf.source, item) is group.intervention
 
 
 # The daily digest

@@ -329,14 +329,15 @@ def test_the_page_makes_the_same_queries_at_ten_times_the_rows(client, intervent
     grow(intervention, officer, 9)
     ten = count_queries(client)
 
-    # 1-2 the session and the user; 3 the user's groups; 4-13 which items of each of the
-    # inbox's sources but the change requests to decide, which an officer has none of without
-    # asking (challenges to answer, to resolve, recommendations, risks to review, expectations
-    # to answer, overdue, needing an update, due soon, their own change requests,
-    # delegations); 14-17 the items themselves of the four with any (overdue, needing an
-    # update, due soon, delegations); 18 whether they may update anything; 19 the header's
-    # count, one query of subqueries. Nothing per row.
-    assert one == ten == 19
+    # 1-2 the session and the user; 3 the user's groups; 4 their interventions (each item
+    # shares its intervention's instance); 5-14 which items of each of the inbox's sources but
+    # the change requests to decide, which an officer has none of without asking (challenges
+    # to answer, to resolve, recommendations, risks to review, expectations to answer,
+    # overdue, needing an update, due soon, their own change requests, delegations); 15-18
+    # the items themselves of the four with any (overdue, needing an update, due soon,
+    # delegations); 19 whether they may update anything; 20 the header's count, one query of
+    # subqueries. Nothing per row.
+    assert one == ten == 20
 
 
 def test_a_new_user_in_a_role_has_their_own_my_work(client, intervention):

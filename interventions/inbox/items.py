@@ -95,17 +95,23 @@ def capped(
     today: datetime.date,
     shown: int | None = SHOWN,
     intervention: Intervention | None = None,
+    interventions: dict[int, Intervention] | None = None,
 ) -> list[Any]:
     """The source's items for the user, each with `place` (its place in its intervention's
     list) and `listed` (how long that list is); only the first `shown` of each
     intervention's list, chosen in the database. Two queries: which items (SQL built once
-    for the user and the day, `kit.compiled`), then those items with what they show."""
+    for the user and the day, `kit.compiled`), then those items with what they show.
+
+    Given the user's `interventions` (by id), the items share those instances rather than
+    each reading its own copy of its intervention (a user in ten interventions has hundreds
+    of items)."""
     key = (source.key, *_who(user), today, shown, intervention.pk if intervention else None)
     chosen = _CHOSEN.get(key, lambda: _chosen(source, user, today, shown, intervention))
     names, found = chosen.rows()
     if not found:
         return []
-    items = chosen.model._default_manager.select_related(*source.related).in_bulk(
+    related, parents = _shared_interventions(source.related, interventions)
+    items = chosen.model._default_manager.select_related(*related).in_bulk(
         [row[0] for row in found]
     )
     listed = []
@@ -113,8 +119,40 @@ def capped(
         item = items[row[0]]
         for name, value in zip(names[1:], row[1:], strict=True):
             setattr(item, name, value)
+        if interventions is not None:
+            _attach(item, parents, interventions)
         listed.append(item)
     return listed
+
+
+def _shared_interventions(
+    related: tuple[str, ...], interventions: dict[int, Intervention] | None
+) -> tuple[list[str], list[list[str]]]:
+    """The relations to read with the items, and the paths to the objects whose
+    `intervention` is set from the shared instances instead of being read with them."""
+    if interventions is None:
+        return list(related), []
+    kept, parents = [], []
+    for path in related:
+        names = path.split("__")
+        if names[-1] == "intervention":
+            parents.append(names[:-1])
+            if len(names) > 1:
+                kept.append("__".join(names[:-1]))
+        else:
+            kept.append(path)
+    return kept, parents
+
+
+def _attach(item: Any, parents: list[list[str]], interventions: dict[int, Intervention]) -> None:
+    for path in parents:
+        target = item
+        for name in path:
+            target = getattr(target, name)
+            if target is None:
+                break
+        if target is not None and target.intervention_id in interventions:
+            target.intervention = interventions[target.intervention_id]
 
 
 # The SQL that chooses each source's items, and the header's count, for each user and day.
@@ -171,11 +209,17 @@ def inbox(
     intervention: Intervention | None = None,
 ) -> Inbox:
     """Everything waiting for the user, grouped by intervention (or in one intervention):
-    one or two queries per source after the user's roles are known, and one or two to know
-    whether they may update anything, whatever the number of rows."""
+    the user's interventions, one or two queries per source after the user's roles are
+    known, and one or two to know whether they may update anything, whatever the number of
+    rows."""
     groups: dict[int, InterventionInbox] = {}
+    shared = (
+        {intervention.pk: intervention}
+        if intervention is not None
+        else Intervention.objects.visible_to(user).in_bulk()
+    )
     for source in SOURCES:
-        for item in capped(source, user, today, shown, intervention):
+        for item in capped(source, user, today, shown, intervention, shared):
             place = _intervention_of(source, item)
             group = groups.setdefault(place.pk, InterventionInbox(place))
             shelf = group.shelves.get(source.key)
@@ -204,6 +248,7 @@ def waiting_count(user: User, today: datetime.date) -> int:
 
 
 def _counts(user: User, today: datetime.date) -> QuerySet[Any]:
+    assert user.is_authenticated  # `waiting_count` answers 0 for anyone else
     counts = {
         source.key: Coalesce(
             Subquery(

@@ -31,7 +31,6 @@ from interventions.models import (
     Comment,
     Delegation,
     Intervention,
-    Milestone,
     Programme,
     ProgrammeUpdate,
     Risk,
