@@ -60,10 +60,6 @@ class CompiledQueries:
                 self._by_key[key] = found
         return found
 
-    def clear(self) -> None:
-        with self._lock:
-            self._by_key.clear()
-
 
 def compile_values(queryset: QuerySet[Any]) -> Compiled:
     """A `values()` or `values_list()` queryset's SQL and parameters."""
