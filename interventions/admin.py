@@ -27,6 +27,7 @@ from interventions.models import (
 )
 from interventions.models.calendar_feeds import FeedToken, ReminderSent
 from interventions.models.change_log import ChangeLog
+from interventions.models.data_version import DataVersion
 
 
 @admin.register(Theme)
@@ -245,6 +246,23 @@ class ChangeLogAdmin(admin.ModelAdmin):
 
     list_display = ["history_date", "model", "history_id", "intervention_id", "shown", "kinds"]
     list_filter = ["model", "shown"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(DataVersion)
+class DataVersionAdmin(admin.ModelAdmin):
+    """The token of the data's current version (interventions.kit.kept): renewed by every
+    change saved; nobody edits it."""
+
+    list_display = ["token"]
 
     def has_add_permission(self, request: Any) -> bool:
         return False

@@ -10,11 +10,16 @@ class InterventionsConfig(AppConfig):
         from simple_history.signals import post_create_historical_record
 
         from interventions.history.change_log import record_saved
+        from interventions.models.data_version import new_version
 
         post_migrate.connect(_sync_groups, sender=self)
         post_migrate.connect(_sync_change_log, sender=self)
+        post_migrate.connect(_new_data_version, sender=self)
         # The change log is written as each history record is (interventions.history.change_log).
         post_create_historical_record.connect(record_saved, dispatch_uid="change_log")
+        # Each change gives the data a new version: answers kept from the old one are worked
+        # out again (interventions.kit.kept).
+        post_create_historical_record.connect(new_version, dispatch_uid="data_version")
 
 
 def _sync_groups(**kwargs: object) -> None:
@@ -34,3 +39,14 @@ def _sync_change_log(**kwargs: object) -> None:
     # Migrating back to before the log leaves no table to fill.
     if ChangeLog._meta.db_table in connection.introspection.table_names():
         sync()
+
+
+def _new_data_version(**kwargs: object) -> None:
+    """A migration may change data without history records (interventions.kit.kept)."""
+    from django.db import connection
+
+    from interventions.models import DataVersion
+    from interventions.models.data_version import new_version
+
+    if DataVersion._meta.db_table in connection.introspection.table_names():
+        new_version()

@@ -6,6 +6,7 @@ import pytest
 
 from interventions.access import roles
 from interventions.interchange.importer import import_intervention, read
+from interventions.kit.kept import forget_all
 from tests.factories import InterventionFactory, PersonFactory, UserFactory
 
 COMMISSIONERS_FILE = Path(__file__).resolve().parent / "data" / "commissioners.yaml"
@@ -16,6 +17,13 @@ def fast_password_hashing(settings):
     """Factories set a password for every user; full-strength hashing would take most of the
     suite's time and proves nothing here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept():
+    """Each test starts with no answer kept from another test's data (interventions.kit.kept):
+    a test's rolled-back data can leave the version as an earlier test left it."""
+    forget_all()
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from directions.models import IntervalVariation
+from interventions.kit.kept import forget_all
 from interventions.models import FeedToken, Theme
 from tests.conftest import PERSONAS
 from tests.deadline_factories import IntervalVariationFactory, ReportingDutyFactory
@@ -551,6 +552,8 @@ def grow(intervention, n):
 
 
 def count_queries(client, address):
+    """The page's queries with the deadlines worked out afresh (none kept from before)."""
+    forget_all()
     with CaptureQueriesContext(connection) as context:
         response = client.get(address)
     assert response.status_code == 200

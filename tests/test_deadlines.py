@@ -11,7 +11,7 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import given
@@ -27,7 +27,8 @@ from interventions.deadlines.engine import (
     next_due,
     state_of,
 )
-from interventions.models import Intervention, Theme
+from interventions.kit.kept import forget_all
+from interventions.models import Intervention, Milestone, Programme, Theme
 from tests.deadline_factories import (
     IntervalVariationFactory,
     ReportFactory,
@@ -421,6 +422,8 @@ def grow(intervention, n):
 
 
 def count(intervention):
+    """The engine's queries when it works the deadlines out (none kept from before)."""
+    forget_all()
     with CaptureQueriesContext(connection) as context:
         deadlines_for(intervention, D(2025, 6, 1))
     return len(context.captured_queries)
@@ -438,8 +441,60 @@ def test_the_engine_makes_the_same_queries_at_ten_times_the_data(db):
     # reports; milestones, their programmes (each read once, with its intervention and SRO), the
     # programmes' themes and the milestones' history (as they stood on 1 June 2025);
     # recommendations, their programmes and those programmes' themes; meetings. (Duties that
-    # follow a Direction add two: that Direction's variations and themes.)
-    assert once == 14
+    # follow a Direction add two: that Direction's variations and themes.) And the version of
+    # the data the answer is kept with (interventions.kit.kept).
+    assert once == 15
+
+
+def test_the_deadlines_are_kept_until_something_changes(db):
+    intervention = InterventionFactory()
+    grow(intervention, 1)
+    first = deadlines_for(intervention)
+
+    # Kept: the second reading only asks the data's version.
+    with CaptureQueriesContext(connection) as context:
+        again = deadlines_for(intervention)
+    assert len(context.captured_queries) == 1
+    assert again == first
+
+    # A change saved through the ORM (a history record) gives a new version: worked out again.
+    milestone = Milestone.objects.filter(programme__intervention=intervention).first()
+    milestone.title = "Renamed milestone"
+    milestone.save()
+    renamed = deadlines_for(intervention)
+    assert any(item.what.startswith("Renamed milestone") for item in renamed)
+    assert not any(item.what.startswith("Renamed milestone") for item in first)
+
+
+def test_a_link_changed_gives_a_new_version(db):
+    """Themes are many-to-many links: adding one writes a history record of its own."""
+    intervention = InterventionFactory()
+    grow(intervention, 1)
+    programme = Programme.objects.filter(intervention=intervention).first()
+    before = [item.theme_names for item in deadlines_for(intervention)]
+    programme.themes.add(Theme.objects.get(slug="culture"))
+    after = [item.theme_names for item in deadlines_for(intervention)]
+    assert after != before
+    assert any("Culture" in names for names in after)
+
+
+def test_a_change_rolled_back_leaves_no_kept_answer_behind(db):
+    intervention = InterventionFactory()
+    grow(intervention, 1)
+    milestone = Milestone.objects.filter(programme__intervention=intervention).first()
+    before = deadlines_for(intervention)
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        milestone.title = "Never saved"
+        milestone.save()
+        inside = deadlines_for(intervention)
+        assert any(item.what.startswith("Never saved") for item in inside)
+        raise Undo
+
+    assert deadlines_for(intervention) == before
 
 
 # ------------------------------------------------------------------------------ command

@@ -19,6 +19,7 @@ from interventions.access import roles
 from interventions.dates.periods import ReportingPeriod
 from interventions.evidence import services as evidence_services
 from interventions.inbox.items import inbox, waiting_count
+from interventions.kit.kept import forget_all
 from interventions.models import Programme
 from tests.factories import (
     ChangeRequestFactory,
@@ -316,16 +317,28 @@ def test_the_header_count_is_one_query_at_any_size(
 
     grow(1)
     waiting_count(officer, today())  # the user's roles, kept for the request
-    with django_assert_num_queries(1):
+    forget_all()
+    # The data's version, then the count (one query, whatever the size).
+    with django_assert_num_queries(2):
         one = waiting_count(officer, today())
     grow(9)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         ten = waiting_count(officer, today())
+    # Kept until the data changes: then only the version is read.
+    with django_assert_num_queries(1):
+        assert waiting_count(officer, today()) == ten
 
     assert (one, ten) == (
         4 + 1,
         40 + 1,
     )  # each: its challenge, update, overdue milestone, recommendation; and the first programme
+
+
+def test_the_header_count_follows_a_change_at_once(intervention, officer, envoy, programme):
+    mine = ProgrammeFactory(aim=programme.aim, sro=person_of(officer, intervention))
+    before = waiting_count(officer, today())
+    CommentFactory(programme=mine, author=envoy)  # a challenge for the officer to answer
+    assert waiting_count(officer, today()) == before + 1
 
 
 def test_building_the_inbox_queries_reads_nothing_from_the_database(
@@ -397,6 +410,7 @@ def grow_everything(intervention, team, envoy, n):
 
 
 def count_queries(client) -> int:
+    forget_all()  # nothing kept: counted as the first reading after a change
     with CaptureQueriesContext(connection) as context:
         response = client.get(MY_WORK)
     assert response.status_code == 200
@@ -416,8 +430,10 @@ def test_the_page_makes_the_same_queries_at_ten_times_the_rows(
     # shares its intervention's instance); 5-24 for each of the eleven sources, which items
     # (each intervention's first few, chosen in SQL) and, for the nine with any (no
     # expectations or risks here), those items with what they show; 25 whether they may
-    # update anything; 26 the header's count. Nothing per row, and nothing per intervention.
-    assert one == ten == 26
+    # update anything; 26 the header's count; 27-28 the data's version, read by the inbox and
+    # by the header's count (interventions.kit.kept). Nothing per row, and nothing per
+    # intervention.
+    assert one == ten == 28
 
 
 def test_the_items_of_an_intervention_share_its_one_instance(intervention, improvement_team, envoy):

@@ -22,7 +22,7 @@ from django.urls import reverse
 from interventions.access import roles
 from interventions.interchange.exporter import export_intervention
 from interventions.interchange.importer import ImportFailed, import_intervention, parse, read
-from interventions.models import Authority, Intervention, Programme, Theme
+from interventions.models import Authority, DataVersion, Intervention, Programme, Theme
 from interventions.themes import BEST_VALUE_THEMES
 from reports.exit_readiness import readiness
 from reports.models import ExitJudgement
@@ -63,12 +63,13 @@ def export_text(slug: str) -> str:
 
 def row_counts() -> dict[str, int]:
     """Rows of every table of the domain apps (history and link tables included), except the
-    Best Value themes, which are reference data from a migration."""
+    Best Value themes, which are reference data from a migration, and the data's version
+    token (`interventions.models.data_version`), which is bookkeeping."""
     return {
         model._meta.label: model._default_manager.count()
         for label in DOMAIN_APPS
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
-        if model is not Theme
+        if model not in (Theme, DataVersion)
     }
 
 

@@ -37,7 +37,9 @@ from directions.models import Direction, ReportingDuty
 from interventions.choices import WorkStatus
 from interventions.dates.fuzzy import add_months
 from interventions.dates.schedules import occurrence_dates, period_end
+from interventions.kit.kept import Kept
 from interventions.models import Intervention, Milestone, Person, Programme, Theme
+from interventions.models.data_version import current_version
 from interventions.models.valid_time import records_as_of
 from reports.models import Report
 
@@ -432,6 +434,11 @@ def _ordinal(number: int) -> str:
 # ------------------------------------------------------------------------------ the engine
 
 
+# Worked out once for each intervention, day and version of the data (interventions.kit.kept):
+# the dashboard and the deadline pages each read them, and a change is rarer than a reading.
+_KEPT = Kept()
+
+
 def deadlines_for(
     intervention: Intervention,
     as_of: datetime.date | None = None,
@@ -439,8 +446,19 @@ def deadlines_for(
     due_soon_days: int | None = None,
 ) -> list[Occurrence]:
     """Every dated obligation of the intervention, by due date, as things stood on `as_of`
-    (today, UK time, unless given). Makes the same number of queries at any size."""
-    as_of = as_of or timezone.localdate()
+    (today, UK time, unless given). Makes the same number of queries at any size, and one
+    while nothing has changed since it was last worked out for the same day."""
+    today = timezone.localdate()
+    as_of = as_of or today
+    days = due_soon_days or settings.DUE_SOON_DAYS
+    key = (intervention.pk, as_of, today, days)
+    kept = _KEPT.get(key, current_version(), lambda: tuple(_work_out(intervention, as_of, days)))
+    return list(kept)
+
+
+def _work_out(
+    intervention: Intervention, as_of: datetime.date, due_soon_days: int
+) -> list[Occurrence]:
     builder = _Builder(intervention, as_of, due_soon_days)
 
     duties = list(

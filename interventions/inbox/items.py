@@ -4,7 +4,8 @@
 over each intervention's list numbers its items and counts them and keeps the ids of the first
 `shown` of each, then those items are read with what they show. `waiting_count(user, today)`
 counts what is waiting for the user, for the header, in one query. Both queries' SQL is built
-once for a user, their groups and the day, and kept (`interventions.kit.compiled`). `today` is a
+once for a user, their groups and the day, and kept (`interventions.kit.compiled`); both
+answers are kept until the data changes (`interventions.kit.kept`). `today` is a
 parameter so that tests can say which day it is.
 """
 
@@ -22,7 +23,9 @@ from django.db.models.functions import Coalesce, RowNumber
 from interventions.access import permissions
 from interventions.inbox.sources import SOURCES, Source, order_fields
 from interventions.kit.compiled import CompiledQueries
+from interventions.kit.kept import Kept
 from interventions.models import Intervention
+from interventions.models.data_version import current_version
 
 if TYPE_CHECKING:
     from interventions.access.permissions import User
@@ -158,6 +161,11 @@ def _attach(item: Any, parents: list[list[str]], interventions: dict[int, Interv
 # The SQL that chooses each source's items, and the header's count, for each user and day.
 _CHOSEN = CompiledQueries()
 _COUNTS = CompiledQueries()
+# The answers themselves, for each user and day, while the data stays the same. An inbox holds
+# up to a few hundred rows (a user in the improvement team of ten interventions): the last 64
+# users' are kept in each worker process.
+_INBOXES = Kept(kept=64)
+_WAITING = Kept(kept=4096)
 
 
 def _who(user: User) -> tuple[Any, ...]:
@@ -211,7 +219,14 @@ def inbox(
     """Everything waiting for the user, grouped by intervention (or in one intervention):
     the user's interventions, one or two queries per source after the user's roles are
     known, and one or two to know whether they may update anything, whatever the number of
-    rows."""
+    rows. Kept until the data changes (`interventions.kit.kept`): then one query."""
+    key = (*_who(user), today, shown, intervention.pk if intervention else None)
+    return _INBOXES.get(key, current_version(), lambda: _inbox(user, today, shown, intervention))
+
+
+def _inbox(
+    user: User, today: datetime.date, shown: int | None, intervention: Intervention | None
+) -> Inbox:
     groups: dict[int, InterventionInbox] = {}
     shared = (
         {intervention.pk: intervention}
@@ -242,9 +257,16 @@ def waiting_count(user: User, today: datetime.date) -> int:
     the day (`kit.compiled`)."""
     if not user.is_authenticated:
         return 0
-    counted = _COUNTS.get((*_who(user), today), lambda: _counts(user, today))
-    _, rows = counted.rows()
-    return sum(int(value or 0) for row in rows for value in row)
+    key = (*_who(user), today)
+
+    def count() -> int:
+        _, rows = _COUNTS.get(key, lambda: _counts(user, today)).rows()
+        return sum(int(value or 0) for row in rows for value in row)
+
+    # Kept until the data changes (interventions.kit.kept): most pages then ask only the
+    # data's version.
+    counted: int = _WAITING.get(key, current_version(), count)
+    return counted
 
 
 def _counts(user: User, today: datetime.date) -> QuerySet[Any]:

@@ -2,6 +2,7 @@ from interventions.models.calendar_feeds import FeedToken, ReminderSent
 from interventions.models.change_log import ChangeLog
 from interventions.models.change_requests import ChangeRequest
 from interventions.models.comments import Comment
+from interventions.models.data_version import DataVersion
 from interventions.models.delegations import Delegation
 from interventions.models.evidence import Evidence
 from interventions.models.intervention import Authority, Intervention, Theme
@@ -15,6 +16,7 @@ __all__ = [
     "ChangeLog",
     "ChangeRequest",
     "Comment",
+    "DataVersion",
     "Delegation",
     "Evidence",
     "FeedToken",

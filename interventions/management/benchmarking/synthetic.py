@@ -30,6 +30,7 @@ from interventions.choices import RAG, WorkStatus
 from interventions.history import change_log
 from interventions.interchange.importer import import_intervention, read
 from interventions.models import Intervention, Milestone, Person, Programme
+from interventions.models.data_version import new_version
 
 SOURCE = Path(settings.BASE_DIR) / "data" / "tower-hamlets-2025.yaml"
 SLUG = "synthetic-{n}"
@@ -94,6 +95,8 @@ def build(
     written = _write_history(milestones, history_rows, user, rng) if history_rows else 0
     # Bulk inserts send no signals: log what they wrote, as a deployment's `migrate` would.
     change_log.sync()
+    # Milestones and history written without signals: answers kept from before are stale.
+    new_version()
     return Built(interventions=built, milestones=len(milestones), history_rows=written)
 
 
