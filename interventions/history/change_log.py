@@ -32,6 +32,7 @@ from interventions.models import (
     Milestone,
     Programme,
 )
+from interventions.models.data_version import new_version
 
 BATCH = 2_000
 # Objects whose records are read at once (a milestone may have a thousand records).
@@ -150,6 +151,9 @@ def sync() -> int:
                 written += _save(batch)
                 batch = []
         written += _save(batch)
+    if written:
+        # History written without signals: answers kept from before it are out of date.
+        new_version()
     return written
 
 

@@ -661,6 +661,10 @@ def withhold_responses(entries: list[Entry]) -> list[Entry]:
     return entries
 
 
+# How many slices (pages) of one `Changes` are kept once read.
+SLICES_KEPT = 10
+
+
 class Changes(Sequence[Entry]):
     """The changes `changes_in` found: counted, filtered and paged in SQL from the change log
     (`interventions.models.ChangeLog`), worded only for the slice that is read. Its length is
@@ -675,6 +679,9 @@ class Changes(Sequence[Entry]):
         self._length: int | None = None
         self._counted_up_to: dict[int, int] = {}
         self._all: list[Entry] | None = None
+        # The slices read, by (start, stop), the first few only: a kept Changes
+        # (interventions.kit.kept) serves the pages most read without wording them again.
+        self._slices: dict[tuple[int | None, int | None], list[Entry]] = {}
 
     def __len__(self) -> int:
         if self._all is not None:
@@ -705,7 +712,13 @@ class Changes(Sequence[Entry]):
         if isinstance(index, slice):
             if index.step not in (None, 1) or (index.start or 0) < 0 or (index.stop or 0) < 0:
                 return self.all()[index]
-            return self._read(self.rows[index])
+            key = (index.start, index.stop)
+            found = self._slices.get(key)
+            if found is None:
+                found = self._read(self.rows[index])
+                if len(self._slices) < SLICES_KEPT:
+                    self._slices[key] = found
+            return list(found)
         if index < 0:
             return self.all()[index]
         found = self._read(self.rows[index : index + 1])

@@ -36,8 +36,10 @@ from interventions.kit.exports import (
     requested_format,
     table_rows,
 )
+from interventions.kit.kept import Kept
 from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.models import Intervention, Milestone, Programme
+from interventions.models.data_version import current_version
 
 DEFAULT_DAYS = 30
 
@@ -123,6 +125,10 @@ def export_changes(entries: Sequence[Entry], export_format: str, filename: str) 
     return export_response(headers, rows, export_format, filename, title="What changed")
 
 
+# What changed's pages, for each intervention and choice of dates and filters.
+_PAGES = Kept(kept=64)
+
+
 @intervention_page
 def whats_changed(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     """Every change in the intervention in a date range (the last 30 days unless chosen),
@@ -140,19 +146,34 @@ def whats_changed(request: HttpRequest, intervention: Intervention) -> HttpRespo
     entries: Sequence[Entry] = []
     if form.is_valid():
         chosen = form.cleaned_data
-        entries = changes_in(
-            intervention,
-            chosen["from_date"],
-            chosen["to_date"],
-            user=chosen["person"],
-            programme=chosen["programme"],
-            theme=chosen["theme"],
-            kind=chosen["kind"],
-            withhold=reads_only_published(request.user),
-        )
+        withhold = reads_only_published(request.user)
+
+        def find() -> Sequence[Entry]:
+            return changes_in(
+                intervention,
+                chosen["from_date"],
+                chosen["to_date"],
+                user=chosen["person"],
+                programme=chosen["programme"],
+                theme=chosen["theme"],
+                kind=chosen["kind"],
+                withhold=withhold,
+            )
+
         if export_format := requested_format(request):
             name = f"{intervention.slug}-changes-{chosen['from_date']}-to-{chosen['to_date']}"
-            return export_changes(entries, export_format, name)
+            return export_changes(find(), export_format, name)
+        # The pages read are kept, counted and worded, until the next change is saved
+        # (interventions.kit.kept); an export reads them all afresh and keeps nothing.
+        key = (
+            intervention.pk,
+            chosen["from_date"],
+            chosen["to_date"],
+            *(getattr(chosen[name], "pk", None) for name in ("person", "programme", "theme")),
+            chosen["kind"],
+            withhold,
+        )
+        entries = _PAGES.get(key, current_version(), find)
 
     # Only the page shown is read and worded (`Changes`); an export reads them all.
     table = ChangeTable(PagedEntries(entries) if isinstance(entries, Changes) else entries)

@@ -16,12 +16,19 @@ from django.db import models
 
 from interventions.access.permissions import reads_only_published
 from interventions.history.timeline import Entry, changes_in, recent_history
+from interventions.kit.kept import Kept
 from interventions.models import Intervention
+from interventions.models.data_version import current_version
 
 register = template.Library()
 
 # How many of the latest changes a board's pages show.
 SHOWN = 20
+
+# Both sections, worded, until the next change is saved (interventions.kit.kept): history only
+# grows by a new record, and every new record gives the data a new version.
+_RECENT = Kept()
+_SINCE = Kept(kept=64)
 
 
 def _withholds(context: template.Context) -> bool:
@@ -34,7 +41,12 @@ def history_section(
     context: template.Context, obj: models.Model, intervention: Intervention
 ) -> dict[str, Any]:
     """The History section of a programme, milestone, Direction or recommendation page."""
-    return recent_history(obj, intervention.slug, withhold=_withholds(context))
+    withhold = _withholds(context)
+    key = (obj._meta.label, obj.pk, intervention.slug, withhold)
+    kept = _RECENT.get(
+        key, current_version(), lambda: recent_history(obj, intervention.slug, withhold=withhold)
+    )
+    return dict(kept)  # the template's context adds to it (the CSRF token): a copy of its own
 
 
 @register.inclusion_tag("boards/changes_since.html", takes_context=True)
@@ -48,12 +60,17 @@ def changes_since(
     board's pages show these; the "What changed" page lists them all)."""
     changes: Sequence[Entry] = []
     if since and until > since:
-        changes = changes_in(
-            intervention,
-            since + datetime.timedelta(days=1),
-            until,
-            newest=SHOWN,
-            withhold=_withholds(context),
+        withhold = _withholds(context)
+        changes = _SINCE.get(
+            (intervention.pk, since, until, withhold),
+            current_version(),
+            lambda: changes_in(
+                intervention,
+                since + datetime.timedelta(days=1),
+                until,
+                newest=SHOWN,
+                withhold=withhold,
+            ),
         )
     return {
         "intervention": intervention,
