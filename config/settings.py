@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The data's version, which kept answers are checked against, read once a request.
+    "config.middleware.ReadDataVersionOnce",
     # Checks an organisation sign-in with the provider again every OIDC_SESSION_REFRESH_MINUTES.
     "config.auth.OrganisationSessionRefresh",
     "axes.middleware.AxesMiddleware",  # axes asks to be last

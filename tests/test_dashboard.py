@@ -351,17 +351,18 @@ def test_the_dashboard_makes_the_same_queries_at_ten_times_the_rows(
     # schedule (1); recommendations (1); the next Board meeting (1); themes: the themes, the
     # programmes and the Directions by theme (3). Added with the deadlines part, one run of
     # the deadline engine for the next reporting deadline and the overdue count (10, and 1
-    # for the version of the data its answers are kept with, interventions.kit.kept): reporting
+    # for the version of the data the page's figures, the deadlines and the header's count are
+    # kept with, read once a request: interventions.kit.kept): reporting
     # duties, their changes of interval; Directions, their themes, their changes of interval;
     # issued reports; milestones, their programmes' themes; recommendations; meetings. (A
     # prefetch over no rows makes no query: these duties have no Direction and these
     # recommendations no response date.) On a past day the engine reads the milestones as they
     # stood then, from their history (1). The success measures (1: there are none here, so
     # neither their readings nor the themes are read; see test_measure_pages). The header's
-    # count of what waits in My work, the role names it needs and the data's version (3). The
+    # count of what waits in My work and the role names it needs (2). The
     # risks as of the day (1: there are none here, so neither their owners nor programmes are
     # read; see test_risks_dashboard_and_reports).
-    assert once == 4 + 10 + 10 + 1 + 1 + (1 if params else 0) + 3 + 1
+    assert once == 4 + 10 + 10 + 1 + 1 + (1 if params else 0) + 2 + 1
 
 
 def test_the_milestone_list_filters_by_schedule_on_a_day(client, envoy, plan):

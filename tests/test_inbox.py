@@ -430,10 +430,10 @@ def test_the_page_makes_the_same_queries_at_ten_times_the_rows(
     # shares its intervention's instance); 5-24 for each of the eleven sources, which items
     # (each intervention's first few, chosen in SQL) and, for the nine with any (no
     # expectations or risks here), those items with what they show; 25 whether they may
-    # update anything; 26 the header's count; 27-28 the data's version, read by the inbox and
-    # by the header's count (interventions.kit.kept). Nothing per row, and nothing per
-    # intervention.
-    assert one == ten == 28
+    # update anything; 26 the header's count; 27 the data's version, which the lists and the
+    # count are kept with (interventions.kit.kept; read once a request). Nothing per row, and
+    # nothing per intervention.
+    assert one == ten == 27
 
 
 def test_the_items_of_an_intervention_share_its_one_instance(intervention, improvement_team, envoy):

@@ -3,6 +3,8 @@ them, and the dashboard the oversight (Envoys, Commissioners …) opens first.""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count, Q, QuerySet, TextChoices
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,8 +23,10 @@ from interventions.dashboard.measures import measures_panel
 from interventions.dashboard.risks import risks_panel
 from interventions.deadlines.engine import STATE_TAG_COLOURS
 from interventions.kit.as_of import AS_OF, legacy_as_of_redirect
+from interventions.kit.kept import Kept
 from interventions.kit.pages import crumbs_for, intervention_page
 from interventions.models import Appointment, Intervention, Milestone, Programme
+from interventions.models.data_version import current_version
 
 
 def count_by(
@@ -120,8 +124,24 @@ def dashboard(request: HttpRequest, intervention: Intervention) -> HttpResponse:
         "today": today,
         "tag_colours": STATE_TAG_COLOURS,
         "against": against,
-        **dashboard_context(intervention, on, against),
-        "measures": measures_panel(intervention, on),
-        "risks": risks_panel(intervention, on),
+        **_figures(intervention, on, against),
     }
     return render(request, "interventions/dashboard.html", context)
+
+
+# The dashboard's figures and charts, the same for everyone who may open the dashboard, for each
+# intervention, day and baseline, until the data changes (interventions.kit.kept).
+_FIGURES = Kept(kept=128)
+
+
+def _figures(intervention: Intervention, on: datetime.date, against: str) -> dict[str, object]:
+    def work_out() -> dict[str, object]:
+        return {
+            **dashboard_context(intervention, on, against),
+            "measures": measures_panel(intervention, on),
+            "risks": risks_panel(intervention, on),
+        }
+
+    key = (intervention.pk, on, against, timezone.localdate())
+    figures: dict[str, object] = _FIGURES.get(key, current_version(), work_out)
+    return figures

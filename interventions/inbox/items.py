@@ -108,7 +108,7 @@ def capped(
     Given the user's `interventions` (by id), the items share those instances rather than
     each reading its own copy of its intervention (a user in ten interventions has hundreds
     of items)."""
-    key = (source.key, *_who(user), today, shown, intervention.pk if intervention else None)
+    key = (source.key, *who_asks(user), today, shown, intervention.pk if intervention else None)
     chosen = _CHOSEN.get(key, lambda: _chosen(source, user, today, shown, intervention))
     names, found = chosen.rows()
     if not found:
@@ -168,9 +168,9 @@ _INBOXES = Kept(kept=64)
 _WAITING = Kept(kept=4096)
 
 
-def _who(user: User) -> tuple[Any, ...]:
-    """What the inbox's SQL depends on besides the day: the user, their groups, and how many
-    days ahead "due soon" looks."""
+def who_asks(user: User) -> tuple[Any, ...]:
+    """What the inbox depends on besides the data and the day: the user, their groups, and how
+    many days ahead "due soon" looks (a key for what is kept of it)."""
     return (user.pk, user.is_superuser, permissions.group_names(user), settings.DUE_SOON_DAYS)
 
 
@@ -220,7 +220,7 @@ def inbox(
     the user's interventions, one or two queries per source after the user's roles are
     known, and one or two to know whether they may update anything, whatever the number of
     rows. Kept until the data changes (`interventions.kit.kept`): then one query."""
-    key = (*_who(user), today, shown, intervention.pk if intervention else None)
+    key = (*who_asks(user), today, shown, intervention.pk if intervention else None)
     return _INBOXES.get(key, current_version(), lambda: _inbox(user, today, shown, intervention))
 
 
@@ -257,7 +257,7 @@ def waiting_count(user: User, today: datetime.date) -> int:
     the day (`kit.compiled`)."""
     if not user.is_authenticated:
         return 0
-    key = (*_who(user), today)
+    key = (*who_asks(user), today)
 
     def count() -> int:
         _, rows = _COUNTS.get(key, lambda: _counts(user, today)).rows()

@@ -18,11 +18,18 @@ no committed state will ever have.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
 
 _ROW = 1
+
+# Within `read_once()` (each request, `config.middleware`), the version this request last read
+# or wrote: a page whose parts each keep an answer reads it once.
+_seen: ContextVar[dict[str, str] | None] = ContextVar("data_version_seen", default=None)
 
 
 def _token() -> str:
@@ -39,9 +46,29 @@ class DataVersion(models.Model):
 
 
 def current_version() -> str:
-    """The token of the data as this connection sees it now: one query."""
+    """The token of the data as this connection sees it now: one query, or none if this
+    request has read or written it already."""
+    seen = _seen.get()
+    if seen is not None and "token" in seen:
+        return seen["token"]
     token = DataVersion.objects.filter(pk=_ROW).values_list("token", flat=True).first()
-    return token if token is not None else new_version()
+    if token is None:
+        return new_version()
+    if seen is not None:
+        seen["token"] = token
+    return token
+
+
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Read the version at most once inside: for one request, which sees its own changes (a
+    change it saves gives it the new version). A change that another request commits
+    meanwhile shows from the next request on."""
+    reset = _seen.set({})
+    try:
+        yield
+    finally:
+        _seen.reset(reset)
 
 
 def new_version(**kwargs: Any) -> str:
@@ -54,4 +81,7 @@ def new_version(**kwargs: Any) -> str:
                 DataVersion.objects.create(pk=_ROW, token=token)
         except IntegrityError:  # made meanwhile by another transaction
             DataVersion.objects.filter(pk=_ROW).update(token=token)
+    seen = _seen.get()
+    if seen is not None:
+        seen["token"] = token
     return token
