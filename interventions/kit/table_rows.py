@@ -17,14 +17,21 @@ out for all of them alike).
 
 from __future__ import annotations
 
+import html
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils import formats
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2 import Table, utils
+from django_tables2.columns import ManyToManyColumn
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.utils import Accessor
 
 Signature = tuple[tuple[str, ...], str | None]
 
@@ -60,6 +67,7 @@ def rows_html(table: Table) -> SafeString:
         if not any(callable(value) for value in column.column.attrs.get("td", {}).values()):
             fixed_classes[column.name] = _td_class(column)
     rows = []
+    plans: dict[tuple[str, type], _Plan] = {}
     for row in table.paginated_rows:
         # Each piece escaped here, once: the classes and every cell's text.
         cells = "".join(
@@ -68,7 +76,7 @@ def rows_html(table: Table) -> SafeString:
                 fixed_classes[column.name] if column.name in fixed_classes else _td_class(column)
             )
             + '">'
-            + conditional_escape(formats.localize(_cell(row, column)))
+            + _escaped(formats.localize(_cell(row, column, plans)))
             + "</td>"
             for column in columns
         )
@@ -83,14 +91,70 @@ def rows_html(table: Table) -> SafeString:
     return mark_safe("\n".join(rows))  # every class and cell escaped above
 
 
-def _cell(row: Any, column: Any) -> Any:
-    """What `BoundRow.items()` gives for one column, without finding the column again by its
-    name among all of them (`BoundRow.get_cell`), once for every cell."""
-    value = row._get_and_render_with(column, render_func=row._call_render, default=column.default)
+@dataclass(frozen=True)
+class _Plan:
+    """How one column reads its value from one kind of record, worked out once per table."""
+
+    accessor: Accessor
+    # A model field with choices: django-tables2 shows its `get_FOO_display()`, which its own
+    # `BoundRow._get_and_render_with` works out (rare enough to leave to it).
+    displayed: bool
+
+
+def _plan(column: Any, record: Any) -> _Plan:
+    accessor = Accessor(column.accessor)
+    displayed = False
+    if isinstance(record, models.Model):
+        try:
+            field = accessor.get_field(record)
+        except FieldDoesNotExist:
+            field = None
+        displayed = bool(getattr(field, "choices", None))
+    return _Plan(accessor, displayed)
+
+
+def _cell(row: Any, column: Any, plans: dict[tuple[str, type], _Plan]) -> Any:
+    """What `BoundRow.items()` gives for one column: without finding the column again by its
+    name among all of them (`BoundRow.get_cell`), and without asking the model, for every
+    cell, which field the column reads and whether it has choices (once per column and kind
+    of record); otherwise as `BoundRow._get_and_render_with` does it."""
+    record = row.record
+    key = (column.name, type(record))
+    plan = plans.get(key)
+    if plan is None:
+        plan = plans[key] = _plan(column, record)
+    if plan.displayed:
+        value = row._get_and_render_with(
+            column, render_func=row._call_render, default=column.default
+        )
+    else:
+        value = _rendered(row, column, plan.accessor)
     # Read by a column's callable attrs (a cell's class from its value or record).
     column.current_value = value
-    column.current_record = row.record
+    column.current_record = record
     return value
+
+
+def _rendered(row: Any, column: Any, accessor: Accessor) -> Any:
+    value: Any = None
+    try:
+        value = accessor.resolve(row.record)
+    except Exception:
+        # A column that is not a field (django-tables2's issue #257), as it does.
+        if isinstance(column.column, BaseLinkColumn) and column.column.text is not None:
+            return row._call_render(column)
+    many = isinstance(column.column, ManyToManyColumn)
+    if value in column.column.empty_values or (many and not value.exists()):
+        return column.default
+    return row._call_render(column, value)
+
+
+def _escaped(value: Any) -> str:
+    """`conditional_escape`, without its check for lazy arguments on every cell (`str()`
+    reads a lazy translation here as `escape` would)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
 
 
 def _td_class(column: Any) -> str:
