@@ -77,6 +77,35 @@ def test_the_boards_page_shows_a_change_saved_after_it_was_read(client, place):
     assert "Renamed since the meeting" in page(client, address)
 
 
+def test_the_home_page_shows_a_board_added_after_it_was_read(client, place):
+    intervention, user, programme = place
+    client.force_login(user)
+    address = reverse("interventions:intervention_detail", kwargs={"slug": intervention.slug})
+    page(client, address)
+    page(client, address)
+
+    BoardFactory(intervention=intervention, key="added-later", name="A board added later")
+
+    assert "A board added later" in page(client, address)
+
+
+def test_a_programmes_milestones_show_a_change_saved_after_they_were_read(client, place):
+    intervention, user, programme = place
+    milestone = Milestone.objects.create(
+        programme=programme, title="Before the change", position=97, number="x.97"
+    )
+    client.force_login(user)
+    address = programme.get_absolute_url()
+    page(client, address)
+    page(client, address)
+
+    edit(milestone, user, "Renamed", title="After the change")
+
+    text = page(client, address)
+    assert "After the change" in text
+    assert "Before the change" not in text
+
+
 def test_the_deadline_list_shows_a_milestone_added_after_it_was_read(client, place):
     intervention, user, programme = place
     client.force_login(user)

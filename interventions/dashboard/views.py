@@ -49,7 +49,26 @@ def count_by(
 def intervention_detail(request: HttpRequest, intervention: Intervention) -> HttpResponse:
     """The intervention's home: what it is, and figures that lead to the pages behind them."""
     today = timezone.localdate()
+    figures = _HOME.get(
+        (intervention.pk, today), current_version(), lambda: _home_figures(intervention, today)
+    )
+    context = {
+        "intervention": intervention,
+        "section": "overview",
+        "crumbs": crumbs_for(None),
+        "today": today,
+        "your_role": role_name_in(request.user, intervention, today),
+        **figures,
+    }
+    return render(request, "interventions/intervention_detail.html", context)
 
+
+# The home page's figures, the same for everyone who may open it, for each intervention and
+# day, until the data changes (interventions.kit.kept).
+_HOME = Kept(kept=128)
+
+
+def _home_figures(intervention: Intervention, today: datetime.date) -> dict[str, object]:
     directions = Direction.objects.for_intervention(intervention)
     direction_totals = directions.aggregate(
         directions=Count("pk", filter=Q(parent__isnull=True)),
@@ -78,18 +97,14 @@ def intervention_detail(request: HttpRequest, intervention: Intervention) -> Htt
     directions_url = url("directions:direction_list")
     programmes_url = url("interventions:programme_list")
     milestones_url = url("interventions:milestone_list")
-    context = {
-        "intervention": intervention,
-        "section": "overview",
-        "crumbs": crumbs_for(None),
-        "today": today,
+    # Read here, not by the template: what is kept is shown to many requests.
+    return {
         "people_on": people_on,
         "people_heading": (
             f"People in role when the intervention ended ({intervention.scheduled_end_text})"
             if ended
             else "People in role now"
         ),
-        "your_role": role_name_in(request.user, intervention, today),
         "direction_totals": direction_totals,
         "directions_by_compliance": count_by(directions, "compliance", Compliance, directions_url),
         "programme_total": programmes.count(),
@@ -98,12 +113,11 @@ def intervention_detail(request: HttpRequest, intervention: Intervention) -> Htt
         "milestone_total": milestones.count(),
         "milestones_by_status": count_by(milestones, "status", WorkStatus, milestones_url),
         "recommendations": recommendations,
-        "boards": Board.objects.filter(intervention=intervention),
+        "boards": list(Board.objects.filter(intervention=intervention)),
         "recent_meetings": list(meetings.filter(date__lt=today).order_by("-date")[:3]),
         "next_meetings": list(meetings.filter(date__gte=today).order_by("date")[:3]),
-        "people_now": people_now,
+        "people_now": list(people_now),
     }
-    return render(request, "interventions/intervention_detail.html", context)
 
 
 @intervention_page

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django_tables2 import RequestConfig, Table
 
 from directions.models import Direction
@@ -17,9 +18,11 @@ from interventions import schedule
 from interventions.access.permissions import can_change_plan
 from interventions.choices import ChangeKind, ChangeStatus, SlipBaseline
 from interventions.evidence.services import evidence_context
+from interventions.kit.kept import Kept
 from interventions.kit.lists import ObjectListView
 from interventions.kit.pages import crumbs_for, intervention_page, programme_crumbs
 from interventions.models import Intervention, Milestone, Programme
+from interventions.models.data_version import current_version
 from interventions.plan.filters import InterventionFilterSet, MilestoneFilterSet, ProgrammeFilterSet
 from interventions.plan.tables import (
     InterventionTable,
@@ -83,6 +86,9 @@ def programme_list_url(slug: str) -> str:
     return reverse("interventions:programme_list", kwargs={"slug": slug})
 
 
+_MILESTONE_TABLES = Kept(kept=512)
+
+
 @intervention_page
 def programme_detail(request: HttpRequest, intervention: Intervention, number: int) -> HttpResponse:
     programme = (
@@ -97,18 +103,25 @@ def programme_detail(request: HttpRequest, intervention: Intervention, number: i
     )
     if programme is None:
         return _renumbered(request, intervention, number)
-    milestones = ProgrammeMilestoneTable(
-        programme.milestones.select_related("programme__intervention")
-    )
-    milestones.caption = "Milestones"
-    RequestConfig(request, paginate=False).configure(milestones)
+
+    def milestone_table() -> SafeString:
+        table = ProgrammeMilestoneTable(
+            programme.milestones.select_related("programme__intervention")
+        )
+        table.caption = "Milestones"
+        RequestConfig(request, paginate=False).configure(table)
+        return mark_safe(table.as_html(request))  # noqa: S308 - the table's template escapes
+
+    # Drawn from the data alone (neither sorted nor paged), and the same for every reader:
+    # kept for the programme and the day until the data changes (interventions.kit.kept).
+    key = (programme.pk, timezone.localdate())
     context = {
         "intervention": intervention,
         "section": "programmes",
         "crumbs": crumbs_for(intervention, ("Programmes", programme_list_url(intervention.slug))),
         "programme": programme,
         "dated_states": programme.dated_states(),
-        "milestones": milestones,
+        "milestones_html": _MILESTONE_TABLES.get(key, current_version(), milestone_table),
         **evidence_context(request, programme),
         "period_updates": period_updates_context(request.user, programme),
     }
