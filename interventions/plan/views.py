@@ -91,8 +91,9 @@ _MILESTONE_TABLES = Kept(kept=512)
 
 @intervention_page
 def programme_detail(request: HttpRequest, intervention: Intervention, number: int) -> HttpResponse:
+    # What the page shows of it (not the list's milestone count: the page lists them).
     programme = (
-        Programme.objects.for_list()
+        Programme.objects.select_related("aim", "sponsor", "sro", "lead_member", "merged_into")
         .prefetch_related(
             "themes",
             "co_sponsors",
@@ -103,6 +104,7 @@ def programme_detail(request: HttpRequest, intervention: Intervention, number: i
     )
     if programme is None:
         return _renumbered(request, intervention, number)
+    programme.intervention = intervention
 
     def milestone_table() -> SafeString:
         table = ProgrammeMilestoneTable(
