@@ -65,15 +65,17 @@ def rows_html(table: Table) -> SafeString:
     fixed_classes = {}
     for column in columns:
         if not any(callable(value) for value in column.column.attrs.get("td", {}).values()):
-            fixed_classes[column.name] = _td_class(column)
+            fixed_classes[column.name] = conditional_escape(_td_class(column))
     rows = []
     plans: dict[tuple[str, type], _Plan] = {}
     for row in table.paginated_rows:
-        # Each piece escaped here, once: the classes and every cell's text.
+        # Each piece escaped once: a column's fixed class above, every cell's text here.
         cells = "".join(
             '<td class="govuk-table__cell '
-            + conditional_escape(
-                fixed_classes[column.name] if column.name in fixed_classes else _td_class(column)
+            + (
+                fixed_classes[column.name]
+                if column.name in fixed_classes
+                else conditional_escape(_td_class(column))
             )
             + '">'
             + _escaped(formats.localize(_cell(row, column, plans)))
