@@ -172,9 +172,12 @@ def _save(rows: list[ChangeLog]) -> int:
 
 
 def rebuild() -> int:
-    """Write the whole log again from history."""
+    """Write the whole log again from history, and give the data a new version: it is run
+    after history was written by other means, which kept answers cannot have seen."""
     ChangeLog.objects.all().delete()
-    return sync()
+    written = sync()
+    new_version()
+    return written
 
 
 def differences(limit: int = 20) -> list[str]:
