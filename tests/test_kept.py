@@ -5,6 +5,7 @@ intervention and in a Commissioners one."""
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -106,6 +107,25 @@ def test_a_programmes_milestones_show_a_change_saved_after_they_were_read(client
     assert "Before the change" not in text
 
 
+@pytest.mark.parametrize("name", ["interventions:milestone_list", "interventions:programme_list"])
+def test_a_lists_rows_show_a_change_saved_after_they_were_read(client, place, name):
+    intervention, user, programme = place
+    milestone = Milestone.objects.create(
+        programme=programme, title="A milestone before", position=96, number="x.96"
+    )
+    client.force_login(user)
+    address = reverse(name, kwargs={"slug": intervention.slug}) + "?page=1"
+    page(client, address)
+    page(client, address)
+
+    edit(milestone, user, "Renamed", title="A milestone after")
+    edit(programme, user, "Renamed", title="A programme after")
+
+    text = page(client, address)
+    after = "A milestone after" if name.endswith("milestone_list") else "A programme after"
+    assert after in text
+
+
 def test_the_deadline_list_shows_a_milestone_added_after_it_was_read(client, place):
     intervention, user, programme = place
     client.force_login(user)
@@ -175,6 +195,18 @@ def test_history_written_without_signals_gives_a_new_version(intervention, offic
 
     assert change_log.sync() == 1
     assert current_version() != before  # ... until the log is brought up to date
+
+
+def test_rebuilding_the_change_log_gives_a_new_version(db):
+    before = current_version()
+    call_command("rebuild_change_log")
+    assert current_version() != before
+
+
+def test_migrate_gives_a_new_version(db):
+    before = current_version()
+    call_command("migrate", verbosity=0)
+    assert current_version() != before
 
 
 def test_the_version_row_is_made_again_if_it_is_missing(db):

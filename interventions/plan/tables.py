@@ -41,6 +41,10 @@ class InterventionTable(BaseTable):
 
 
 class ProgrammeTable(BaseTable):
+    # Its rows depend only on the data and the page's address: drawn once for each (the
+    # `table_rows` tag).
+    rows_kept = True
+
     number = NumericColumn(verbose_name="No.")
     title = TitleColumn()
     aim = tables.Column(order_by="aim__number")
@@ -87,6 +91,9 @@ class ProgrammeTable(BaseTable):
 
 class MilestoneTable(BaseTable):
     """Every milestone of an intervention, with the dates as written and as computed."""
+
+    # As the programmes' (above).
+    rows_kept = True
 
     label = tables.Column(verbose_name="No.", order_by=("programme__number", "position"))
     title = TitleColumn()

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from boards.choices import (
@@ -22,8 +23,10 @@ from interventions.choices import (
 )
 from interventions.interchange.importer import IMPORTED_FROM
 from interventions.kit import routing
+from interventions.kit.kept import Kept
 from interventions.kit.lists import person_name, tag_html
 from interventions.kit.table_rows import rows_html
+from interventions.models.data_version import current_version
 from interventions.models.intervention import as_precise
 from interventions.models.valid_time import recorded_late
 
@@ -77,10 +80,22 @@ def address(viewname: str, **kwargs: Any) -> str:
     return routing.address(viewname, **kwargs)
 
 
+# Drawn rows of the tables that say their rows depend on nothing but the data and the address
+# (`rows_kept`), until the data changes (interventions.kit.kept).
+_ROWS = Kept(kept=256)
+
+
 @register.simple_tag
 def table_rows(table: Any) -> SafeString:
-    """The body rows of a list's table (kit/table_rows.py says why they are drawn in Python)."""
-    return rows_html(table)
+    """The body rows of a list's table (kit/table_rows.py says why they are drawn in Python).
+    A table whose rows depend only on the data and the page's address (its filters, order and
+    page) sets `rows_kept`: its rows are drawn once for each address, reader and day."""
+    request = getattr(table, "request", None)
+    if not getattr(table, "rows_kept", False) or request is None:
+        return rows_html(table)
+    key = (type(table), request.user.pk, request.get_full_path(), timezone.localdate())
+    drawn: SafeString = _ROWS.get(key, current_version(), lambda: rows_html(table))
+    return drawn
 
 
 @register.simple_tag
