@@ -313,6 +313,9 @@ ADMIN_EXCEPTIONS: dict[str, tuple[int | str, ...]] = {
     # The change log is kept from history: nobody adds or deletes its rows.
     "admin:interventions_changelog_add": (*ADMIN_SITE[:6], 403, *ADMIN_SITE[7:]),
     "admin:interventions_changelog_delete": (*ADMIN_SITE[:6], 403, *ADMIN_SITE[7:]),
+    # The data's version is renewed by every change saved: nobody adds or deletes it.
+    "admin:interventions_dataversion_add": (*ADMIN_SITE[:6], 403, *ADMIN_SITE[7:]),
+    "admin:interventions_dataversion_delete": (*ADMIN_SITE[:6], 403, *ADMIN_SITE[7:]),
 }
 # fmt: on
 
