@@ -189,9 +189,8 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     readonly_fields = ["uuid", "file", "original_name", "content_type", "size"]
 
 
-class RecordOnlyAdmin(SimpleHistoryAdmin):
-    """Rows that are part of the record: read in the admin, changed only by the service's own
-    pages (change requests are decided there; comments are never edited or deleted)."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows nobody adds, changes or deletes in the admin: only read there."""
 
     def has_add_permission(self, request: Any) -> bool:
         return False
@@ -201,6 +200,11 @@ class RecordOnlyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+class RecordOnlyAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Rows that are part of the record: read in the admin, changed only by the service's own
+    pages (change requests are decided there; comments are never edited or deleted)."""
 
 
 @admin.register(ChangeRequest)
@@ -240,35 +244,17 @@ class ReminderSentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeLog)
-class ChangeLogAdmin(admin.ModelAdmin):
+class ChangeLogAdmin(ReadOnlyAdmin):
     """What changed's index of the audit trail, kept from history as changes are saved;
     nobody edits it (`manage.py rebuild_change_log` rebuilds it from history)."""
 
     list_display = ["history_date", "model", "history_id", "intervention_id", "shown", "kinds"]
     list_filter = ["model", "shown"]
 
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(DataVersion)
-class DataVersionAdmin(admin.ModelAdmin):
+class DataVersionAdmin(ReadOnlyAdmin):
     """The token of the data's current version (interventions.kit.kept): renewed by every
     change saved; nobody edits it."""
 
     list_display = ["token"]
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
